@@ -1,0 +1,42 @@
+namespace Nko.Ctc.Acoustics;
+
+/// <summary>
+/// Back-end-independent settings of an acoustic model: what its output holds, its vocabulary, which tensors to use
+/// and how its time axis is reduced. Immutable; share one instance between models freely.
+/// </summary>
+public sealed record AcousticModelOptions
+{
+    /// <summary>The default options: N'Ko vocabulary with the blank first, log-prob output, the model's only input and output, inferred frame reduction.</summary>
+    public static AcousticModelOptions Default { get; } = new();
+
+    /// <summary>
+    /// The output classes and blank convention. Default: <see cref="CtcVocabulary.NkoBlankFirst"/> (blank = 0,
+    /// U+07C0..U+07FF = 1..64, space = 65). The model's class count must equal <see cref="CtcVocabulary.Count"/>.
+    /// </summary>
+    public CtcVocabulary Vocabulary { get; init; } = CtcVocabulary.NkoBlankFirst;
+
+    /// <summary>
+    /// What the model emits. Default: <see cref="AcousticOutputKind.LogProbs"/> (passed through; the first frame is
+    /// checked to be normalised when <see cref="ValidateOutput"/> is on, so a logits model is caught early).
+    /// </summary>
+    public AcousticOutputKind OutputKind { get; init; } = AcousticOutputKind.LogProbs;
+
+    /// <summary>The input tensor's name. Default <see langword="null"/>: the model must have exactly one input.</summary>
+    public string? InputName { get; init; }
+
+    /// <summary>The output tensor's name. Default <see langword="null"/>: the model must have exactly one output.</summary>
+    public string? OutputName { get; init; }
+
+    /// <summary>
+    /// The input-to-output frame rule. Default <see langword="null"/>: inferred at load by running the model on a few
+    /// short zero inputs (see <see cref="Acoustics.FrameReduction.Infer(Func{int, int}, int, int)"/>). Set it to skip the probe.
+    /// </summary>
+    public FrameReduction? FrameReduction { get; init; }
+
+    /// <summary>
+    /// Whether every result is checked for NaN and +∞ (and, for <see cref="AcousticOutputKind.LogProbs"/>, that the first
+    /// frame sums to probability 1 within 1e-2 in log space). Default <see langword="true"/>; the check costs one
+    /// vectorised pass over the output.
+    /// </summary>
+    public bool ValidateOutput { get; init; } = true;
+}
