@@ -1,0 +1,130 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Nko.Ctc;
+
+namespace Nko.Ctc.Tests;
+
+public class CtcScorerTests
+{
+    private static IEnumerable<LabelEdit> AllEdits(int length, int classes, int blank)
+    {
+        for (int i = 0; i <= length; i++)
+        {
+            for (int c = 0; c < classes; c++)
+            {
+                if (c == blank)
+                {
+                    continue;
+                }
+
+                if (i < length)
+                {
+                    yield return LabelEdit.Substitute(i, c);
+                }
+
+                yield return LabelEdit.Insert(i, c);
+            }
+
+            if (i < length)
+            {
+                yield return LabelEdit.Delete(i);
+            }
+        }
+    }
+
+    [Property(MaxTest = 250)]
+    public Property Every_single_edit_equals_the_full_forward_of_the_edited_target(int seed, PositiveInt framesRaw, NonNegativeInt lengthRaw, bool blankLast, NonNegativeInt kind)
+    {
+        var rng = new Random(seed);
+        int frames = 1 + (framesRaw.Get % 40);
+        int classes = 2 + rng.Next(4);
+        int blank = blankLast ? classes - 1 : 0;
+        int length = lengthRaw.Get % (frames + 2);
+        int[] hyp = TestMatrices.RandomTarget(rng, length, classes, blank, repeats: true);
+        var m = TestMatrices.Random(seed, frames, classes, TestMatrices.SharpnessFor(kind.Get % 4), rng.Next(5) == 0 ? 0.4 : 0);
+        var scorer = new CtcScorer();
+        scorer.Reset(m, blank);
+        double hypLogp = scorer.SetHypothesis(hyp);
+        var failures = new List<string>();
+        if (!TestMatrices.Close(CtcForward.LogSpaceLogLikelihood(m, blank, hyp), hypLogp, 1e-9))
+        {
+            failures.Add("hypothesis");
+        }
+
+        foreach (LabelEdit edit in AllEdits(length, classes, blank))
+        {
+            double spliced = scorer.ScoreEdit(edit);
+            double full = CtcForward.LogSpaceLogLikelihood(m, blank, edit.Apply(hyp));
+            if (!TestMatrices.Close(full, spliced, 1e-9))
+            {
+                failures.Add($"{edit}: full {full}, spliced {spliced}");
+            }
+        }
+
+        return (failures.Count == 0).Label($"hyp [{string.Join(",", hyp)}] T={frames} C={classes} blank={blank}: {string.Join("; ", failures.Take(5))}");
+    }
+
+    [Fact]
+    public void Serving_shape_edits_match_full_forward()
+    {
+        var m = TestMatrices.Random(11, 375, 66, sharpness: 4);
+        var rng = new Random(5);
+        int[] hyp = TestMatrices.RandomTarget(rng, 45, 66, 0, repeats: true);
+        var scorer = new CtcScorer();
+        scorer.Reset(m, 0);
+        scorer.SetHypothesis(hyp);
+        var edits = AllEdits(hyp.Length, 66, 0).Where((_, i) => i % 7 == 0).ToArray();
+        double[] scores = new double[edits.Length];
+        scorer.ScoreEdits(edits, scores);
+        for (int i = 0; i < edits.Length; i++)
+        {
+            double full = scorer.LogLikelihood(edits[i].Apply(hyp));
+            Assert.True(TestMatrices.Close(full, scores[i], 1e-10), $"{edits[i]}: full {full}, spliced {scores[i]}");
+        }
+    }
+
+    [Fact]
+    public void Scoring_edits_allocates_nothing_after_warm_up()
+    {
+        var m = TestMatrices.Random(2, 375, 66, sharpness: 4);
+        int[] hyp = TestMatrices.RandomTarget(new Random(2), 45, 66, 0, repeats: true);
+        var edits = AllEdits(hyp.Length, 66, 0).Take(256).ToArray();
+        double[] scores = new double[edits.Length];
+        var scorer = new CtcScorer();
+        scorer.Reset(m, 0);
+        scorer.SetHypothesis(hyp);
+        scorer.ScoreEdits(edits, scores);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        scorer.Reset(m, 0);
+        scorer.SetHypothesis(hyp);
+        scorer.ScoreEdits(edits, scores);
+        scorer.LogLikelihood(hyp);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Edits_must_fit_the_hypothesis()
+    {
+        var scorer = new CtcScorer();
+        scorer.Reset(TestMatrices.Random(1, 10, 4), 0);
+        Assert.Throws<InvalidOperationException>(() => scorer.ScoreEdit(LabelEdit.Delete(0)));
+        scorer.SetHypothesis([1, 2]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => scorer.ScoreEdit(LabelEdit.Delete(2)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => scorer.ScoreEdit(LabelEdit.Insert(3, 1)));
+        Assert.Throws<ArgumentException>(() => scorer.ScoreEdit(LabelEdit.Substitute(0, 0)));
+        Assert.Throws<ArgumentException>(() => scorer.ScoreEdit(LabelEdit.Substitute(0, 9)));
+        Assert.True(double.IsFinite(scorer.ScoreEdit(LabelEdit.Insert(2, 3))));
+    }
+
+    [Fact]
+    public void Edits_of_an_infeasible_hypothesis_fall_back_to_full_forward()
+    {
+        var m = TestMatrices.Random(4, 3, 4);
+        var scorer = new CtcScorer();
+        scorer.Reset(m, 0);
+        Assert.Equal(double.NegativeInfinity, scorer.SetHypothesis([1, 1, 2]));
+        double deleted = scorer.ScoreEdit(LabelEdit.Delete(0));
+        Assert.Equal(CtcForward.LogSpaceLogLikelihood(m, 0, [1, 2]), deleted, 9);
+    }
+}
