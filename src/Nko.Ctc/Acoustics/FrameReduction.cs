@@ -54,7 +54,7 @@ public readonly record struct FrameReduction(int Stride, int Offset)
     /// </summary>
     /// <remarks>
     /// Probes <c>startFrames, startFrames + 1, …</c> until the output length has grown twice (at most
-    /// <c>2 · maxStride + 2</c> probes, plus one far probe that checks the fit), then solves for the stride and offset.
+    /// <c>2 · maxStride + 2</c> probes, plus two longer probes that check the fit), then solves for the stride and offset.
     /// </remarks>
     /// <param name="outputFramesOf">Returns the model's output frames for an input of the given number of frames.</param>
     /// <param name="startFrames">The first input length probed; the model must accept it and every longer one.</param>
@@ -104,8 +104,11 @@ public readonly record struct FrameReduction(int Stride, int Offset)
         int stride = secondStep - firstStep;
         int offset = (stride * observed.Find(o => o.Input == firstStep).Output) - firstStep;
         var rule = new FrameReduction(stride, offset);
-        int far = secondStep + (3 * stride) + 1;
-        observed.Add((far, outputFramesOf(far)));
+        foreach (int far in (ReadOnlySpan<int>)[secondStep + (3 * stride) + 1, (4 * secondStep) + 1])
+        {
+            observed.Add((far, outputFramesOf(far)));
+        }
+
         foreach ((int input, int output) in observed)
         {
             if (FloorDiv((long)input + offset, stride) != output)

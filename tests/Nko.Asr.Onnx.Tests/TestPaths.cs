@@ -1,0 +1,52 @@
+namespace Nko.Asr.Onnx.Tests;
+
+/// <summary>Where the test fixtures are: copied ones beside the test assembly, large ones in ../shared/models.</summary>
+internal static class TestPaths
+{
+    /// <summary>A fixture copied into the test output (tests/Nko.Asr.Onnx.Tests/Fixtures).</summary>
+    public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+
+    /// <summary>
+    /// A file under the shared models folder: <c>$NKO_SHARED_MODELS</c> when set, else <c>../shared/models</c> beside the
+    /// repository root (the folder holding Nko.sln).
+    /// </summary>
+    public static string SharedModel(string relativePath) => Path.Combine(SharedModels, relativePath);
+
+    public static string SharedModels { get; } = FindSharedModels();
+
+    private static string FindSharedModels()
+    {
+        string? fromEnvironment = Environment.GetEnvironmentVariable("NKO_SHARED_MODELS");
+        if (!string.IsNullOrEmpty(fromEnvironment))
+        {
+            return fromEnvironment;
+        }
+
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Nko.sln")))
+            {
+                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "models"));
+            }
+        }
+
+        return Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "shared", "models"));
+    }
+}
+
+/// <summary>A fact that is skipped, with the reason, when a file of ../shared/models is absent.</summary>
+internal sealed class SharedModelFactAttribute : FactAttribute
+{
+    public SharedModelFactAttribute(params string[] relativePaths)
+    {
+        foreach (string relative in relativePaths)
+        {
+            string path = TestPaths.SharedModel(relative);
+            if (!File.Exists(path))
+            {
+                Skip = $"Needs {path} (the large test model and its fixtures from the shared models folder, not copied into the repository); set NKO_SHARED_MODELS to its folder to run.";
+                return;
+            }
+        }
+    }
+}
