@@ -13,7 +13,7 @@ namespace Nko.Data;
 /// </remarks>
 public static class NpyFile
 {
-    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     // Arrays larger than this are rejected rather than allocated (2 GiB of payload).
     private const long MaxPayloadBytes = int.MaxValue;

@@ -1,0 +1,64 @@
+using BenchmarkDotNet.Attributes;
+using Nko.Ctc;
+
+namespace Nko.Benchmarks.Ctc;
+
+/// <summary>Rescoring 256 single-edit candidates of a ~45-label hypothesis (T = 375, C = 66), tables included.</summary>
+[MemoryDiagnoser]
+public class EditRescoringBenchmarks
+{
+    private LogProbMatrix _matrix;
+    private int[] _hyp = [];
+    private LabelEdit[] _edits = [];
+    private double[] _scores = [];
+    private int[] _edited = [];
+    private readonly CtcScorer _scorer = new();
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        int row = BenchmarkData.RowWithHypothesisLength(45);
+        _matrix = BenchmarkData.Sample.GetLogProbs(row);
+        _hyp = CtcVocabulary.NkoBlankFirst.Encode(BenchmarkData.Sample.Rows[row].Hypothesis);
+        var rng = new Random(42);
+        _edits = new LabelEdit[256];
+        for (int i = 0; i < _edits.Length; i++)
+        {
+            int kind = rng.Next(3);
+            _edits[i] = kind switch
+            {
+                0 => LabelEdit.Substitute(rng.Next(_hyp.Length), 1 + rng.Next(65)),
+                1 => LabelEdit.Delete(rng.Next(_hyp.Length)),
+                _ => LabelEdit.Insert(rng.Next(_hyp.Length + 1), 1 + rng.Next(65)),
+            };
+        }
+
+        _scores = new double[_edits.Length];
+        _edited = new int[_hyp.Length + 1];
+        _scorer.Reset(_matrix, 0);
+    }
+
+    [Benchmark(Baseline = true, Description = "full forward per candidate")]
+    public double FullForwardPerCandidate()
+    {
+        double sum = 0;
+        foreach (LabelEdit edit in _edits)
+        {
+            int n = edit.Apply(_hyp, _edited);
+            sum += _scorer.LogLikelihood(_edited.AsSpan(0, n));
+        }
+
+        return sum;
+    }
+
+    [Benchmark(Description = "alpha/beta tables + 256 spliced edits")]
+    public double Spliced()
+    {
+        _scorer.SetHypothesis(_hyp);
+        _scorer.ScoreEdits(_edits, _scores);
+        return _scores[0];
+    }
+
+    [Benchmark(Description = "alpha/beta tables only")]
+    public double TablesOnly() => _scorer.SetHypothesis(_hyp);
+}
