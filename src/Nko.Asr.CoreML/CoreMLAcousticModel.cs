@@ -1,0 +1,498 @@
+using System.Buffers;
+using System.Globalization;
+using System.Numerics.Tensors;
+using System.Runtime.Versioning;
+using Nko.Asr.CoreML.Interop;
+using Nko.Ctc;
+using Nko.Ctc.Acoustics;
+
+namespace Nko.Asr.CoreML;
+
+/// <summary>
+/// An acoustic back end over Apple CoreML, called through the Objective-C runtime (no Xamarin/MAUI workload):
+/// encoder features <c>[T_in, D]</c> in, CTC log-probs <c>[T, C]</c> out.
+/// </summary>
+/// <remarks>
+/// <para><b>Platforms.</b> macOS, iOS and Mac Catalyst. Elsewhere the constructor throws
+/// <see cref="PlatformNotSupportedException"/>; use <c>Nko.Asr.Onnx</c> there. See <see cref="IsSupported"/>.</para>
+/// <para><b>Models.</b> A compiled <c>.mlmodelc</c> loads directly; a <c>.mlmodel</c> or <c>.mlpackage</c> is compiled
+/// first (see <see cref="CoreMLModelOptions.CompiledModelDirectory"/>).</para>
+/// <para><b>Copies.</b> The caller's features are pinned and wrapped as the input <c>MLMultiArray</c> without copying when
+/// their element type is the model's (float32 by default; Half for a float16 input); otherwise they are converted once
+/// into a pooled buffer. CoreML allocates the output; it is read once, whatever its element type and strides, into the
+/// float32 destination.</para>
+/// <para><b>Thread safety.</b> All run methods may be called from any thread; calls on one instance are serialised by a
+/// lock (CoreML does not document concurrent predictions on one <c>MLModel</c> as safe), so concurrent callers are safe
+/// but do not run in parallel: load one instance per concurrent stream for parallelism. Each call runs inside its own
+/// autorelease pool and releases every Objective-C object it created. Cancellation is checked before a run starts; a
+/// CoreML prediction in progress cannot be interrupted.</para>
+/// </remarks>
+public sealed class CoreMLAcousticModel : IAcousticModel
+{
+    private const int MaxProbeStride = 64;
+    private static readonly int[] ProbeStarts = [16, 64, 256, 1024];
+
+    private readonly ICoreMLApi _api;
+    private readonly Lock _gate = new();
+    private readonly nint _model;
+    private readonly CoreMLModelSignature _signature;
+    private readonly string _name;
+    private readonly string? _temporaryCompiledModel;
+    private readonly int _fixedOutputFrames;
+    private bool _disposed;
+
+    /// <summary>Loads a CoreML model (<c>.mlmodelc</c>, or <c>.mlmodel</c> / <c>.mlpackage</c>, which are compiled first).</summary>
+    /// <param name="modelPath">Path of the model.</param>
+    /// <param name="options">Back-end-independent options; <see langword="null"/> for <see cref="AcousticModelOptions.Default"/>.</param>
+    /// <param name="coreMLOptions">CoreML settings; <see langword="null"/> for <see cref="CoreMLModelOptions.Default"/>.</param>
+    /// <exception cref="PlatformNotSupportedException">Not running on macOS, iOS or Mac Catalyst.</exception>
+    /// <exception cref="FileNotFoundException">The model does not exist.</exception>
+    /// <exception cref="CoreMLException">CoreML cannot compile or load the model (the <c>NSError</c> is in the message).</exception>
+    /// <exception cref="AcousticModelException">The model's inputs and outputs do not fit the options.</exception>
+    public CoreMLAcousticModel(string modelPath, AcousticModelOptions? options = null, CoreMLModelOptions? coreMLOptions = null)
+        : this(modelPath, options, coreMLOptions, CreatePlatformApi())
+    {
+    }
+
+    internal CoreMLAcousticModel(string modelPath, AcousticModelOptions? options, CoreMLModelOptions? coreMLOptions, ICoreMLApi api)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelPath);
+        _api = api;
+        Options = options ?? AcousticModelOptions.Default;
+        CoreMLOptions = coreMLOptions ?? CoreMLModelOptions.Default;
+        _name = Path.GetFileName(Path.TrimEndingDirectorySeparator(modelPath));
+        if (!File.Exists(modelPath) && !Directory.Exists(modelPath))
+        {
+            throw new FileNotFoundException($"CoreML model '{modelPath}' does not exist.", modelPath);
+        }
+
+        string extension = Path.GetExtension(Path.TrimEndingDirectorySeparator(modelPath)).ToLowerInvariant();
+        string compiled;
+        switch (extension)
+        {
+            case ".mlmodelc":
+                compiled = modelPath;
+                break;
+            case ".mlmodel" or ".mlpackage":
+                compiled = Compile(modelPath, out _temporaryCompiledModel);
+                break;
+            default:
+                throw new AcousticModelException(
+                    $"'{modelPath}' is not a CoreML model: expected a .mlmodelc folder, a .mlmodel file or a .mlpackage folder.");
+        }
+
+        nint pool = _api.PushPool();
+        try
+        {
+            _model = _api.Load(compiled, CoreMLOptions);
+            _signature = CoreMLModelSignature.Resolve(_name, _api.Describe(_model), Options);
+            FeatureDimension = _signature.FeatureDimension;
+        }
+        catch
+        {
+            if (_model != 0)
+            {
+                _api.Release(_model);
+            }
+
+            DeleteTemporaryModel();
+            throw;
+        }
+        finally
+        {
+            _api.PopPool(pool);
+        }
+
+        try
+        {
+            if (_signature.InputFrames > 0)
+            {
+                FixedInputFrames = (int)_signature.InputFrames;
+                _fixedOutputFrames = _signature.OutputFrames > 0 ? (int)_signature.OutputFrames : ProbeOutputFrames(FixedInputFrames.Value);
+            }
+            else
+            {
+                FrameReduction = Options.FrameReduction ?? InferFrameReduction();
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Whether CoreML exists on this platform (macOS, iOS, Mac Catalyst).</summary>
+    [SupportedOSPlatformGuard("macos")]
+    [SupportedOSPlatformGuard("ios")]
+    [SupportedOSPlatformGuard("maccatalyst")]
+    public static bool IsSupported => OperatingSystem.IsMacOS() || OperatingSystem.IsIOS() || OperatingSystem.IsMacCatalyst();
+
+    /// <inheritdoc />
+    public CtcVocabulary Vocabulary => Options.Vocabulary;
+
+    /// <inheritdoc />
+    public int FeatureDimension { get; }
+
+    /// <summary>Number of output classes C (equal to the vocabulary's count).</summary>
+    public int Classes => Options.Vocabulary.Count;
+
+    /// <summary>The back-end-independent options this model was loaded with.</summary>
+    public AcousticModelOptions Options { get; }
+
+    /// <summary>The CoreML settings this model was loaded with.</summary>
+    public CoreMLModelOptions CoreMLOptions { get; }
+
+    /// <summary>The name of the input feature in use.</summary>
+    public string InputName => _signature.Input.Name;
+
+    /// <summary>The name of the output feature in use.</summary>
+    public string OutputName => _signature.Output.Name;
+
+    /// <summary>The input-to-output frame rule for a flexible time axis; <see langword="null"/> when the time axis is fixed.</summary>
+    public FrameReduction? FrameReduction { get; }
+
+    /// <summary>The only input length the model accepts when its time axis is fixed; <see langword="null"/> when flexible.</summary>
+    public int? FixedInputFrames { get; }
+
+    /// <inheritdoc />
+    public int GetOutputFrames(int inputFrames)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputFrames, 1);
+        if (FixedInputFrames is int fixedFrames)
+        {
+            if (inputFrames != fixedFrames)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(inputFrames),
+                    inputFrames,
+                    string.Create(CultureInfo.InvariantCulture, $"Model '{_name}' has a fixed time axis and accepts exactly {fixedFrames} input frames."));
+            }
+
+            return _fixedOutputFrames;
+        }
+
+        return FrameReduction!.Value.GetOutputFrames(inputFrames);
+    }
+
+    /// <inheritdoc />
+    public LogProbMatrix Run(AcousticFeatures features) => Run(features, CancellationToken.None);
+
+    /// <summary>Runs the model and returns a newly allocated log-prob matrix; cancellation is checked before the run starts.</summary>
+    public LogProbMatrix Run(AcousticFeatures features, CancellationToken cancellationToken)
+    {
+        int frames = CheckFeatures(features);
+        float[] values = new float[checked(frames * Classes)];
+        Run(features, values, cancellationToken);
+        return new LogProbMatrix(values, frames, Classes);
+    }
+
+    /// <inheritdoc />
+    public int Run(AcousticFeatures features, Span<float> destination) => Run(features, destination, CancellationToken.None);
+
+    /// <summary>Runs the model writing into <paramref name="destination"/>; returns T. Cancellation is checked before the run starts.</summary>
+    public int Run(AcousticFeatures features, Span<float> destination, CancellationToken cancellationToken)
+    {
+        int frames = CheckFeatures(features);
+        int count = checked(frames * Classes);
+        if (destination.Length < count)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"Destination holds {destination.Length} values; {frames} frames × {Classes} classes need {count}."),
+                nameof(destination));
+        }
+
+        Span<float> output = destination[..count];
+        lock (_gate)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Predict(features, output, frames);
+        }
+
+        AcousticOutput.Normalize(output, Classes, Options, _name);
+        return frames;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The prediction runs on a thread-pool thread.</remarks>
+    public ValueTask<LogProbMatrix> RunAsync(AcousticFeatures features, CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<LogProbMatrix>(cancellationToken);
+        }
+
+        return new ValueTask<LogProbMatrix>(Task.Run(() => Run(features, cancellationToken), cancellationToken));
+    }
+
+    /// <summary>Releases the CoreML model (and deletes a temporary compiled copy). Waits for a run in progress.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            if (_model != 0)
+            {
+                _api.Release(_model);
+            }
+
+            DeleteTemporaryModel();
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"CoreMLAcousticModel('{_name}', {_signature.Input} -> {_signature.Output})";
+
+    private static ICoreMLApi CreatePlatformApi()
+    {
+        if (!IsSupported)
+        {
+            throw new PlatformNotSupportedException(
+                $"Nko.Asr.CoreML needs Apple's CoreML (macOS, iOS or Mac Catalyst) and this is {System.Runtime.InteropServices.RuntimeInformation.OSDescription}. Use Nko.Asr.Onnx instead: OnnxAcousticModel runs the same head exported to ONNX on every OS.");
+        }
+
+        return ObjCCoreMLApi.Instance;
+    }
+
+    private string Compile(string modelPath, out string? temporary)
+    {
+        nint pool = _api.PushPool();
+        string compiled;
+        try
+        {
+            compiled = _api.Compile(modelPath);
+        }
+        finally
+        {
+            _api.PopPool(pool);
+        }
+
+        if (CoreMLOptions.CompiledModelDirectory is not string directory)
+        {
+            temporary = compiled;
+            return compiled;
+        }
+
+        Directory.CreateDirectory(directory);
+        string target = Path.Combine(directory, Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(modelPath)) + ".mlmodelc");
+        if (Directory.Exists(target))
+        {
+            Directory.Delete(target, recursive: true);
+        }
+
+        Directory.Move(compiled, target);
+        temporary = null;
+        return target;
+    }
+
+    private void DeleteTemporaryModel()
+    {
+        if (_temporaryCompiledModel is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (Directory.Exists(_temporaryCompiledModel))
+            {
+                Directory.Delete(_temporaryCompiledModel, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A leftover temporary folder is harmless; the OS cleans its temporary directory.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private int CheckFeatures(in AcousticFeatures features)
+    {
+        if (features.Frames == 0)
+        {
+            throw new ArgumentException("The features are default (empty); create them with AcousticFeatures.FromSingle or FromHalf.", nameof(features));
+        }
+
+        if (features.Dimension != FeatureDimension)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"Features are {features.Dimension} wide but model '{_name}' takes {FeatureDimension} ({_signature.Input})."),
+                nameof(features));
+        }
+
+        return GetOutputFrames(features.Frames);
+    }
+
+    /// <summary>One prediction into <paramref name="output"/> (T × C); the caller holds the lock.</summary>
+    private unsafe void Predict(in AcousticFeatures features, Span<float> output, int expectedFrames)
+    {
+        int length = features.Frames * features.Dimension;
+        long[] shape = _signature.InputRank == 3 ? [1, features.Frames, features.Dimension] : [features.Frames, features.Dimension];
+        MultiArrayDataType type = _signature.InputType;
+        float[]? rentedSingle = null;
+        Half[]? rentedHalf = null;
+        double[]? rentedDouble = null;
+        System.Buffers.MemoryHandle pin = default;
+        nint pool = _api.PushPool();
+        nint array = 0;
+        try
+        {
+            switch (type)
+            {
+                case MultiArrayDataType.Float32 when !features.IsHalf:
+                    pin = features.Single.Pin();
+                    break;
+                case MultiArrayDataType.Float16 when features.IsHalf:
+                    pin = features.Half.Pin();
+                    break;
+                case MultiArrayDataType.Float32:
+                    rentedSingle = ArrayPool<float>.Shared.Rent(length);
+                    TensorPrimitives.ConvertToSingle(features.Half.Span, rentedSingle);
+                    pin = rentedSingle.AsMemory().Pin();
+                    break;
+                case MultiArrayDataType.Float16:
+                    rentedHalf = ArrayPool<Half>.Shared.Rent(length);
+                    TensorPrimitives.ConvertToHalf(features.Single.Span, rentedHalf);
+                    pin = rentedHalf.AsMemory().Pin();
+                    break;
+                default:
+                    rentedDouble = ArrayPool<double>.Shared.Rent(length);
+                    Span<double> wide = rentedDouble.AsSpan(0, length);
+                    if (features.IsHalf)
+                    {
+                        ReadOnlySpan<Half> source = features.Half.Span;
+                        for (int i = 0; i < wide.Length; i++)
+                        {
+                            wide[i] = (double)source[i];
+                        }
+                    }
+                    else
+                    {
+                        TensorPrimitives.ConvertChecked<float, double>(features.Single.Span, wide);
+                    }
+
+                    pin = rentedDouble.AsMemory().Pin();
+                    break;
+            }
+
+            array = _api.CreateMultiArray(pin.Pointer, type, shape, MultiArrayLayout.ContiguousStrides(shape));
+            nint prediction = _api.Predict(_model, _signature.Input.Name, array);
+            MultiArrayView view = _api.GetOutput(prediction, _signature.Output.Name);
+            (int frames, int classes) = ReadShape(view);
+            if (classes != Classes)
+            {
+                throw CoreMLModelSignature.ClassMismatch(_name, _signature.Output.ToString(), classes, Options);
+            }
+
+            if (frames != expectedFrames)
+            {
+                throw new AcousticModelException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Model '{_name}' returned {frames} frames for {features.Frames} input frames, but {expectedFrames} were expected ({(object?)FrameReduction ?? "fixed axis"}); set AcousticModelOptions.FrameReduction to the model's rule."));
+            }
+
+            MultiArrayLayout.CopyToSingle((void*)view.Data, view.DataType, view.Shape, view.Strides, output);
+        }
+        finally
+        {
+            if (array != 0)
+            {
+                _api.Release(array);
+            }
+
+            _api.PopPool(pool); // before unpinning: nothing may still reference the input memory
+            pin.Dispose();
+            if (rentedSingle is not null)
+            {
+                ArrayPool<float>.Shared.Return(rentedSingle);
+            }
+
+            if (rentedHalf is not null)
+            {
+                ArrayPool<Half>.Shared.Return(rentedHalf);
+            }
+
+            if (rentedDouble is not null)
+            {
+                ArrayPool<double>.Shared.Return(rentedDouble);
+            }
+        }
+    }
+
+    private (int Frames, int Classes) ReadShape(MultiArrayView view)
+    {
+        try
+        {
+            return MultiArrayLayout.FramesAndClasses(view.Shape);
+        }
+        catch (FormatException e)
+        {
+            throw new AcousticModelException($"Model '{_name}': output {_signature.Output.Name}: {e.Message}", e);
+        }
+    }
+
+    private FrameReduction InferFrameReduction()
+    {
+        CoreMLException? last = null;
+        foreach (int start in ProbeStarts)
+        {
+            try
+            {
+                return Nko.Ctc.Acoustics.FrameReduction.Infer(ProbeOutputFrames, start, MaxProbeStride);
+            }
+            catch (CoreMLException e)
+            {
+                last = e;
+            }
+            catch (InvalidOperationException e) when (e is not AcousticModelException)
+            {
+                throw new AcousticModelException($"Model '{_name}': cannot infer how its time axis is reduced ({e.Message}).", e);
+            }
+        }
+
+        throw new AcousticModelException(
+            $"Model '{_name}' failed on zero inputs while inferring its frame reduction; set AcousticModelOptions.FrameReduction, or check the model: {last?.Message}",
+            last);
+    }
+
+    private unsafe int ProbeOutputFrames(int inputFrames)
+    {
+        int d = FeatureDimension;
+        long[] shape = _signature.InputRank == 3 ? [1, inputFrames, d] : [inputFrames, d];
+        byte[] zeros = new byte[inputFrames * d * MultiArrayDataTypes.ElementSize(_signature.InputType)];
+        fixed (byte* data = zeros)
+        {
+            nint pool = _api.PushPool();
+            nint array = 0;
+            try
+            {
+                array = _api.CreateMultiArray(data, _signature.InputType, shape, MultiArrayLayout.ContiguousStrides(shape));
+                nint prediction = _api.Predict(_model, _signature.Input.Name, array);
+                (int frames, int classes) = ReadShape(_api.GetOutput(prediction, _signature.Output.Name));
+                if (classes != Classes)
+                {
+                    throw CoreMLModelSignature.ClassMismatch(_name, _signature.Output.ToString(), classes, Options);
+                }
+
+                return frames;
+            }
+            finally
+            {
+                if (array != 0)
+                {
+                    _api.Release(array);
+                }
+
+                _api.PopPool(pool); // while the zeros are still pinned
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using Nko.Asr.CoreML.Interop;
+using Nko.Ctc.Acoustics;
+
+namespace Nko.Asr.CoreML;
+
+/// <summary>The input and output the back end uses, resolved from the model description and the options, validated.</summary>
+internal sealed class CoreMLModelSignature
+{
+    private CoreMLModelSignature(CoreMLFeatureDescription input, CoreMLFeatureDescription output)
+    {
+        Input = input;
+        Output = output;
+    }
+
+    public CoreMLFeatureDescription Input { get; }
+
+    public CoreMLFeatureDescription Output { get; }
+
+    public int InputRank => Input.Shape.Length;
+
+    public int FeatureDimension => (int)Input.Shape[^1];
+
+    /// <summary>The fixed input time length, or -1 when flexible.</summary>
+    public long InputFrames => Input.Shape[^2];
+
+    /// <summary>The fixed output time length, or -1 when flexible or unknown.</summary>
+    public long OutputFrames => Output.Shape.Length >= 2 ? Output.Shape[^2] : -1;
+
+    /// <summary>The element type the input array is created with.</summary>
+    public MultiArrayDataType InputType => Input.DataType;
+
+    public static CoreMLModelSignature Resolve(string model, CoreMLModelDescription description, AcousticModelOptions options)
+    {
+        CoreMLFeatureDescription input = Pick(model, "input", description.Inputs, options.InputName, nameof(AcousticModelOptions.InputName));
+        CoreMLFeatureDescription output = Pick(model, "output", description.Outputs, options.OutputName, nameof(AcousticModelOptions.OutputName));
+        if (!input.IsMultiArray || !output.IsMultiArray)
+        {
+            throw new AcousticModelException($"Model '{model}': input {input} and output {output} must both be multi-arrays.");
+        }
+
+        if (!MultiArrayDataTypes.IsFloatingPoint(input.DataType))
+        {
+            throw new AcousticModelException($"Model '{model}': input {input} must hold float32, float16 or float64.");
+        }
+
+        if (input.Shape.Length is not (2 or 3))
+        {
+            throw new AcousticModelException(string.Create(CultureInfo.InvariantCulture, $"Model '{model}': input {input} has rank {input.Shape.Length}; [1, T, D] or [T, D] expected."));
+        }
+
+        if (input.Shape.Length == 3 && input.Shape[0] is not (1 or -1))
+        {
+            throw new AcousticModelException(string.Create(CultureInfo.InvariantCulture, $"Model '{model}': input {input} has a fixed batch of {input.Shape[0]}; the back end runs one utterance at a time."));
+        }
+
+        if (input.Shape[^1] <= 0)
+        {
+            throw new AcousticModelException($"Model '{model}': input {input} has a flexible feature width; the back end needs a fixed width D in the last dimension.");
+        }
+
+        // Output descriptions often omit the shape; check what is declared.
+        if (output.Shape.Length == 1 || (output.Shape.Length > 0 && output.Shape[^1] > 0 && output.Shape[^1] != options.Vocabulary.Count))
+        {
+            if (output.Shape.Length == 1)
+            {
+                throw new AcousticModelException($"Model '{model}': output {output} has rank 1; [1, T, C] or [T, C] expected.");
+            }
+
+            throw ClassMismatch(model, output.ToString(), output.Shape[^1], options);
+        }
+
+        return new CoreMLModelSignature(input, output);
+    }
+
+    public static AcousticModelException ClassMismatch(string model, string output, long classes, AcousticModelOptions options) =>
+        new(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Model '{model}': output {output} has {classes} classes but the vocabulary has {options.Vocabulary.Count} (blank at {options.Vocabulary.BlankIndex}); set AcousticModelOptions.Vocabulary to the vocabulary the model was trained with."));
+
+    private static CoreMLFeatureDescription Pick(
+        string model, string role, IReadOnlyList<CoreMLFeatureDescription> features, string? name, string optionName)
+    {
+        if (name is not null)
+        {
+            foreach (CoreMLFeatureDescription f in features)
+            {
+                if (f.Name == name)
+                {
+                    return f;
+                }
+            }
+
+            throw new AcousticModelException($"Model '{model}' has no {role} named '{name}'; its {role}s are {List(features)}. Fix AcousticModelOptions.{optionName}.");
+        }
+
+        if (features.Count != 1)
+        {
+            throw new AcousticModelException($"Model '{model}' has {features.Count} {role}s ({List(features)}); name the one to use with AcousticModelOptions.{optionName}.");
+        }
+
+        return features[0];
+    }
+
+    private static string List(IReadOnlyList<CoreMLFeatureDescription> features) =>
+        features.Count == 0 ? "none" : string.Join(", ", features);
+}
