@@ -1,0 +1,685 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+using Nko.Candidates;
+using Nko.Ctc;
+using Nko.Ranker.Features;
+using Nko.Ranker.Scoring;
+
+namespace Nko.Ranker.Configuration;
+
+/// <summary>
+/// The frozen ranker config (<c>candidate_ranker_v1.json</c>, schema version 1): vocabulary, features with their
+/// standardisation and logistic weights, operating modes, generator bounds, confusion maps and provenance.
+/// </summary>
+/// <remarks>
+/// Loading is strict and names the JSON path of the first problem (<see cref="RankerConfigException"/>). Saving is
+/// deterministic: the same config always produces the same bytes, and save → load → save is byte-identical.
+/// Instances are immutable and thread-safe. The schema is documented in the package README.
+/// </remarks>
+public sealed class RankerConfig
+{
+    /// <summary>The schema version this library reads and writes.</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>Configs larger than this are rejected before parsing (a config is normally tens of kilobytes).</summary>
+    public const long MaxConfigBytes = 16L * 1024 * 1024;
+
+    /// <summary>The most correction rounds a config may ask for.</summary>
+    public const int MaxRoundsLimit = 64;
+
+    private static readonly ConfigJsonContext Context = new(new JsonSerializerOptions
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        MaxDepth = 16,
+        Encoder = JavaScriptEncoder.Create(UnicodeRanges.BasicLatin, UnicodeRanges.NKo),
+        NewLine = "\n",
+    });
+
+    private readonly ImmutableDictionary<string, OperatingMode> _modes;
+
+    /// <summary>Creates a config from its parts, validating them.</summary>
+    /// <exception cref="RankerConfigException">A part is invalid; the path names it as it would appear in JSON.</exception>
+    public RankerConfig(
+        string name,
+        ConfusionMap confusions,
+        ImmutableArray<string> features,
+        ImmutableArray<double> means,
+        ImmutableArray<double> stds,
+        ImmutableArray<double> weights,
+        double bias,
+        ImmutableArray<OperatingMode> modes,
+        string defaultMode,
+        GeneratorOptions generator,
+        int maxRounds,
+        RankerProvenance? provenance = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(confusions);
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(defaultMode);
+        Name = name;
+        Vocabulary = confusions.Vocabulary;
+        Confusions = confusions;
+        Features = features;
+        Means = means;
+        Stds = stds;
+        Weights = weights;
+        Bias = bias;
+        Modes = modes;
+        DefaultMode = defaultMode;
+        Generator = generator;
+        MaxRounds = maxRounds;
+        Provenance = provenance ?? new RankerProvenance();
+        ValidateModel();
+        var builder = ImmutableDictionary.CreateBuilder<string, OperatingMode>(StringComparer.Ordinal);
+        foreach (OperatingMode m in modes)
+        {
+            builder.Add(m.Name, m);
+        }
+
+        _modes = builder.ToImmutable();
+        Ranker = new LogisticRanker(features, means, stds, weights, bias);
+        CandidateGenerator = new CandidateGenerator(confusions, generator);
+    }
+
+    /// <summary>A short name for the config.</summary>
+    public string Name { get; }
+
+    /// <summary>The recogniser's vocabulary (and blank convention).</summary>
+    public CtcVocabulary Vocabulary { get; }
+
+    /// <summary>The confusion maps.</summary>
+    public ConfusionMap Confusions { get; }
+
+    /// <summary>The features the ranker uses, in order (names from <see cref="FeatureNames"/>).</summary>
+    public ImmutableArray<string> Features { get; }
+
+    /// <summary>Per-feature means for standardisation.</summary>
+    public ImmutableArray<double> Means { get; }
+
+    /// <summary>Per-feature standard deviations for standardisation (all &gt; 0).</summary>
+    public ImmutableArray<double> Stds { get; }
+
+    /// <summary>Per-feature logistic weights (on standardised features).</summary>
+    public ImmutableArray<double> Weights { get; }
+
+    /// <summary>The logistic bias.</summary>
+    public double Bias { get; }
+
+    /// <summary>The operating modes, in file order.</summary>
+    public ImmutableArray<OperatingMode> Modes { get; }
+
+    /// <summary>The mode used when a caller names none.</summary>
+    public string DefaultMode { get; }
+
+    /// <summary>The candidate-generator bounds.</summary>
+    public GeneratorOptions Generator { get; }
+
+    /// <summary>The most edits applied to one utterance (one per round).</summary>
+    public int MaxRounds { get; }
+
+    /// <summary>Where the config came from and how it scored.</summary>
+    public RankerProvenance Provenance { get; }
+
+    /// <summary>The logistic model built from the features, standardisation, weights and bias.</summary>
+    public LogisticRanker Ranker { get; }
+
+    /// <summary>The candidate generator built from the confusion maps and bounds.</summary>
+    public CandidateGenerator CandidateGenerator { get; }
+
+    /// <summary>Returns the mode named <paramref name="name"/> (or the default mode when <see langword="null"/>).</summary>
+    /// <exception cref="ArgumentException">No such mode; the message lists the available ones.</exception>
+    public OperatingMode GetMode(string? name = null)
+    {
+        string key = name ?? DefaultMode;
+        return _modes.TryGetValue(key, out OperatingMode? mode)
+            ? mode
+            : throw new ArgumentException($"Unknown mode '{key}'. This config has: {string.Join(", ", Modes.Select(m => m.Name))}.", nameof(name));
+    }
+
+    /// <summary>Returns a copy with different modes (and default mode), e.g. after calibration.</summary>
+    public RankerConfig WithModes(ImmutableArray<OperatingMode> modes, string defaultMode, RankerProvenance? provenance = null) =>
+        new(Name, Confusions, Features, Means, Stds, Weights, Bias, modes, defaultMode, Generator, MaxRounds, provenance ?? Provenance);
+
+    /// <summary>Loads and validates the config file at <paramref name="path"/>.</summary>
+    /// <exception cref="RankerConfigException">The file is not a valid schema-1 config.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static RankerConfig Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        return Load(stream);
+    }
+
+    /// <summary>Loads and validates a config from a stream (read to its end; at most <see cref="MaxConfigBytes"/>).</summary>
+    public static RankerConfig Load(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (stream.CanSeek && stream.Length - stream.Position > MaxConfigBytes)
+        {
+            throw new RankerConfigException("$", $"the document is {stream.Length - stream.Position} bytes; configs are limited to {MaxConfigBytes} bytes.");
+        }
+
+        using var buffer = new MemoryStream();
+        byte[] chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + read > MaxConfigBytes)
+            {
+                throw new RankerConfigException("$", $"the document exceeds {MaxConfigBytes} bytes.");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    /// <summary>Parses and validates a config from UTF-8 JSON.</summary>
+    public static RankerConfig Parse(ReadOnlySpan<byte> utf8Json)
+    {
+        if (utf8Json.Length > MaxConfigBytes)
+        {
+            throw new RankerConfigException("$", $"the document exceeds {MaxConfigBytes} bytes.");
+        }
+
+        ConfigDto? dto;
+        try
+        {
+            dto = JsonSerializer.Deserialize(utf8Json, Context.ConfigDto);
+        }
+        catch (JsonException e)
+        {
+            throw new RankerConfigException(e.Path ?? "$", Describe(e), e);
+        }
+
+        if (dto is null)
+        {
+            throw new RankerConfigException("$", "the document is null; expected a config object.");
+        }
+
+        return FromDto(dto);
+    }
+
+    /// <summary>Parses and validates a config from a JSON string.</summary>
+    public static RankerConfig Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return Parse(Encoding.UTF8.GetBytes(json));
+    }
+
+    /// <summary>Writes the config as indented UTF-8 JSON (deterministic bytes).</summary>
+    public void Save(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        File.WriteAllBytes(path, ToUtf8Json());
+    }
+
+    /// <summary>Writes the config to a stream.</summary>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(ToUtf8Json());
+    }
+
+    /// <summary>The config as indented UTF-8 JSON bytes (with a final newline).</summary>
+    public byte[] ToUtf8Json()
+    {
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(ToDto(), Context.ConfigDto);
+        byte[] result = new byte[body.Length + 1];
+        body.CopyTo(result, 0);
+        result[^1] = (byte)'\n';
+        return result;
+    }
+
+    private static string Describe(JsonException e)
+    {
+        string message = e.Message;
+        int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+
+    private void ValidateModel()
+    {
+        if (Name.Length == 0 || Name.Length > 200)
+        {
+            throw new RankerConfigException("$.name", "must be a non-empty string of at most 200 characters.");
+        }
+
+        if (Features.IsDefaultOrEmpty)
+        {
+            throw new RankerConfigException("$.features", "must list at least one feature.");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int k = 0; k < Features.Length; k++)
+        {
+            if (FeatureNames.IndexOf(Features[k]) < 0)
+            {
+                throw new RankerConfigException(Path("features", k), $"unknown feature '{Features[k]}'. Known features: {string.Join(", ", FeatureNames.All)}.");
+            }
+
+            if (!seen.Add(Features[k]))
+            {
+                throw new RankerConfigException(Path("features", k), $"feature '{Features[k]}' is listed twice.");
+            }
+        }
+
+        CheckParallel("means", Means, requirePositive: false);
+        CheckParallel("stds", Stds, requirePositive: true);
+        CheckParallel("weights", Weights, requirePositive: false);
+        if (!double.IsFinite(Bias))
+        {
+            throw new RankerConfigException("$.bias", "must be a finite number.");
+        }
+
+        if (Modes.IsDefaultOrEmpty)
+        {
+            throw new RankerConfigException("$.modes", "must define at least one mode.");
+        }
+
+        var modeNames = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < Modes.Length; i++)
+        {
+            OperatingMode m = Modes[i];
+            if (m is null || string.IsNullOrWhiteSpace(m.Name))
+            {
+                throw new RankerConfigException(Path("modes", i) + ".name", "must be a non-empty string.");
+            }
+
+            if (!modeNames.Add(m.Name))
+            {
+                throw new RankerConfigException(Path("modes", i) + ".name", $"mode '{m.Name}' is defined twice.");
+            }
+
+            if (!double.IsFinite(m.Threshold) || m.Threshold < 0 || m.Threshold > 1)
+            {
+                throw new RankerConfigException(Path("modes", i) + ".threshold", $"{m.Threshold.ToString(CultureInfo.InvariantCulture)} is outside [0, 1].");
+            }
+
+            if (m.MinCtcGain is { } g && !double.IsFinite(g))
+            {
+                throw new RankerConfigException(Path("modes", i) + ".min_ctc_gain", "must be a finite number or absent.");
+            }
+        }
+
+        if (!modeNames.Contains(DefaultMode))
+        {
+            throw new RankerConfigException("$.default_mode", $"'{DefaultMode}' is not one of the modes ({string.Join(", ", modeNames)}).");
+        }
+
+        if (MaxRounds < 1 || MaxRounds > MaxRoundsLimit)
+        {
+            throw new RankerConfigException("$.generator.max_rounds", $"{MaxRounds} is outside [1, {MaxRoundsLimit}].");
+        }
+    }
+
+    private void CheckParallel(string field, ImmutableArray<double> values, bool requirePositive)
+    {
+        if (values.IsDefault || values.Length != Features.Length)
+        {
+            throw new RankerConfigException("$." + field, $"has {(values.IsDefault ? 0 : values.Length)} entries; features has {Features.Length}. The arrays are parallel.");
+        }
+
+        for (int k = 0; k < values.Length; k++)
+        {
+            if (!double.IsFinite(values[k]))
+            {
+                throw new RankerConfigException(Path(field, k), "must be a finite number.");
+            }
+
+            if (requirePositive && values[k] <= 0)
+            {
+                throw new RankerConfigException(Path(field, k), $"{values[k].ToString(CultureInfo.InvariantCulture)} must be > 0.");
+            }
+        }
+    }
+
+    private static string Path(string field, int index) => string.Create(CultureInfo.InvariantCulture, $"$.{field}[{index}]");
+
+    private static RankerConfig FromDto(ConfigDto dto)
+    {
+        if (dto.SchemaVersion is null)
+        {
+            throw new RankerConfigException("$.schema_version", "is missing; this library reads schema version 1.");
+        }
+
+        if (dto.SchemaVersion != SchemaVersion)
+        {
+            throw new RankerConfigException("$.schema_version", $"is {dto.SchemaVersion}; this library reads schema version {SchemaVersion}.");
+        }
+
+        string name = dto.Name ?? throw Missing("$.name");
+        CtcVocabulary vocabulary = ReadVocabulary(dto.Vocabulary ?? throw Missing("$.vocabulary"));
+        var features = (dto.Features ?? throw Missing("$.features")).ToImmutableArray();
+        for (int k = 0; k < features.Length; k++)
+        {
+            if (features[k] is null)
+            {
+                throw new RankerConfigException(Path("features", k), "must be a string.");
+            }
+        }
+
+        var means = (dto.Means ?? throw Missing("$.means")).ToImmutableArray();
+        var stds = (dto.Stds ?? throw Missing("$.stds")).ToImmutableArray();
+        var weights = (dto.Weights ?? throw Missing("$.weights")).ToImmutableArray();
+        double bias = dto.Bias ?? throw Missing("$.bias");
+        var modes = ImmutableArray.CreateBuilder<OperatingMode>();
+        List<ModeDto> modeDtos = dto.Modes ?? throw Missing("$.modes");
+        for (int i = 0; i < modeDtos.Count; i++)
+        {
+            ModeDto m = modeDtos[i] ?? throw new RankerConfigException(Path("modes", i), "must be an object.");
+            modes.Add(new OperatingMode(
+                m.Name ?? throw Missing(Path("modes", i) + ".name"),
+                m.Threshold ?? throw Missing(Path("modes", i) + ".threshold"),
+                m.MinCtcGain));
+        }
+
+        string defaultMode = dto.DefaultMode ?? throw Missing("$.default_mode");
+        GeneratorDto g = dto.Generator ?? throw Missing("$.generator");
+        GeneratorOptions generator = ReadGenerator(g);
+        int maxRounds = g.MaxRounds ?? throw Missing("$.generator.max_rounds");
+        ConfusionMap confusions = ReadConfusions(dto.Confusions ?? throw Missing("$.confusions"), vocabulary);
+        RankerProvenance provenance = ReadProvenance(dto.Provenance);
+        return new RankerConfig(name, confusions, features, means, stds, weights, bias, modes.ToImmutable(), defaultMode, generator, maxRounds, provenance);
+    }
+
+    private static RankerConfigException Missing(string path) => new(path, "is missing.");
+
+    private static CtcVocabulary ReadVocabulary(VocabularyDto v)
+    {
+        List<string> labels = v.Labels ?? throw Missing("$.vocabulary.labels");
+        int blank = v.BlankIndex ?? throw Missing("$.vocabulary.blank_index");
+        if (labels.Count == 0 || labels.Count > char.MaxValue)
+        {
+            throw new RankerConfigException("$.vocabulary.labels", "must list between 1 and 65535 labels.");
+        }
+
+        if (blank < 0 || blank > labels.Count)
+        {
+            throw new RankerConfigException("$.vocabulary.blank_index", $"{blank} is outside [0, {labels.Count}].");
+        }
+
+        char[] chars = new char[labels.Count];
+        var seen = new HashSet<char>();
+        for (int i = 0; i < labels.Count; i++)
+        {
+            string? s = labels[i];
+            if (s is null || s.Length != 1 || s[0] == '\0' || char.IsSurrogate(s[0]))
+            {
+                throw new RankerConfigException(Path("vocabulary.labels", i), "each label must be a string of exactly one BMP character.");
+            }
+
+            if (!seen.Add(s[0]))
+            {
+                throw new RankerConfigException(Path("vocabulary.labels", i), $"label '{s}' (U+{(int)s[0]:X4}) is listed twice.");
+            }
+
+            chars[i] = s[0];
+        }
+
+        return CtcVocabulary.Create(chars, blank);
+    }
+
+    private static GeneratorOptions ReadGenerator(GeneratorDto g)
+    {
+        int maxCandidates = g.MaxCandidates ?? throw Missing("$.generator.max_candidates");
+        int minCount = g.MinCount ?? throw Missing("$.generator.min_count");
+        int topK = g.TopKPerLabel ?? throw Missing("$.generator.top_k_per_label");
+        List<string> ops = g.Operations ?? throw Missing("$.generator.operations");
+        EditOperations operations = EditOperations.None;
+        for (int i = 0; i < ops.Count; i++)
+        {
+            EditOperations op = ops[i] switch
+            {
+                "sub" => EditOperations.Substitute,
+                "del" => EditOperations.Delete,
+                "ins" => EditOperations.Insert,
+                _ => throw new RankerConfigException(Path("generator.operations", i), $"'{ops[i]}' is not an operation; use \"sub\", \"del\" or \"ins\"."),
+            };
+            if ((operations & op) != 0)
+            {
+                throw new RankerConfigException(Path("generator.operations", i), $"'{ops[i]}' is listed twice.");
+            }
+
+            operations |= op;
+        }
+
+        if (operations == EditOperations.None)
+        {
+            throw new RankerConfigException("$.generator.operations", "must enable at least one operation.");
+        }
+
+        try
+        {
+            return new GeneratorOptions { MaxCandidates = maxCandidates, MinCount = minCount, TopKPerLabel = topK, Operations = operations };
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            string field = e.ParamName switch
+            {
+                nameof(GeneratorOptions.MaxCandidates) => "max_candidates",
+                nameof(GeneratorOptions.MinCount) => "min_count",
+                nameof(GeneratorOptions.TopKPerLabel) => "top_k_per_label",
+                _ => "operations",
+            };
+            throw new RankerConfigException("$.generator." + field, e.Message, e);
+        }
+    }
+
+    private static int LabelId(CtcVocabulary vocabulary, string? label, string path)
+    {
+        if (label is null || label.Length != 1)
+        {
+            throw new RankerConfigException(path, "must be a string of exactly one character.");
+        }
+
+        if (!vocabulary.TryGetId(label[0], out int id))
+        {
+            throw new RankerConfigException(path, $"'{label}' (U+{(int)label[0]:X4}) is not in the vocabulary.");
+        }
+
+        return id;
+    }
+
+    private static ConfusionMap ReadConfusions(ConfusionsDto c, CtcVocabulary vocabulary)
+    {
+        var subs = new List<SubstitutionEntry>();
+        var dels = new List<DeletionEntry>();
+        var inss = new List<InsertionEntry>();
+        int[] hypCounts = new int[vocabulary.Count];
+        List<SubstitutionDto> subDtos = c.Substitutions ?? throw Missing("$.confusions.substitutions");
+        for (int i = 0; i < subDtos.Count; i++)
+        {
+            string p = Path("confusions.substitutions", i);
+            SubstitutionDto s = subDtos[i] ?? throw new RankerConfigException(p, "must be an object.");
+            subs.Add(new SubstitutionEntry(LabelId(vocabulary, s.From, p + ".from"), LabelId(vocabulary, s.To, p + ".to"), s.Count ?? throw Missing(p + ".count")));
+        }
+
+        List<LabelCountDto> delDtos = c.Deletions ?? throw Missing("$.confusions.deletions");
+        for (int i = 0; i < delDtos.Count; i++)
+        {
+            string p = Path("confusions.deletions", i);
+            LabelCountDto d = delDtos[i] ?? throw new RankerConfigException(p, "must be an object.");
+            dels.Add(new DeletionEntry(LabelId(vocabulary, d.Label, p + ".label"), d.Count ?? throw Missing(p + ".count")));
+        }
+
+        List<InsertionDto> insDtos = c.Insertions ?? throw Missing("$.confusions.insertions");
+        for (int i = 0; i < insDtos.Count; i++)
+        {
+            string p = Path("confusions.insertions", i);
+            InsertionDto d = insDtos[i] ?? throw new RankerConfigException(p, "must be an object.");
+            int after = d.After is null ? -1 : LabelId(vocabulary, d.After, p + ".after");
+            inss.Add(new InsertionEntry(LabelId(vocabulary, d.Label, p + ".label"), after, d.Count ?? throw Missing(p + ".count")));
+        }
+
+        List<LabelCountDto> hypDtos = c.HypothesisLabelCounts ?? throw Missing("$.confusions.hypothesis_label_counts");
+        var seenHyp = new HashSet<int>();
+        for (int i = 0; i < hypDtos.Count; i++)
+        {
+            string p = Path("confusions.hypothesis_label_counts", i);
+            LabelCountDto d = hypDtos[i] ?? throw new RankerConfigException(p, "must be an object.");
+            int id = LabelId(vocabulary, d.Label, p + ".label");
+            int count = d.Count ?? throw Missing(p + ".count");
+            if (!seenHyp.Add(id))
+            {
+                throw new RankerConfigException(p + ".label", $"'{d.Label}' is listed twice.");
+            }
+
+            if (count < 1)
+            {
+                throw new RankerConfigException(p + ".count", $"{count} must be ≥ 1.");
+            }
+
+            hypCounts[id] = count;
+        }
+
+        if (ConfusionMap.Validate(vocabulary, subs.ToArray(), dels.ToArray(), inss.ToArray(), hypCounts) is { } problem)
+        {
+            throw new RankerConfigException("$.confusions." + problem.Path, problem.Message);
+        }
+
+        return ConfusionMap.Create(vocabulary, subs.ToArray(), dels.ToArray(), inss.ToArray(), hypCounts);
+    }
+
+    private static RankerProvenance ReadProvenance(ProvenanceDto? p)
+    {
+        if (p is null)
+        {
+            return new RankerProvenance();
+        }
+
+        var modes = ImmutableArray.CreateBuilder<ModeMetrics>();
+        for (int i = 0; i < (p.DevModes?.Count ?? 0); i++)
+        {
+            string path = Path("provenance.dev_modes", i);
+            ModeMetricsDto m = p.DevModes![i] ?? throw new RankerConfigException(path, "must be an object.");
+            modes.Add(new ModeMetrics(
+                m.Mode ?? throw Missing(path + ".mode"),
+                Finite(m.Cer ?? throw Missing(path + ".cer"), path + ".cer"),
+                Finite(m.DeltaPp ?? throw Missing(path + ".delta_pp"), path + ".delta_pp"),
+                m.Better ?? throw Missing(path + ".better"),
+                m.Same ?? throw Missing(path + ".same"),
+                m.Worse ?? throw Missing(path + ".worse"),
+                m.Changed ?? throw Missing(path + ".changed")));
+        }
+
+        return new RankerProvenance
+        {
+            Description = p.Description,
+            Trainer = p.Trainer,
+            TrainData = p.TrainData,
+            DevData = p.DevData,
+            TrainRows = p.TrainRows,
+            DevRows = p.DevRows,
+            TrainingExamples = p.TrainingExamples,
+            PositiveExamples = p.PositiveExamples,
+            L2 = p.L2 is { } l2 ? Finite(l2, "$.provenance.l2") : null,
+            GradientNorm = p.GradientNorm is { } gn ? Finite(gn, "$.provenance.gradient_norm") : null,
+            Iterations = p.Iterations,
+            DevBaselineCer = p.DevBaselineCer is { } b ? Finite(b, "$.provenance.dev_baseline_cer") : null,
+            DevModes = modes.ToImmutable(),
+            Notes = p.Notes,
+        };
+    }
+
+    private static double Finite(double value, string path) =>
+        double.IsFinite(value) ? value : throw new RankerConfigException(path, "must be a finite number.");
+
+    private ConfigDto ToDto()
+    {
+        CtcVocabulary v = Vocabulary;
+        var labels = new List<string>(v.Count - 1);
+        for (int id = 0; id < v.Count; id++)
+        {
+            if (id != v.BlankIndex)
+            {
+                labels.Add(v.GetSymbol(id).ToString());
+            }
+        }
+
+        string Sym(int id) => v.GetSymbol(id).ToString();
+        var ops = new List<string>();
+        if ((Generator.Operations & EditOperations.Substitute) != 0)
+        {
+            ops.Add("sub");
+        }
+
+        if ((Generator.Operations & EditOperations.Delete) != 0)
+        {
+            ops.Add("del");
+        }
+
+        if ((Generator.Operations & EditOperations.Insert) != 0)
+        {
+            ops.Add("ins");
+        }
+
+        var hypCounts = new List<LabelCountDto>();
+        for (int id = 0; id < v.Count; id++)
+        {
+            int count = Confusions.GetHypothesisLabelCount(id);
+            if (count > 0)
+            {
+                hypCounts.Add(new LabelCountDto { Label = Sym(id), Count = count });
+            }
+        }
+
+        RankerProvenance p = Provenance;
+        return new ConfigDto
+        {
+            SchemaVersion = SchemaVersion,
+            Name = Name,
+            Vocabulary = new VocabularyDto { BlankIndex = v.BlankIndex, Labels = labels },
+            Features = [.. Features],
+            Means = [.. Means],
+            Stds = [.. Stds],
+            Weights = [.. Weights],
+            Bias = Bias,
+            DefaultMode = DefaultMode,
+            Modes = Modes.Select(m => new ModeDto { Name = m.Name, Threshold = m.Threshold, MinCtcGain = m.MinCtcGain }).ToList(),
+            Generator = new GeneratorDto
+            {
+                MaxRounds = MaxRounds,
+                MaxCandidates = Generator.MaxCandidates,
+                MinCount = Generator.MinCount,
+                TopKPerLabel = Generator.TopKPerLabel,
+                Operations = ops,
+            },
+            Confusions = new ConfusionsDto
+            {
+                Substitutions = Confusions.Substitutions.Select(s => new SubstitutionDto { From = Sym(s.From), To = Sym(s.To), Count = s.Count }).ToList(),
+                Deletions = Confusions.Deletions.Select(d => new LabelCountDto { Label = Sym(d.Label), Count = d.Count }).ToList(),
+                Insertions = Confusions.Insertions.Select(d => new InsertionDto { Label = Sym(d.Label), After = d.LeftContext < 0 ? null : Sym(d.LeftContext), Count = d.Count }).ToList(),
+                HypothesisLabelCounts = hypCounts,
+            },
+            Provenance = new ProvenanceDto
+            {
+                Description = p.Description,
+                Trainer = p.Trainer,
+                TrainData = p.TrainData,
+                DevData = p.DevData,
+                TrainRows = p.TrainRows,
+                DevRows = p.DevRows,
+                TrainingExamples = p.TrainingExamples,
+                PositiveExamples = p.PositiveExamples,
+                L2 = p.L2,
+                GradientNorm = p.GradientNorm,
+                Iterations = p.Iterations,
+                DevBaselineCer = p.DevBaselineCer,
+                DevModes = p.DevModes.IsDefaultOrEmpty ? null : p.DevModes.Select(m => new ModeMetricsDto
+                {
+                    Mode = m.Mode, Cer = m.Cer, DeltaPp = m.DeltaPp, Better = m.Better, Same = m.Same, Worse = m.Worse, Changed = m.Changed,
+                }).ToList(),
+                Notes = p.Notes,
+            },
+        };
+    }
+}

@@ -1,0 +1,174 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Nko.Ctc;
+using Nko.Ranker.Configuration;
+using Nko.Ranker.Features;
+
+namespace Nko.Ranker;
+
+/// <summary>
+/// The default <see cref="ICorrectionPipeline"/>: bounded candidates from the config's confusion maps, exact CTC
+/// rescoring of each on the same log-probs, the frozen logistic ranker, and the mode's threshold, in rounds.
+/// </summary>
+/// <remarks>
+/// <para><b>Rounds.</b> Each round generates the candidates of the current text, rescores them all with single-edit
+/// rescoring, scores them with the ranker, and takes the best. It is applied if the mode accepts it (probability ≥
+/// threshold, and CTC gain ≥ the mode's minimum when set); otherwise correction stops. At most
+/// <see cref="RankerConfig.MaxRounds"/> edits are applied. COPY when no round applies an edit.</para>
+/// <para><b>Ties</b> are broken by a total order: higher probability, then higher CTC gain, then the generator's
+/// order (<see cref="Nko.Candidates.Candidate.Compare"/>). So the output depends only on the input and the config.</para>
+/// <para><b>Threads.</b> The pipeline is immutable; per-call buffers come from a per-thread workspace, so concurrent
+/// calls are safe and a call allocates only its result.</para>
+/// </remarks>
+public sealed class CorrectionPipeline : ICorrectionPipeline
+{
+    [ThreadStatic]
+    private static Workspace? t_workspace;
+
+    /// <summary>Creates a pipeline over a loaded config.</summary>
+    public CorrectionPipeline(RankerConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Config = config;
+    }
+
+    /// <inheritdoc />
+    public RankerConfig Config { get; }
+
+    /// <summary>Loads the config at <paramref name="configPath"/> and creates a pipeline over it.</summary>
+    public static CorrectionPipeline FromFile(string configPath) => new(RankerConfig.Load(configPath));
+
+    /// <summary>Corrects one utterance (convenience overload).</summary>
+    public CorrectionResult Correct(LogProbMatrix logProbs, string? hypothesis = null, string? mode = null, double? asrScore = null) =>
+        Correct(new CorrectionRequest(logProbs) { Hypothesis = hypothesis, Mode = mode, AsrScore = asrScore });
+
+    /// <inheritdoc />
+    public CorrectionResult Correct(CorrectionRequest request)
+    {
+        RankerConfig config = Config;
+        OperatingMode mode = config.GetMode(request.Mode);
+        CtcVocabulary vocabulary = config.Vocabulary;
+        LogProbMatrix logProbs = request.LogProbs;
+        logProbs.Validate(vocabulary);
+        if (request.AsrScore is { } s && !double.IsFinite(s))
+        {
+            throw new ArgumentException("AsrScore must be finite when given.", nameof(request));
+        }
+
+        Workspace ws = t_workspace ??= new Workspace();
+        ws.Ensure(logProbs.Frames + 1, config.MaxRounds);
+        int length;
+        string hypothesisText;
+        if (request.Hypothesis is { } hyp)
+        {
+            if (hyp.Length > ws.Labels.Length - config.MaxRounds - 1)
+            {
+                ws.Ensure(hyp.Length + 1, config.MaxRounds);
+            }
+
+            length = vocabulary.Encode(hyp, ws.Labels);
+            hypothesisText = hyp;
+        }
+        else
+        {
+            length = GreedyDecoder.Decode(logProbs, vocabulary.BlankIndex, ws.Labels, default, out _);
+            hypothesisText = vocabulary.Decode(ws.Labels.AsSpan(0, length));
+        }
+
+        CandidateEvaluator evaluator = ws.Evaluator;
+        evaluator.Reset(logProbs, vocabulary.BlankIndex, request.AsrScore);
+        int applied = 0;
+        for (int round = 0; round < config.MaxRounds; round++)
+        {
+            ReadOnlySpan<int> current = ws.Labels.AsSpan(0, length);
+            int n = evaluator.Evaluate(config.CandidateGenerator, current, round);
+            if (n == 0)
+            {
+                break;
+            }
+
+            int best = -1;
+            double bestP = double.NegativeInfinity, bestGain = double.NegativeInfinity;
+            double hypLogp = evaluator.HypothesisLogLikelihood;
+            ReadOnlySpan<double> logps = evaluator.LogLikelihoods;
+            for (int i = 0; i < n; i++)
+            {
+                double p = config.Ranker.Probability(evaluator.GetFeatures(i));
+                double gain = Gain(logps[i], hypLogp);
+                if (p > bestP || (p == bestP && gain > bestGain))
+                {
+                    best = i;
+                    bestP = p;
+                    bestGain = gain;
+                }
+            }
+
+            if (best < 0 || !mode.Accepts(bestP, bestGain))
+            {
+                break;
+            }
+
+            LabelEdit edit = evaluator.Candidates[best].Edit;
+            ws.Applied[applied++] = new Step(edit, bestP, bestGain, round, Describe(edit, current, vocabulary));
+            length = edit.Apply(current, ws.Scratch);
+            ws.Scratch.AsSpan(0, length).CopyTo(ws.Labels);
+        }
+
+        if (applied == 0)
+        {
+            return new CorrectionResult(hypothesisText, hypothesisText, CorrectionDecision.Copy, [], mode.Name);
+        }
+
+        var edits = ImmutableArray.CreateBuilder<AppliedEdit>(applied);
+        for (int i = 0; i < applied; i++)
+        {
+            Step step = ws.Applied[i];
+            edits.Add(new AppliedEdit(step.Edit, step.Description, step.Probability, step.Gain, step.Round));
+        }
+
+        string text = vocabulary.Decode(ws.Labels.AsSpan(0, length));
+        return new CorrectionResult(hypothesisText, text, CorrectionDecision.Corrected, edits.MoveToImmutable(), mode.Name);
+    }
+
+    private static double Gain(double logp, double hypLogp) =>
+        double.IsFinite(hypLogp) ? logp - hypLogp : (double.IsFinite(logp) ? double.PositiveInfinity : 0);
+
+    private static string Describe(LabelEdit edit, ReadOnlySpan<int> labels, CtcVocabulary vocabulary)
+    {
+        string Sym(int id) => vocabulary.GetSymbol(id).ToString();
+        return edit.Kind switch
+        {
+            EditKind.Substitute => string.Create(CultureInfo.InvariantCulture, $"SUB {edit.Position} '{Sym(labels[edit.Position])}'→'{Sym(edit.Label)}'"),
+            EditKind.Delete => string.Create(CultureInfo.InvariantCulture, $"DEL {edit.Position} '{Sym(labels[edit.Position])}'"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"INS {edit.Position} '{Sym(edit.Label)}'"),
+        };
+    }
+
+    private readonly record struct Step(LabelEdit Edit, double Probability, double Gain, int Round, string Description);
+
+    private sealed class Workspace
+    {
+        public CandidateEvaluator Evaluator { get; } = new();
+
+        public int[] Labels { get; private set; } = [];
+
+        public int[] Scratch { get; private set; } = [];
+
+        public Step[] Applied { get; private set; } = [];
+
+        public void Ensure(int labels, int rounds)
+        {
+            int needed = labels + rounds + 1;
+            if (Labels.Length < needed)
+            {
+                Labels = new int[needed];
+                Scratch = new int[needed];
+            }
+
+            if (Applied.Length < rounds)
+            {
+                Applied = new Step[rounds];
+            }
+        }
+    }
+}

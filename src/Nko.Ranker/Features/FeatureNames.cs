@@ -1,0 +1,103 @@
+using System.Collections.Immutable;
+
+namespace Nko.Ranker.Features;
+
+/// <summary>
+/// The stable names of every feature the ranker can use. A config lists the ones it uses, in its own order.
+/// </summary>
+/// <remarks>
+/// Notation: the hypothesis has L labels and T frames; the candidate applies one edit at position i; gain is the
+/// candidate's CTC log-likelihood minus the hypothesis'. "The label" is the substituted-in, inserted or deleted label.
+/// </remarks>
+public static class FeatureNames
+{
+    /// <summary>1 for a substitution, else 0.</summary>
+    public const string OpSub = "op_sub";
+
+    /// <summary>1 for a deletion, else 0.</summary>
+    public const string OpDel = "op_del";
+
+    /// <summary>1 for an insertion, else 0.</summary>
+    public const string OpIns = "op_ins";
+
+    /// <summary>CTC gain in nats: log p(candidate) − log p(hypothesis), clamped to [−50, 50].</summary>
+    public const string CtcGain = "ctc_gain";
+
+    /// <summary>CTC gain divided by T.</summary>
+    public const string CtcGainPerFrame = "ctc_gain_per_frame";
+
+    /// <summary>CTC gain divided by max(1, L).</summary>
+    public const string CtcGainPerLabel = "ctc_gain_per_label";
+
+    /// <summary>The gain squashed: gain / (1 + |gain|), in (−1, 1).</summary>
+    public const string CtcGainSquashed = "ctc_gain_squashed";
+
+    /// <summary>1 when the gain is positive.</summary>
+    public const string CtcGainPositive = "ctc_gain_positive";
+
+    /// <summary>The hypothesis' CTC log-likelihood divided by max(1, L).</summary>
+    public const string HypLogpPerLabel = "hyp_logp_per_label";
+
+    /// <summary>The hypothesis' CTC log-likelihood divided by T.</summary>
+    public const string HypLogpPerFrame = "hyp_logp_per_frame";
+
+    /// <summary>The recogniser's self-score (mean best log-prob over speech frames), as given; estimated when absent.</summary>
+    public const string AsrScore = "asr_score";
+
+    /// <summary>log(1 + count) of the confusion-map entry that licenses the edit.</summary>
+    public const string PriorLogCount = "prior_log_count";
+
+    /// <summary>Smoothed log relative frequency of the licensing entry: log((count + 0.5) / (occurrences + 1)).</summary>
+    public const string PriorLogRelative = "prior_log_rel";
+
+    /// <summary>Substitution between two labels of the same class (vowel, consonant, tone mark, …).</summary>
+    public const string SameClass = "same_class";
+
+    /// <summary>Substitution between a known confusable pair (vowel openness, voicing, nasal, liquid, …).</summary>
+    public const string KnownPair = "known_pair";
+
+    /// <summary>The label is a combining tone or nasal mark.</summary>
+    public const string LabelToneMark = "label_tone_mark";
+
+    /// <summary>The label (or, for substitutions, either label) is a space: a word-boundary edit.</summary>
+    public const string LabelSpace = "label_space";
+
+    /// <summary>The label is a vowel.</summary>
+    public const string LabelVowel = "label_vowel";
+
+    /// <summary>The label is a consonant.</summary>
+    public const string LabelConsonant = "label_consonant";
+
+    /// <summary>Relative position i / max(1, L).</summary>
+    public const string RelativePosition = "rel_position";
+
+    /// <summary>The edit touches the first label of a word.</summary>
+    public const string AtWordStart = "at_word_start";
+
+    /// <summary>The edit touches the last label of a word.</summary>
+    public const string AtWordEnd = "at_word_end";
+
+    /// <summary>The correction round (0 for the first edit).</summary>
+    public const string Round = "round";
+
+    /// <summary>log(1 + rank) of the candidate's gain among the round's candidates (0 = highest gain).</summary>
+    public const string GainRank = "gain_rank";
+
+    /// <summary>The candidate's gain minus the best gain among the other candidates of the round (clamped to [−50, 50]).</summary>
+    public const string GainMargin = "gain_margin";
+
+    /// <summary>log(1 + L).</summary>
+    public const string LogHypLength = "log_hyp_length";
+
+    /// <summary>Every feature name, in the order the extractor computes them.</summary>
+    public static ImmutableArray<string> All { get; } =
+    [
+        OpSub, OpDel, OpIns, CtcGain, CtcGainPerFrame, CtcGainPerLabel, CtcGainSquashed, CtcGainPositive,
+        HypLogpPerLabel, HypLogpPerFrame, AsrScore, PriorLogCount, PriorLogRelative, SameClass, KnownPair,
+        LabelToneMark, LabelSpace, LabelVowel, LabelConsonant, RelativePosition, AtWordStart, AtWordEnd, Round,
+        GainRank, GainMargin, LogHypLength,
+    ];
+
+    /// <summary>The index of <paramref name="name"/> in <see cref="All"/>, or −1.</summary>
+    public static int IndexOf(string name) => All.IndexOf(name, StringComparer.Ordinal);
+}
