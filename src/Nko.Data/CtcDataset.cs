@@ -50,9 +50,16 @@ public sealed class CtcDataset
     }
 
     /// <summary>Loads the dataset in <paramref name="directory"/>.</summary>
-    /// <exception cref="DirectoryNotFoundException">The folder or one of its two files is missing.</exception>
-    /// <exception cref="DatasetFormatException">A row is malformed (the message names the line), or rows and log-probs disagree.</exception>
-    /// <exception cref="NpyFormatException"><c>logprobs.npy</c> is corrupt.</exception>
+    /// <remarks>
+    /// Checks that <c>logprobs.npy</c> is <c>[N, T, C]</c> with T ≥ 1 and C ≥ 2, that every row of <c>rows.jsonl</c> is a JSON
+    /// object with a string <c>asr_hyp</c>, an integer <c>index</c> in [0, N) (the row's position when absent), a finite
+    /// <c>asr_score</c> and integer <c>frames</c>/<c>speech_frames</c> when present, with <c>frames</c> equal to T. Values of
+    /// the log-probs are not inspected here; validate a row's matrix with <see cref="LogProbMatrix.Validate(CtcVocabulary)"/>.
+    /// </remarks>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The folder has no <c>rows.jsonl</c> or no <c>logprobs.npy</c>.</exception>
+    /// <exception cref="DatasetFormatException">A row is malformed (the message names the file and 1-based line), or rows and log-probs disagree.</exception>
+    /// <exception cref="NpyFormatException"><c>logprobs.npy</c> is truncated, corrupt or of an unsupported kind.</exception>
     public static CtcDataset Load(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -67,14 +74,14 @@ public sealed class CtcDataset
         {
             if (!File.Exists(p))
             {
-                throw new DirectoryNotFoundException($"Dataset folder '{directory}' has no {Path.GetFileName(p)}; a dataset needs rows.jsonl and logprobs.npy.");
+                throw new FileNotFoundException($"Dataset folder '{directory}' has no {Path.GetFileName(p)}; a dataset needs rows.jsonl and logprobs.npy.", p);
             }
         }
 
         NpyArray array = NpyFile.Read(npyPath);
         if (array.Shape.Length != 3)
         {
-            throw new DatasetFormatException($"{npyPath}: expected shape [N, T, C], found ({string.Join(", ", array.Shape)}).");
+            throw new DatasetFormatException($"{npyPath}: expected shape [N, T, C], found {NpyFile.FormatShape(array.Shape.AsSpan())}.");
         }
 
         int n = array.Shape[0], frames = array.Shape[1], classes = array.Shape[2];
@@ -83,13 +90,24 @@ public sealed class CtcDataset
             throw new DatasetFormatException($"{npyPath}: shape ({n}, {frames}, {classes}) has no frames or fewer than two classes.");
         }
 
-        var rows = ReadRows(rowsPath, n);
+        var rows = ReadRows(rowsPath, n, frames);
         return new CtcDataset(directory, rows, array.ToSingleArray(), frames, classes);
     }
 
     /// <summary>Reads and validates the rows of a <c>rows.jsonl</c> file whose indices must be in [0, <paramref name="matrices"/>).</summary>
-    public static ImmutableArray<CtcDatasetRow> ReadRows(string path, int matrices)
+    /// <exception cref="DatasetFormatException">A row is malformed (the message names the file and 1-based line), or the file has no rows.</exception>
+    public static ImmutableArray<CtcDatasetRow> ReadRows(string path, int matrices) => ReadRows(path, matrices, 0);
+
+    /// <summary>
+    /// Reads and validates the rows of a <c>rows.jsonl</c> file whose indices must be in [0, <paramref name="matrices"/>)
+    /// and whose <c>frames</c> field, when present, must equal <paramref name="frames"/> (0 skips that check).
+    /// </summary>
+    /// <exception cref="DatasetFormatException">A row is malformed (the message names the file and 1-based line), or the file has no rows.</exception>
+    public static ImmutableArray<CtcDatasetRow> ReadRows(string path, int matrices, int frames)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentOutOfRangeException.ThrowIfNegative(matrices);
+        ArgumentOutOfRangeException.ThrowIfNegative(frames);
         var rows = ImmutableArray.CreateBuilder<CtcDatasetRow>();
         int lineNumber = 0;
         foreach (string line in File.ReadLines(path))
@@ -101,13 +119,14 @@ public sealed class CtcDataset
             }
 
             CtcDatasetRow row;
+            int rowFrames;
             try
             {
-                row = ParseRow(line, rows.Count);
+                (row, rowFrames) = ParseRow(line, rows.Count);
             }
             catch (JsonException e)
             {
-                throw new DatasetFormatException(path, lineNumber, $"not valid JSON ({e.Message}).", e);
+                throw new DatasetFormatException(path, lineNumber, $"not valid JSON ({DescribeJsonError(e)}).", e);
             }
             catch (FormatException e) when (e is not DatasetFormatException)
             {
@@ -121,18 +140,25 @@ public sealed class CtcDataset
                     $"index {row.Index} is outside the {matrices} matrices of logprobs.npy."));
             }
 
+            if (frames > 0 && rowFrames >= 0 && rowFrames != frames)
+            {
+                throw new DatasetFormatException(path, lineNumber, string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"\"frames\" is {rowFrames} but logprobs.npy has {frames} frames per row."));
+            }
+
             rows.Add(row);
         }
 
         if (rows.Count == 0)
         {
-            throw new DatasetFormatException($"{path}: no rows.");
+            throw new DatasetFormatException($"{path}: no rows (the file is empty or blank).");
         }
 
         return rows.ToImmutable();
     }
 
-    private static CtcDatasetRow ParseRow(string line, int position)
+    private static (CtcDatasetRow Row, int Frames) ParseRow(string line, int position)
     {
         using var doc = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 8 });
         JsonElement root = doc.RootElement;
@@ -142,10 +168,8 @@ public sealed class CtcDataset
         }
 
         string hyp = RequireString(root, "asr_hyp");
-        string? reference = root.TryGetProperty("ref", out JsonElement r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
-        string featId = root.TryGetProperty("feat_id", out JsonElement f) && f.ValueKind == JsonValueKind.String
-            ? f.GetString()!
-            : position.ToString(CultureInfo.InvariantCulture);
+        string? reference = OptionalString(root, "ref");
+        string featId = OptionalString(root, "feat_id") ?? position.ToString(CultureInfo.InvariantCulture);
         int index = position;
         if (root.TryGetProperty("index", out JsonElement ie))
         {
@@ -158,7 +182,7 @@ public sealed class CtcDataset
         double score = double.NaN;
         if (root.TryGetProperty("asr_score", out JsonElement se))
         {
-            if (se.ValueKind != JsonValueKind.Number || !double.IsFinite(score = se.GetDouble()))
+            if (se.ValueKind != JsonValueKind.Number || !se.TryGetDouble(out score) || !double.IsFinite(score))
             {
                 throw new FormatException("\"asr_score\" must be a finite number.");
             }
@@ -170,7 +194,38 @@ public sealed class CtcDataset
             throw new FormatException("\"speech_frames\" must be an integer.");
         }
 
-        return new CtcDatasetRow(index, featId, hyp, reference, score, speech);
+        int frames = -1;
+        if (root.TryGetProperty("frames", out JsonElement fr) && (fr.ValueKind != JsonValueKind.Number || !fr.TryGetInt32(out frames) || frames < 1))
+        {
+            throw new FormatException("\"frames\" must be a positive integer.");
+        }
+
+        return (new CtcDatasetRow(index, featId, hyp, reference, score, speech), frames);
+    }
+
+    private static string? OptionalString(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out JsonElement e) || e.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return e.ValueKind == JsonValueKind.String ? e.GetString() : throw new FormatException($"\"{name}\" must be a string.");
+    }
+
+    /// <summary>The parser's message without its position suffix, which counts lines within the one-line document.</summary>
+    internal static string DescribeJsonError(JsonException e)
+    {
+        string message = e.Message;
+        int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (cut >= 0)
+        {
+            message = message[..cut].TrimEnd('.', ' ');
+        }
+
+        return e.BytePositionInLine is long b
+            ? string.Create(CultureInfo.InvariantCulture, $"{message} at byte {b + 1}")
+            : message;
     }
 
     private static string RequireString(JsonElement root, string name)
