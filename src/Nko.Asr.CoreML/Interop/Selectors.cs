@@ -11,25 +11,6 @@ internal static class Selectors
     internal const string CoreMLFramework = "/System/Library/Frameworks/CoreML.framework/CoreML";
     internal const string FoundationFramework = "/System/Library/Frameworks/Foundation.framework/Foundation";
 
-    /// <summary>Every selector the back end sends, by name, so tests can check the list against the headers' spelling.</summary>
-    internal static readonly string[] Names =
-    [
-        "alloc", "init",
-        "stringWithUTF8String:", "UTF8String",
-        "fileURLWithPath:", "path",
-        "numberWithLongLong:", "longLongValue",
-        "arrayWithObjects:count:", "count", "objectAtIndex:",
-        "dictionaryWithObject:forKey:", "allKeys", "objectForKey:",
-        "domain", "code", "localizedDescription",
-        "compileModelAtURL:error:", "modelWithContentsOfURL:configuration:error:",
-        "setComputeUnits:", "setAllowLowPrecisionAccumulationOnGPU:",
-        "modelDescription", "inputDescriptionsByName", "outputDescriptionsByName",
-        "type", "multiArrayConstraint", "shape", "dataType", "shapeConstraint", "sizeRangeForDimension", "enumeratedShapes", "rangeValue",
-        "initWithDataPointer:shape:dataType:strides:deallocator:error:",
-        "featureValueWithMultiArray:", "initWithDictionary:error:", "predictionFromFeatures:error:",
-        "featureValueForName:", "multiArrayValue", "dataPointer", "strides",
-    ];
-
     // Static initialisers run in text order: load the frameworks first, since CoreML's classes exist only once it is loaded.
     private static readonly nint FoundationHandle = NativeLibrary.Load(FoundationFramework);
     private static readonly nint CoreMLHandle = NativeLibrary.Load(CoreMLFramework);
@@ -94,4 +75,27 @@ internal static class Selectors
         nint cls = ObjC.GetClass(name);
         return cls != 0 ? cls : throw new CoreMLException($"The Objective-C class {name} is missing; this OS version lacks the CoreML API the back end needs.");
     }
+}
+
+/// <summary>The selector names the back end sends (kept apart from <see cref="Selectors"/>, whose initialiser needs Apple's frameworks).</summary>
+internal static class SelectorNames
+{
+    /// <summary>Every selector the back end sends, by name, so tests can check the list against the headers' spelling.</summary>
+    internal static readonly string[] All =
+    [
+        "alloc", "init",
+        "stringWithUTF8String:", "UTF8String",
+        "fileURLWithPath:", "path",
+        "numberWithLongLong:", "longLongValue",
+        "arrayWithObjects:count:", "count", "objectAtIndex:",
+        "dictionaryWithObject:forKey:", "allKeys", "objectForKey:",
+        "domain", "code", "localizedDescription",
+        "compileModelAtURL:error:", "modelWithContentsOfURL:configuration:error:",
+        "setComputeUnits:", "setAllowLowPrecisionAccumulationOnGPU:",
+        "modelDescription", "inputDescriptionsByName", "outputDescriptionsByName",
+        "type", "multiArrayConstraint", "shape", "dataType", "shapeConstraint", "sizeRangeForDimension", "enumeratedShapes", "rangeValue",
+        "initWithDataPointer:shape:dataType:strides:deallocator:error:",
+        "featureValueWithMultiArray:", "initWithDictionary:error:", "predictionFromFeatures:error:",
+        "featureValueForName:", "multiArrayValue", "dataPointer", "strides",
+    ];
 }
