@@ -5,4 +5,5 @@ var root = new RootCommand("nko: exact, fast correction of N'Ko CTC speech recog
 // One line per command; each command lives in Commands/<Name>Command.cs.
 root.Add(GreedyCommand.Create());
 root.Add(ScoreCommand.Create());
+root.Add(AsrCommand.Create());
 return root.Parse(args).Invoke();

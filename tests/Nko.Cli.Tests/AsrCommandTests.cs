@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Nko.Cli.Commands;
+using Nko.Ctc.Acoustics;
+using Nko.Data;
+
+namespace Nko.Cli.Tests;
+
+/// <summary><c>nko asr</c>: the command body directly, and the built tool as a process for exit codes and error lines.</summary>
+public sealed class AsrCommandTests : IDisposable
+{
+    private static readonly string Fixtures = Path.Combine(RepositoryRoot(), "tests", "Nko.Asr.Onnx.Tests", "Fixtures");
+    private static readonly string Model = Path.Combine(Fixtures, "ctc_head_tiny.onnx");
+    private static readonly string Features = Path.Combine(Fixtures, "features_T200.npy");
+    private readonly string _temp = Directory.CreateTempSubdirectory("nko-asr-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_temp, recursive: true);
+
+    private static string RepositoryRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Nko.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Cannot find the repository root (Nko.sln) above the test output.");
+    }
+
+    private static (int Code, string Stdout) Execute(AsrArguments arguments)
+    {
+        using var stdout = new StringWriter { NewLine = "\n" };
+        int code = AsrCommand.Execute(arguments, stdout);
+        return (code, stdout.ToString());
+    }
+
+    private static AsrArguments Arguments(string? model = null, string? features = null, string? output = null, bool json = false) =>
+        new(model ?? Model, features ?? Features, output, json, Threads: 1, BlankLast: false, Logits: false);
+
+    [Fact]
+    public void Prints_the_greedy_text_of_the_pytorch_ids()
+    {
+        (int code, string stdout) = Execute(Arguments());
+
+        Assert.Equal(0, code);
+        int[] expectedIds = [26, 4, 51, 19, 61, 26, 42, 24, 61, 17, 49, 19, 5, 61, 3, 61, 26, 64, 61, 64, 24, 30, 51]; // expected_greedy_T200.json
+        string expected = new(expectedIds.Select(id => (char)(0x07C0 + id - 1)).ToArray());
+        Assert.Equal(expected + "\n", stdout);
+    }
+
+    [Fact]
+    public void Json_has_frames_classes_text_and_ms()
+    {
+        (_, string stdout) = Execute(Arguments(json: true));
+
+        using JsonDocument doc = JsonDocument.Parse(stdout);
+        JsonElement root = doc.RootElement;
+        Assert.Equal(50, root.GetProperty("frames").GetInt32());
+        Assert.Equal(66, root.GetProperty("classes").GetInt32());
+        Assert.Equal(23, root.GetProperty("text").GetString()!.Length);
+        Assert.True(root.GetProperty("ms").GetDouble() > 0);
+        Assert.Equal(["frames", "classes", "text", "ms"], root.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public void Out_writes_float32_log_probs_T_by_C_matching_pytorch()
+    {
+        string output = Path.Combine(_temp, "sub", "log_probs.npy");
+
+        Execute(Arguments(output: output));
+
+        NpyArray written = NpyFile.Read(output);
+        Assert.Equal(NpyDataType.Float32, written.DataType);
+        Assert.Equal([50, 66], written.Shape);
+        float[] expected = NpyFile.Read(Path.Combine(Fixtures, "expected_log_probs_T200.npy")).ToSingleArray();
+        float[] actual = written.ToSingleArray();
+        Assert.True(expected.Zip(actual, (a, b) => MathF.Abs(a - b)).Max() <= 1e-4f);
+    }
+
+    [Fact]
+    public void Float16_features_of_shape_T_by_D_are_accepted()
+    {
+        string path = Path.Combine(_temp, "f16.npy");
+        float[] original = NpyFile.Read(Features).ToSingleArray();
+        NpyFile.Write(path, original.Select(v => (Half)v).ToArray(), [200, 1280]);
+
+        (int code, string stdout) = Execute(Arguments(features: path, json: true));
+
+        Assert.Equal(0, code);
+        Assert.Contains("\"frames\":50", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_file_is_a_FileNotFoundException()
+    {
+        Assert.Throws<FileNotFoundException>(() => Execute(Arguments(model: Path.Combine(_temp, "none.onnx"))));
+        Assert.Throws<FileNotFoundException>(() => Execute(Arguments(features: Path.Combine(_temp, "none.npy"))));
+    }
+
+    [Fact]
+    public void A_wrong_shape_is_named()
+    {
+        string path = Path.Combine(_temp, "batch2.npy");
+        NpyFile.Write(path, new float[2 * 3 * 1280], [2, 3, 1280]);
+
+        var e = Assert.Throws<FormatException>(() => Execute(Arguments(features: path)));
+
+        Assert.Contains("[2, 3, 1280]", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_wrong_width_names_both_widths()
+    {
+        string path = Path.Combine(_temp, "narrow.npy");
+        NpyFile.Write(path, new float[8 * 80], [8, 80]);
+
+        var e = Assert.Throws<ArgumentException>(() => Execute(Arguments(features: path)));
+
+        Assert.Contains("80 wide", e.Message, StringComparison.Ordinal);
+        Assert.Contains("1280", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_model_that_is_not_onnx_is_an_AcousticModelException()
+    {
+        string path = Path.Combine(_temp, "bad.onnx");
+        File.WriteAllText(path, "not a model");
+
+        Assert.Throws<AcousticModelException>(() => Execute(Arguments(model: path)));
+    }
+
+    [Theory]
+    [InlineData("missing-features")]
+    [InlineData("wrong-dtype")]
+    [InlineData("missing-model")]
+    public void The_tool_prints_one_error_line_and_exits_non_zero(string kind)
+    {
+        string features = Features;
+        string model = Model;
+        switch (kind)
+        {
+            case "missing-features":
+                features = Path.Combine(_temp, "none.npy");
+                break;
+            case "wrong-dtype":
+                features = Path.Combine(_temp, "f8.npy");
+                File.WriteAllBytes(features, NpyWithDescr("<f8", 8 * 8));
+                break;
+            default:
+                model = Path.Combine(_temp, "none.onnx");
+                break;
+        }
+
+        (int code, string stdout, string stderr) = RunTool("asr", "--model", model, "--features", features);
+
+        Assert.NotEqual(0, code);
+        Assert.Equal(string.Empty, stdout);
+        string[] lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("nko: error: ", lines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_tool_runs_end_to_end()
+    {
+        (int code, string stdout, string stderr) = RunTool("asr", "--model", Model, "--features", Features, "--json", "--threads", "1");
+
+        Assert.Equal(0, code);
+        Assert.Equal(string.Empty, stderr);
+        Assert.StartsWith("{\"frames\":50,\"classes\":66,", stdout, StringComparison.Ordinal);
+    }
+
+    private static byte[] NpyWithDescr(string descr, int payloadBytes)
+    {
+        string header = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': (8, 1), }}";
+        header = header.PadRight(((header.Length + 11 + 63) / 64 * 64) - 11) + "\n";
+        var bytes = new List<byte> { 0x93 };
+        bytes.AddRange("NUMPY"u8.ToArray());
+        bytes.AddRange([1, 0, (byte)(header.Length & 0xFF), (byte)(header.Length >> 8)]);
+        bytes.AddRange(System.Text.Encoding.ASCII.GetBytes(header));
+        bytes.AddRange(new byte[payloadBytes]);
+        return [.. bytes];
+    }
+
+    private static (int Code, string Stdout, string Stderr) RunTool(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nko.dll"));
+        foreach (string a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(60_000), "nko did not exit within 60 s");
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
