@@ -1,0 +1,83 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Nko.TurboQuant.Kernels;
+
+/// <summary>IEEE binary16 helpers: exact conversions and the directed roundings the affine parameters use.</summary>
+internal static class HalfBits
+{
+    /// <summary>The largest finite fp16 value, 65504.</summary>
+    public const float MaxValue = 65504f;
+
+    /// <summary>2^-24, the fp16 subnormal step.</summary>
+    public const float TwoPowMinus24 = 1f / 16777216f;
+
+    /// <summary>Exact fp16 → float for any bit pattern (Inf and NaN map to values above 65504, never used by the codecs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ToSingle(ushort bits)
+    {
+        uint em = bits & 0x7FFFu;
+        float magnitude = em >= 0x400u
+            ? BitConverter.UInt32BitsToSingle((em << 13) + (112u << 23))
+            : (int)em * TwoPowMinus24;
+        return BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(magnitude) | ((bits & 0x8000u) << 16));
+    }
+
+    /// <summary>The reference rounding of a float to fp16 for output: round to nearest even, saturating at ±65504.</summary>
+    public static Half ToHalfSaturating(float value) => (Half)Math.Clamp(value, -MaxValue, MaxValue);
+
+    /// <summary>Reference: the largest fp16 value ≤ <paramref name="value"/> (|value| ≤ 65504, finite).</summary>
+    public static Half RoundDown(float value)
+    {
+        Half h = (Half)value;
+        return (float)h > value ? Half.BitDecrement(h) : h;
+    }
+
+    /// <summary>Reference: the smallest fp16 value ≥ <paramref name="value"/> (|value| ≤ 65504, finite).</summary>
+    public static Half RoundUp(float value)
+    {
+        Half h = (Half)value;
+        return (float)h < value ? Half.BitIncrement(h) : h;
+    }
+
+    /// <summary>Vector twin of <see cref="ToSingle(ushort)"/> over 16-bit patterns held in 32-bit lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> ToSingle(Vector128<uint> bits)
+    {
+        Vector128<uint> em = bits & Vector128.Create(0x7FFFu);
+        Vector128<float> normal = ((em << 13) + Vector128.Create(112u << 23)).AsSingle();
+        Vector128<float> subnormal = Vector128.ConvertToSingle(em.AsInt32()) * Vector128.Create(TwoPowMinus24);
+        Vector128<float> magnitude = Vector128.ConditionalSelect(Vector128.LessThan(em, Vector128.Create(0x400u)).AsSingle(), subnormal, normal);
+        return (magnitude.AsUInt32() | ((bits & Vector128.Create(0x8000u)) << 16)).AsSingle();
+    }
+
+    /// <summary>
+    /// Vector twin of <see cref="RoundDown"/> (<paramref name="up"/> false) and <see cref="RoundUp"/> (true): truncate the
+    /// magnitude to fp16, then step one fp16 ulp away from zero when the truncation was inexact and the direction asks for it.
+    /// Returns fp16 bit patterns in 32-bit lanes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<uint> RoundDirected(Vector128<float> value, bool up)
+    {
+        Vector128<uint> bits = value.AsUInt32();
+        Vector128<uint> sign = bits & Vector128.Create(0x8000_0000u);
+        Vector128<uint> abs = bits ^ sign;
+
+        // fp16 normal range (|x| ≥ 2^-14): drop 13 mantissa bits and rebias the exponent.
+        Vector128<uint> normal = (abs - Vector128.Create(112u << 23)) >> 13;
+        Vector128<uint> normalInexact = ~Vector128.Equals(abs & Vector128.Create(0x1FFFu), Vector128<uint>.Zero);
+
+        // fp16 subnormal range: the pattern is |x| / 2^-24 truncated (the product is exact).
+        Vector128<float> scaled = abs.AsSingle() * Vector128.Create(16777216f);
+        Vector128<float> truncated = Vector128.Truncate(scaled);
+        Vector128<uint> subnormal = Vector128.ConvertToInt32Native(truncated).AsUInt32();
+        Vector128<uint> subnormalInexact = ~Vector128.Equals(scaled, truncated).AsUInt32();
+
+        Vector128<uint> isNormal = Vector128.GreaterThanOrEqual(abs, Vector128.Create(113u << 23));
+        Vector128<uint> magnitude = Vector128.ConditionalSelect(isNormal, normal, subnormal);
+        Vector128<uint> inexact = Vector128.ConditionalSelect(isNormal, normalInexact, subnormalInexact);
+        Vector128<uint> awayFromZero = up ? Vector128.Equals(sign, Vector128<uint>.Zero) : ~Vector128.Equals(sign, Vector128<uint>.Zero);
+        magnitude += inexact & awayFromZero & Vector128<uint>.One;
+        return magnitude | (sign >> 16);
+    }
+}

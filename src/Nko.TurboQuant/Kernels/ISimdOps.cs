@@ -1,0 +1,89 @@
+namespace Nko.TurboQuant.Kernels;
+
+/// <summary>
+/// The vector operations the kernels need, implemented once per width (<see cref="Simd128"/>, <see cref="Simd256"/>,
+/// <see cref="Simd512"/>). Kernels are generic over an implementation so that one body serves every width; the JIT
+/// specialises each instantiation and inlines these static members, so the generated code is what a hand-written
+/// per-width kernel would be.
+/// </summary>
+/// <typeparam name="TF">The float vector type.</typeparam>
+/// <typeparam name="TU">The 32-bit unsigned integer vector type of the same width.</typeparam>
+internal interface ISimdOps<TF, TU>
+    where TF : struct
+    where TU : struct
+{
+    /// <summary>Lanes per vector.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>True when this width runs in hardware on this machine.</summary>
+    static abstract bool IsSupported { get; }
+
+    static abstract TF Load(ref float source);
+
+    static abstract TU LoadUInt32(ref uint source);
+
+    static abstract void Store(TF value, ref float destination);
+
+    /// <summary>Loads <see cref="Count"/> fp16 bit patterns and converts them exactly to float.</summary>
+    static abstract TF LoadHalf(ref ushort source);
+
+    /// <summary>Converts to fp16 (round to nearest even, saturating at ±65504) and stores <see cref="Count"/> bit patterns.</summary>
+    static abstract void StoreHalf(TF value, ref ushort destination);
+
+    static abstract TF Broadcast(float value);
+
+    static abstract TU Broadcast(uint value);
+
+    static abstract TF Add(TF left, TF right);
+
+    static abstract TF Subtract(TF left, TF right);
+
+    static abstract TF Multiply(TF left, TF right);
+
+    static abstract TF Min(TF left, TF right);
+
+    static abstract TF Max(TF left, TF right);
+
+    /// <summary>All-ones lanes where |value| ≤ limit (false for NaN).</summary>
+    static abstract TU AbsLessThanOrEqual(TF value, TF limit);
+
+    static abstract TU And(TU left, TU right);
+
+    static abstract TU Or(TU left, TU right);
+
+    static abstract TU ShiftLeft(TU value, int count);
+
+    static abstract TU ShiftRight(TU value, int count);
+
+    static abstract TF Xor(TF value, TU mask);
+
+    static abstract bool AllBitsSet(TU mask);
+
+    static abstract float HorizontalMin(TF value);
+
+    static abstract float HorizontalMax(TF value);
+
+    /// <summary>min(levels, round-half-away-from-zero(t)) for t ≥ 0, as integers.</summary>
+    static abstract TU AffineCodes(TF t, TF levels);
+
+    /// <summary>Converts non-negative integer lanes exactly to float.</summary>
+    static abstract TF ConvertToSingle(TU value);
+
+    /// <summary>Loads <see cref="Count"/> bytes, zero-extended to 32-bit lanes.</summary>
+    static abstract TU LoadBytes(ref byte source);
+
+    /// <summary>Stores the low byte of each lane (<see cref="Count"/> bytes).</summary>
+    static abstract void StoreBytes(TU value, ref byte destination);
+
+    /// <summary>One in-register stage of the unnormalised Walsh–Hadamard butterfly for a stride below <see cref="Count"/>.</summary>
+    static abstract TF HadamardStage(TF value, int stride);
+
+    /// <summary>The number of thresholds t with t ≤ value, per lane (thresholds ascending).</summary>
+    static abstract TU CountThresholdsAtOrBelow(TF value, ReadOnlySpan<float> thresholds);
+
+    /// <summary>table[code] per lane; the table is padded to 16 entries.</summary>
+    static abstract TF Lookup(TU codes, ReadOnlySpan<float> table);
+
+    /// <summary>Σ x² in double in the canonical order of <see cref="TurboReference.SumOfSquares"/> (length a multiple of 16).</summary>
+    static abstract double SumOfSquares(ReadOnlySpan<float> values);
+}

@@ -1,0 +1,196 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Nko.TurboQuant.Kernels;
+
+/// <summary>256-bit operations (AVX2). Only selected when <see cref="Vector256.IsHardwareAccelerated"/> (x86 only).</summary>
+internal readonly struct Simd256 : ISimdOps<Vector256<float>, Vector256<uint>>
+{
+    public static int Count => 8;
+
+    public static bool IsSupported => Vector256.IsHardwareAccelerated && Avx2.IsSupported;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Load(ref float source) => Vector256.LoadUnsafe(ref source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> LoadUInt32(ref uint source) => Vector256.LoadUnsafe(ref source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<float> value, ref float destination) => value.StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadHalf(ref ushort source)
+    {
+        Vector256<uint> h = Avx2.ConvertToVector256Int32(Vector128.LoadUnsafe(ref source)).AsUInt32();
+        Vector256<uint> em = h & Vector256.Create(0x7FFFu);
+        Vector256<float> normal = ((em << 13) + Vector256.Create(112u << 23)).AsSingle();
+        Vector256<float> subnormal = Vector256.ConvertToSingle(em.AsInt32()) * Vector256.Create(HalfBits.TwoPowMinus24);
+        Vector256<float> magnitude = Vector256.ConditionalSelect(Vector256.LessThan(em, Vector256.Create(0x400u)).AsSingle(), subnormal, normal);
+        return (magnitude.AsUInt32() | ((h & Vector256.Create(0x8000u)) << 16)).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreHalf(Vector256<float> value, ref ushort destination)
+    {
+        Vector256<float> clamped = Vector256.MinNative(Vector256.MaxNative(value, Vector256.Create(-HalfBits.MaxValue)), Vector256.Create(HalfBits.MaxValue));
+        Vector256<uint> bits = clamped.AsUInt32();
+        Vector256<uint> sign = bits & Vector256.Create(0x8000_0000u);
+        Vector256<uint> abs = bits ^ sign;
+        Vector256<uint> odd = (abs >> 13) & Vector256<uint>.One;
+        Vector256<uint> normal = (abs + Vector256.Create(0xC800_0FFFu) + odd) >> 13;
+        Vector256<uint> subnormal = (abs.AsSingle() + Vector256.Create(0.5f)).AsUInt32() - Vector256.Create(0x3F00_0000u);
+        Vector256<uint> isNormal = Vector256.GreaterThanOrEqual(abs, Vector256.Create(113u << 23));
+        Vector256<uint> half = Vector256.ConditionalSelect(isNormal, normal, subnormal) | (sign >> 16);
+        // Lanes hold values < 65536: pack to 16 bits within each 128-bit half, then gather the two halves.
+        Vector256<ushort> packed = Avx2.PackUnsignedSaturate(half.AsInt32(), half.AsInt32());
+        Vector256<ulong> ordered = Avx2.Permute4x64(packed.AsUInt64(), 0b_11_01_10_00);
+        ordered.GetLower().AsUInt16().StoreUnsafe(ref destination);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> Broadcast(uint value) => Vector256.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Add(Vector256<float> left, Vector256<float> right) => left + right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Subtract(Vector256<float> left, Vector256<float> right) => left - right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Multiply(Vector256<float> left, Vector256<float> right) => left * right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Min(Vector256<float> left, Vector256<float> right) => Vector256.MinNative(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Max(Vector256<float> left, Vector256<float> right) => Vector256.MaxNative(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> AbsLessThanOrEqual(Vector256<float> value, Vector256<float> limit) =>
+        Vector256.LessThanOrEqual(Vector256.Abs(value), limit).AsUInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> And(Vector256<uint> left, Vector256<uint> right) => left & right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> Or(Vector256<uint> left, Vector256<uint> right) => left | right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> ShiftLeft(Vector256<uint> value, int count) => value << count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> ShiftRight(Vector256<uint> value, int count) => value >>> count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Xor(Vector256<float> value, Vector256<uint> mask) => (value.AsUInt32() ^ mask).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AllBitsSet(Vector256<uint> mask) => mask == Vector256<uint>.AllBitsSet;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float HorizontalMin(Vector256<float> value) =>
+        Simd128.HorizontalMin(Vector128.MinNative(value.GetLower(), value.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float HorizontalMax(Vector256<float> value) =>
+        Simd128.HorizontalMax(Vector128.MaxNative(value.GetLower(), value.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> AffineCodes(Vector256<float> t, Vector256<float> levels)
+    {
+        Vector256<float> q = Vector256.Truncate(t);
+        Vector256<float> up = Vector256.GreaterThanOrEqual(t - q, Vector256.Create(0.5f)) & Vector256<float>.One;
+        return Vector256.ConvertToInt32Native(Vector256.MinNative(q + up, levels)).AsUInt32();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ConvertToSingle(Vector256<uint> value) => Vector256.ConvertToSingle(value.AsInt32());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> LoadBytes(ref byte source) =>
+        Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref source)).AsByte()).AsUInt32();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreBytes(Vector256<uint> value, ref byte destination)
+    {
+        // Lanes hold values < 256: pick byte 0 of each 32-bit lane within each 128-bit half, then join the halves.
+        Vector256<byte> picked = Avx2.Shuffle(value.AsByte(), Vector256.Create(
+            0, 4, 8, 12, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+            0, 4, 8, 12, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80));
+        uint low = picked.AsUInt32().GetElement(0);
+        uint high = picked.AsUInt32().GetElement(4);
+        Unsafe.WriteUnaligned(ref destination, low | ((ulong)high << 32));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> HadamardStage(Vector256<float> value, int stride)
+    {
+        Vector256<float> partner;
+        Vector256<float> sign;
+        switch (stride)
+        {
+            case 1:
+                partner = Vector256.Shuffle(value, Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6));
+                sign = Vector256.Create(1f, -1f, 1f, -1f, 1f, -1f, 1f, -1f);
+                break;
+            case 2:
+                partner = Vector256.Shuffle(value, Vector256.Create(2, 3, 0, 1, 6, 7, 4, 5));
+                sign = Vector256.Create(1f, 1f, -1f, -1f, 1f, 1f, -1f, -1f);
+                break;
+            default:
+                partner = Vector256.Shuffle(value, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3));
+                sign = Vector256.Create(1f, 1f, 1f, 1f, -1f, -1f, -1f, -1f);
+                break;
+        }
+
+        return partner + value * sign;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> CountThresholdsAtOrBelow(Vector256<float> value, ReadOnlySpan<float> thresholds)
+    {
+        Vector256<uint> count = Vector256<uint>.Zero;
+        foreach (float t in thresholds)
+        {
+            count -= Vector256.GreaterThanOrEqual(value, Vector256.Create(t)).AsUInt32();
+        }
+
+        return count;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Lookup(Vector256<uint> codes, ReadOnlySpan<float> table)
+    {
+        // table is padded to 16 entries by the caller.
+        Vector256<int> index = codes.AsInt32();
+        Vector256<float> low = Avx2.PermuteVar8x32(Vector256.Create(table), index);
+        Vector256<float> high = Avx2.PermuteVar8x32(Vector256.Create(table[8..]), index);
+        return Vector256.ConditionalSelect(Vector256.GreaterThan(codes, Vector256.Create(7u)).AsSingle(), high, low);
+    }
+
+    public static double SumOfSquares(ReadOnlySpan<float> values)
+    {
+        Vector256<double> a0 = Vector256<double>.Zero, a1 = Vector256<double>.Zero, a2 = Vector256<double>.Zero, a3 = Vector256<double>.Zero;
+        ref float start = ref MemoryMarshal.GetReference(values);
+        for (int i = 0; i < values.Length; i += 16)
+        {
+            Vector256<float> v = Vector256.LoadUnsafe(ref start, (nuint)i);
+            Vector256<float> w = Vector256.LoadUnsafe(ref start, (nuint)(i + 8));
+            Vector256<double> x0 = Vector256.WidenLower(v), x1 = Vector256.WidenUpper(v), x2 = Vector256.WidenLower(w), x3 = Vector256.WidenUpper(w);
+            a0 += x0 * x0;
+            a1 += x1 * x1;
+            a2 += x2 * x2;
+            a3 += x3 * x3;
+        }
+
+        Vector256<double> t4 = (a0 + a2) + (a1 + a3);
+        Vector128<double> t2 = t4.GetLower() + t4.GetUpper();
+        return t2.GetElement(0) + t2.GetElement(1);
+    }
+}
