@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Globalization;
+using Nko.Ctc;
+using Nko.Data;
+using Nko.Ranker.Training;
+
+namespace Nko.Cli.Commands;
+
+/// <summary>
+/// <c>nko train --train DIR --dev DIR --out FILE [--report DIR] [--dump-features FILE]</c>: learns confusion maps, fits
+/// the logistic ranker and calibrates the modes, writing a schema-1 config (byte-identical for the same inputs).
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var train = new Option<string>("--train") { Description = "Training dataset folder (rows.jsonl with asr_hyp and ref, logprobs.npy).", Required = true };
+        var dev = new Option<string>("--dev") { Description = "Calibration dataset folder (same format).", Required = true };
+        var output = new Option<string>("--out") { Description = "Where to write the config JSON.", Required = true };
+        var report = new Option<string?>("--report") { Description = "Also write a report folder: README.md summary and sweep.png." };
+        var dump = new Option<string?>("--dump-features") { Description = "Also write the training matrix as CSV (features in config order, then label)." };
+        Option<string> blank = CliOptions.Blank();
+        var command = new Command("train", "Train and calibrate a ranker config from (hypothesis, reference, log-probs) rows.")
+        {
+            train, dev, output, report, dump, blank,
+        };
+        command.SetAction(parseResult => CommandRunner.Run(parseResult, () =>
+        {
+            CtcVocabulary vocabulary = CliOptions.Vocabulary(parseResult.GetValue(blank)!);
+            string trainDir = parseResult.GetRequiredValue(train);
+            string devDir = parseResult.GetRequiredValue(dev);
+            TextWriter err = parseResult.InvocationConfiguration.Error;
+            var trainRows = Load(trainDir, vocabulary);
+            var devRows = Load(devDir, vocabulary);
+            var trainer = new RankerTrainer(new TrainerOptions
+            {
+                Vocabulary = vocabulary,
+                Description = "Trained by `nko train` on simulated CTC emissions (nko-ctc-sim). Retrain on your own recogniser's output for real use.",
+            });
+            TrainingResult result = trainer.Train(trainRows, devRows, TrainProgressReporter.Create(err));
+            result.Config.Save(parseResult.GetRequiredValue(output));
+            if (parseResult.GetValue(dump) is { } csv)
+            {
+                TrainingReportWriter.WriteFeaturesCsv(result, csv);
+            }
+
+            if (parseResult.GetValue(report) is { } folder)
+            {
+                TrainingReportWriter.Write(result, folder, trainDir, devDir);
+            }
+
+            TextWriter stdout = parseResult.InvocationConfiguration.Output;
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"examples {result.Examples} ({result.Positives} positive), l2 {result.Config.Provenance.L2}, gradient norm {result.Config.Provenance.GradientNorm:E2}"));
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"dev baseline CER {result.DevBaselineCer:F4}"));
+            foreach (var m in result.Config.Provenance.DevModes)
+            {
+                double threshold = result.Config.GetMode(m.Mode).Threshold;
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{m.Mode,-13} t={threshold,-7} CER {m.Cer:F4} {m.DeltaPp:+0.00;-0.00} pp  better/same/worse {m.Better}/{m.Same}/{m.Worse}  changed {m.Changed}"));
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    internal static List<TrainingUtterance> Load(string folder, CtcVocabulary vocabulary)
+    {
+        CtcDataset dataset = CliOptions.LoadDataset(folder, vocabulary);
+        var rows = new List<TrainingUtterance>(dataset.Count);
+        for (int i = 0; i < dataset.Count; i++)
+        {
+            CtcDatasetRow row = dataset.Rows[i];
+            if (row.Reference is null)
+            {
+                throw new DatasetFormatException($"{folder}: row {i} ({row.FeatId}) has no \"ref\"; training needs references.");
+            }
+
+            rows.Add(new TrainingUtterance(row.FeatId, row.Hypothesis, row.Reference, dataset.GetLogProbs(i), double.IsFinite(row.AsrScore) ? row.AsrScore : null));
+        }
+
+        return rows;
+    }
+}

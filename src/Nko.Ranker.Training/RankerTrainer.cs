@@ -1,0 +1,495 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Nko.Candidates;
+using Nko.Ctc;
+using Nko.Ranker.Configuration;
+using Nko.Ranker.Evaluation;
+using Nko.Ranker.Features;
+using Nko.Ranker.Training.Alignment;
+using Nko.Ranker.Training.Fitting;
+
+namespace Nko.Ranker.Training;
+
+/// <summary>
+/// Learns a ranker config from (hypothesis, reference, log-probs) utterances: confusion maps from Levenshtein
+/// alignments, an L2-regularised logistic ranker over candidate features, and operating modes calibrated on dev.
+/// </summary>
+/// <remarks>
+/// Deterministic: the same inputs and options give the same config bytes, whatever the degree of parallelism
+/// (per-utterance results are computed independently and combined in utterance order).
+/// </remarks>
+public sealed class RankerTrainer
+{
+    private readonly TrainerOptions _options;
+
+    /// <summary>Creates a trainer.</summary>
+    public RankerTrainer(TrainerOptions? options = null)
+    {
+        _options = options ?? new TrainerOptions();
+        if (_options.MaxRounds < 1 || _options.MaxRounds > RankerConfig.MaxRoundsLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"MaxRounds must be in [1, {RankerConfig.MaxRoundsLimit}].");
+        }
+
+        if (_options.TrainingRounds < 1 || _options.L2Grid.IsDefaultOrEmpty || _options.Thresholds.IsDefaultOrEmpty)
+        {
+            throw new ArgumentException("TrainingRounds must be ≥ 1 and the L2 and threshold grids non-empty.", nameof(options));
+        }
+    }
+
+    /// <summary>Trains and calibrates a config.</summary>
+    /// <exception cref="TrainingDataException">The data cannot produce a ranker; the message says why and where.</exception>
+    public TrainingResult Train(IReadOnlyList<TrainingUtterance> train, IReadOnlyList<TrainingUtterance> dev, IProgress<TrainingProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(dev);
+        if (train.Count == 0)
+        {
+            throw new TrainingDataException("The training split is empty.");
+        }
+
+        if (dev.Count == 0)
+        {
+            throw new TrainingDataException("The dev split is empty.");
+        }
+
+        CtcVocabulary vocabulary = _options.Vocabulary;
+        Encoded[] trainRows = Encode(train, "train", vocabulary);
+        Encoded[] devRows = Encode(dev, "dev", vocabulary);
+
+        // 1. Confusion maps from the train alignments.
+        ConfusionMap map = CountConfusions(trainRows, vocabulary, _options.Generator.MinCount);
+        var generator = new CandidateGenerator(map, _options.Generator);
+
+        // 2. Training and dev examples over every feature.
+        (double[] trainAll, byte[] trainLabels) = BuildExamples(trainRows, generator, "train examples", progress);
+        (double[] devAll, byte[] devLabels) = BuildExamples(devRows, generator, "dev examples", progress);
+        int positives = trainLabels.Count(l => l == 1);
+        if (trainLabels.Length == 0 || positives == 0 || positives == trainLabels.Length)
+        {
+            throw new TrainingDataException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The training candidates are all one class ({positives} positive of {trainLabels.Length}); a ranker needs both helpful and unhelpful candidates. Check that hypotheses and references differ and the confusion maps license edits."));
+        }
+
+        // 3. Standardise (drop constant features) and fit with λ chosen on dev log-loss.
+        int all = FeatureNames.All.Length;
+        var kept = new List<int>();
+        var means = new List<double>();
+        var stds = new List<double>();
+        for (int k = 0; k < all; k++)
+        {
+            (double mean, double std) = MeanStd(trainAll, all, k);
+            if (std > 1e-9)
+            {
+                kept.Add(k);
+                means.Add(mean);
+                stds.Add(std);
+            }
+        }
+
+        int d = kept.Count;
+        double[] xTrain = Standardise(trainAll, all, kept, means, stds, out double[] rawTrain);
+        double[] xDev = Standardise(devAll, all, kept, means, stds, out _);
+        var search = ImmutableArray.CreateBuilder<(double, double)>();
+        LogisticFit? best = null;
+        double bestL2 = double.NaN, bestLoss = double.PositiveInfinity;
+        foreach (double l2 in _options.L2Grid)
+        {
+            progress?.Report(new TrainingProgress("fit", search.Count, _options.L2Grid.Length));
+            LogisticFit fit = LogisticRegression.Fit(xTrain, trainLabels, d, l2, tolerance: 1e-10);
+            double loss = devLabels.Length > 0 ? LogisticRegression.LogLoss(xDev, devLabels, d, fit) : fit.Loss;
+            search.Add((l2, loss));
+            if (loss < bestLoss)
+            {
+                bestLoss = loss;
+                best = fit;
+                bestL2 = l2;
+            }
+        }
+
+        ImmutableArray<string> features = [.. kept.Select(k => FeatureNames.All[k])];
+        var draft = new RankerConfig(
+            _options.Name,
+            map,
+            features,
+            [.. means],
+            [.. stds],
+            best!.Weights,
+            best.Bias,
+            [new OperatingMode("trace", 0.0)],
+            "trace",
+            _options.Generator,
+            _options.MaxRounds);
+
+        // 4. Calibrate the modes on dev by sweeping thresholds over one traced correction per utterance.
+        Trace[] devTraces = TraceAll(draft, devRows, "dev sweep", progress);
+        Trace[] trainTraces = TraceAll(draft, trainRows, "train sweep", progress);
+        ImmutableArray<SweepPoint> devSweep = Sweep(devTraces);
+        ImmutableArray<SweepPoint> trainSweep = Sweep(trainTraces);
+        double baseline = devSweep.Length > 0 ? devSweep[0].Cer - (devSweep[0].DeltaPp / 100.0) : 0;
+        ImmutableArray<OperatingMode> modes = ChooseModes(devSweep, trainSweep);
+        var metrics = modes.Select(m => devSweep.First(p => p.Threshold == m.Threshold) is var p
+            ? new ModeMetrics(m.Name, p.Cer, p.DeltaPp, p.Better, p.Same, p.Worse, p.Changed)
+            : null!).ToImmutableArray();
+        var provenance = new RankerProvenance
+        {
+            Description = _options.Description,
+            Trainer = "Nko.Ranker.Training " + typeof(RankerTrainer).Assembly.GetName().Version?.ToString(3),
+            TrainRows = train.Count,
+            DevRows = dev.Count,
+            TrainingExamples = trainLabels.Length,
+            PositiveExamples = positives,
+            L2 = bestL2,
+            GradientNorm = best.GradientNorm,
+            Iterations = best.Iterations,
+            DevBaselineCer = baseline,
+            DevModes = metrics,
+        };
+        RankerConfig config = draft.WithModes(modes, "conservative", provenance);
+        return new TrainingResult
+        {
+            Config = config,
+            TrainRows = train.Count,
+            DevRows = dev.Count,
+            Examples = trainLabels.Length,
+            Positives = positives,
+            DevExamples = devLabels.Length,
+            DevPositives = devLabels.Count(l => l == 1),
+            L2Search = search.ToImmutable(),
+            DevSweep = devSweep,
+            TrainSweep = trainSweep,
+            DevBaselineCer = baseline,
+            FeatureColumns = features,
+            FeatureMatrix = rawTrain,
+            Labels = trainLabels,
+        };
+    }
+
+    /// <summary>Counts substitutions, insertions and deletions of the recogniser from hypothesis-reference alignments.</summary>
+    public static ConfusionMap CountConfusions(IEnumerable<(int[] Hypothesis, int[] Reference)> pairs, CtcVocabulary vocabulary, int minCount)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        var builder = new ConfusionMapBuilder();
+        var raw = new ConfusionMapBuilder();
+        foreach ((int[] hyp, int[] reference) in pairs)
+        {
+            raw.AddHypothesis(hyp);
+            foreach (AlignmentOp op in LevenshteinAligner.Align(hyp, reference))
+            {
+                switch (op.Kind)
+                {
+                    case AlignmentOpKind.Substitution:
+                        raw.AddSubstitution(op.HypothesisLabel, op.ReferenceLabel);
+                        break;
+                    case AlignmentOpKind.Insertion:
+                        raw.AddDeletion(op.HypothesisLabel);
+                        break;
+                    case AlignmentOpKind.Deletion:
+                        raw.AddInsertion(op.ReferenceLabel, op.LeftContext);
+                        break;
+                }
+            }
+        }
+
+        ConfusionMap full = raw.Build(vocabulary);
+        foreach (SubstitutionEntry s in full.Substitutions.Where(s => s.Count >= minCount))
+        {
+            builder.AddSubstitution(s.From, s.To, s.Count);
+        }
+
+        foreach (DeletionEntry e in full.Deletions.Where(e => e.Count >= minCount))
+        {
+            builder.AddDeletion(e.Label, e.Count);
+        }
+
+        foreach (InsertionEntry e in full.Insertions.Where(e => e.Count >= minCount))
+        {
+            builder.AddInsertion(e.Label, e.LeftContext, e.Count);
+        }
+
+        for (int id = 0; id < vocabulary.Count; id++)
+        {
+            int c = full.GetHypothesisLabelCount(id);
+            if (c > 0)
+            {
+                builder.AddHypothesisLabel(id, c);
+            }
+        }
+
+        return builder.Build(vocabulary);
+    }
+
+    private static ConfusionMap CountConfusions(Encoded[] rows, CtcVocabulary vocabulary, int minCount) =>
+        CountConfusions(rows.Select(r => (r.Hypothesis, r.Reference)), vocabulary, minCount);
+
+    private sealed record Encoded(TrainingUtterance Source, int[] Hypothesis, int[] Reference, string ReferenceText);
+
+    private Encoded[] Encode(IReadOnlyList<TrainingUtterance> rows, string split, CtcVocabulary vocabulary)
+    {
+        var result = new Encoded[rows.Count];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            TrainingUtterance u = rows[i] ?? throw new TrainingDataException($"{split} row {i} is null.");
+            try
+            {
+                u.LogProbs.Validate(vocabulary);
+                result[i] = new Encoded(u, vocabulary.Encode(u.Hypothesis), vocabulary.Encode(u.Reference), u.Reference);
+            }
+            catch (ArgumentException e)
+            {
+                throw new TrainingDataException($"{split} row {i} ({u.Id}): {e.Message}", e);
+            }
+        }
+
+        return result;
+    }
+
+    private (double[] Features, byte[] Labels) BuildExamples(Encoded[] rows, CandidateGenerator generator, string stage, IProgress<TrainingProgress>? progress)
+    {
+        int all = FeatureNames.All.Length;
+        var perRow = new (List<double> X, List<byte> Y)[rows.Length];
+        int done = 0;
+        Parallel.For(
+            0,
+            rows.Length,
+            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism },
+            () => new CandidateEvaluator(),
+            (i, _, evaluator) =>
+            {
+                Encoded row = rows[i];
+                var x = new List<double>();
+                var y = new List<byte>();
+                evaluator.Reset(row.Source.LogProbs, _options.Vocabulary.BlankIndex, row.Source.AsrScore);
+                int[] current = row.Hypothesis;
+                for (int round = 0; round < _options.TrainingRounds; round++)
+                {
+                    int n = evaluator.Evaluate(generator, current, round);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    int before = EditDistance.Levenshtein<int>(current, row.Reference);
+                    int bestIndex = -1;
+                    double bestGain = double.NegativeInfinity;
+                    for (int c = 0; c < n; c++)
+                    {
+                        int[] edited = evaluator.Candidates[c].Edit.Apply(current);
+                        bool helps = EditDistance.Levenshtein<int>(edited, row.Reference) < before;
+                        x.AddRange(evaluator.GetFeatures(c));
+                        y.Add(helps ? (byte)1 : (byte)0);
+                        double gain = evaluator.LogLikelihoods[c] - evaluator.HypothesisLogLikelihood;
+                        if (helps && gain > bestGain)
+                        {
+                            bestGain = gain;
+                            bestIndex = c;
+                        }
+                    }
+
+                    if (bestIndex < 0)
+                    {
+                        break;
+                    }
+
+                    // Later rounds start from the text after the most CTC-supported helpful edit.
+                    current = evaluator.Candidates[bestIndex].Edit.Apply(current);
+                }
+
+                perRow[i] = (x, y);
+                progress?.Report(new TrainingProgress(stage, Interlocked.Increment(ref done), rows.Length));
+                return evaluator;
+            },
+            _ => { });
+        int total = perRow.Sum(r => r.Y.Count);
+        double[] features = new double[total * all];
+        byte[] labels = new byte[total];
+        int at = 0;
+        foreach ((List<double> x, List<byte> y) in perRow)
+        {
+            x.CopyTo(features, at * all);
+            y.CopyTo(labels, at);
+            at += y.Count;
+        }
+
+        return (features, labels);
+    }
+
+    private static (double Mean, double Std) MeanStd(double[] x, int stride, int column)
+    {
+        int n = x.Length / stride;
+        double sum = 0;
+        for (int r = 0; r < n; r++)
+        {
+            sum += x[(r * stride) + column];
+        }
+
+        double mean = sum / n, sq = 0;
+        for (int r = 0; r < n; r++)
+        {
+            double v = x[(r * stride) + column] - mean;
+            sq += v * v;
+        }
+
+        return (mean, Math.Sqrt(sq / n));
+    }
+
+    private static double[] Standardise(double[] x, int stride, List<int> kept, List<double> means, List<double> stds, out double[] raw)
+    {
+        int n = x.Length / stride, d = kept.Count;
+        double[] z = new double[n * d];
+        raw = new double[n * d];
+        for (int r = 0; r < n; r++)
+        {
+            for (int k = 0; k < d; k++)
+            {
+                double v = x[(r * stride) + kept[k]];
+                raw[(r * d) + k] = v;
+                z[(r * d) + k] = (v - means[k]) / stds[k];
+            }
+        }
+
+        return z;
+    }
+
+    private sealed record Trace(int ReferenceLength, int BaselineEdits, double[] Probabilities, double[] Gains, int[] EditsAfter, bool[] Helpful, bool[] Harmful);
+
+    private Trace[] TraceAll(RankerConfig draft, Encoded[] rows, string stage, IProgress<TrainingProgress>? progress)
+    {
+        var pipeline = new CorrectionPipeline(draft);
+        var traces = new Trace[rows.Length];
+        int done = 0;
+        Parallel.For(0, rows.Length, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism }, i =>
+        {
+            Encoded row = rows[i];
+            CorrectionResult result = pipeline.Correct(row.Source.LogProbs, row.Source.Hypothesis, "trace", row.Source.AsrScore);
+            int steps = result.Edits.Length;
+            double[] probabilities = new double[steps];
+            double[] gains = new double[steps];
+            int[] after = new int[steps];
+            bool[] helpful = new bool[steps];
+            bool[] harmful = new bool[steps];
+            int[] current = row.Hypothesis;
+            int previous = EditDistance.Levenshtein<int>(current, row.Reference);
+            int baseline = previous;
+            for (int s = 0; s < steps; s++)
+            {
+                AppliedEdit e = result.Edits[s];
+                current = e.Edit.Apply(current);
+                int now = EditDistance.Levenshtein<int>(current, row.Reference);
+                probabilities[s] = e.Probability;
+                gains[s] = e.CtcGain;
+                after[s] = now;
+                helpful[s] = now < previous;
+                harmful[s] = now > previous;
+                previous = now;
+            }
+
+            traces[i] = new Trace(row.Reference.Length, baseline, probabilities, gains, after, helpful, harmful);
+            progress?.Report(new TrainingProgress(stage, Interlocked.Increment(ref done), rows.Length));
+        });
+        return traces;
+    }
+
+    private ImmutableArray<SweepPoint> Sweep(Trace[] traces)
+    {
+        var points = ImmutableArray.CreateBuilder<SweepPoint>(_options.Thresholds.Length);
+        foreach (double threshold in _options.Thresholds)
+        {
+            var tally = new CerTally();
+            int accepted = 0, helpful = 0, harmful = 0;
+            foreach (Trace t in traces)
+            {
+                int applied = 0;
+                while (applied < t.Probabilities.Length && t.Probabilities[applied] >= threshold && threshold < 1.0)
+                {
+                    applied++;
+                }
+
+                int edits = applied == 0 ? t.BaselineEdits : t.EditsAfter[applied - 1];
+                tally.Add(t.ReferenceLength, t.BaselineEdits, edits, applied > 0);
+                accepted += applied;
+                for (int s = 0; s < applied; s++)
+                {
+                    helpful += t.Helpful[s] ? 1 : 0;
+                    harmful += t.Harmful[s] ? 1 : 0;
+                }
+            }
+
+            points.Add(new SweepPoint(threshold, tally.Cer, tally.DeltaPp, tally.Better, tally.Same, tally.Worse, tally.Changed, accepted, helpful, harmful));
+        }
+
+        return points.MoveToImmutable();
+    }
+
+    private ImmutableArray<OperatingMode> ChooseModes(ImmutableArray<SweepPoint> dev, ImmutableArray<SweepPoint> train)
+    {
+        // Lowest CER wins; ties go to the stricter threshold (later in the ascending grid).
+        static SweepPoint BestOf(IEnumerable<SweepPoint> points, SweepPoint fallback) =>
+            points.Aggregate((SweepPoint?)null, (best, p) => best is null || p.DeltaPp <= best.DeltaPp ? p : best) ?? fallback;
+
+        SweepPoint strictest = dev[^1];
+        SweepPoint aggressive = BestOf(dev, strictest);
+        SweepPoint balanced = BestOf(dev.Where(p => p.Worse <= _options.BalancedMaxWorseShare * p.Changed), strictest);
+        // Conservative and preservation live inside a run of consecutive thresholds where no dev and no train
+        // utterance gets worse. Conservative takes the run containing the best zero-worse CER and, within it, the
+        // strictest threshold that keeps ConservativeShare of that CER reduction while staying MarginSteps from
+        // the run's edges: distance from the worse boundary is what keeps it at zero worse on unseen data.
+        bool Safe(int i) => dev[i].Worse == 0 && train[i].Worse == 0;
+        int bestSafe = -1;
+        for (int i = 0; i < dev.Length; i++)
+        {
+            if (Safe(i) && dev[i].Changed > 0 && (bestSafe < 0 || dev[i].DeltaPp <= dev[bestSafe].DeltaPp))
+            {
+                bestSafe = i;
+            }
+        }
+
+        int conservativeIndex = dev.Length - 1, preservationIndex = dev.Length - 1;
+        if (bestSafe >= 0)
+        {
+            int lo = bestSafe, hi = bestSafe;
+            while (lo > 0 && Safe(lo - 1))
+            {
+                lo--;
+            }
+
+            while (hi < dev.Length - 1 && Safe(hi + 1))
+            {
+                hi++;
+            }
+
+            int margin = Math.Min(_options.ConservativeMarginSteps, (hi - lo) / 2);
+            int first = Math.Max(bestSafe, lo + margin), last = Math.Max(first, hi - margin);
+            double target = _options.ConservativeShare * dev[bestSafe].DeltaPp;
+            conservativeIndex = first;
+            for (int i = first; i <= last; i++)
+            {
+                if (dev[i].DeltaPp <= target)
+                {
+                    conservativeIndex = i;
+                }
+            }
+
+            // Preservation: stricter, inside the same run, and the first threshold whose accepted edits are at least
+            // PreservationMinPrecision "correct" (not increasing the edit distance); else the run's strict margin end.
+            preservationIndex = last;
+            for (int i = conservativeIndex + 1; i <= last; i++)
+            {
+                if (dev[i].Safety >= _options.PreservationMinPrecision && train[i].Safety >= _options.PreservationMinPrecision)
+                {
+                    preservationIndex = i;
+                    break;
+                }
+            }
+        }
+
+        return
+        [
+            new OperatingMode("aggressive", aggressive.Threshold),
+            new OperatingMode("balanced", balanced.Threshold),
+            new OperatingMode("conservative", dev[conservativeIndex].Threshold),
+            new OperatingMode("preservation", dev[preservationIndex].Threshold),
+        ];
+    }
+}

@@ -1,0 +1,64 @@
+using System.Collections.Immutable;
+using Nko.Candidates;
+using Nko.Ctc;
+
+namespace Nko.Ranker.Training;
+
+/// <summary>Settings of <see cref="RankerTrainer"/>; every default is the one the shipped config was trained with.</summary>
+public sealed record TrainerOptions
+{
+    /// <summary>The vocabulary of the recogniser (default: N'Ko, blank first).</summary>
+    public CtcVocabulary Vocabulary { get; init; } = CtcVocabulary.NkoBlankFirst;
+
+    /// <summary>The config's name.</summary>
+    public string Name { get; init; } = "candidate_ranker_v1";
+
+    /// <summary>Candidate-generator bounds written to the config (and used to build training rows).</summary>
+    public GeneratorOptions Generator { get; init; } = new() { MaxCandidates = 128, MinCount = 2, TopKPerLabel = 8 };
+
+    /// <summary>The most edits the config applies per utterance.</summary>
+    public int MaxRounds { get; init; } = 24;
+
+    /// <summary>Rounds of training rows per utterance: round 0 on the hypothesis, later rounds after applying a correct edit.</summary>
+    public int TrainingRounds { get; init; } = 6;
+
+    /// <summary>The L2 strengths tried; the one with the lowest dev log-loss is kept.</summary>
+    public ImmutableArray<double> L2Grid { get; init; } = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1];
+
+    /// <summary>The thresholds swept when calibrating modes.</summary>
+    public ImmutableArray<double> Thresholds { get; init; } = DefaultThresholds();
+
+    /// <summary>Maximum share of changed dev utterances that may get worse in <c>balanced</c> mode.</summary>
+    public double BalancedMaxWorseShare { get; init; } = 0.01;
+
+    /// <summary>Minimum share of accepted edits that must not increase the edit distance in <c>preservation</c> mode.</summary>
+    public double PreservationMinPrecision { get; init; } = 0.99;
+
+    /// <summary>Grid steps the conservative and preservation thresholds keep from the edges of the zero-worse run of thresholds.</summary>
+    public int ConservativeMarginSteps { get; init; } = 10;
+
+    /// <summary>Share of the best zero-worse CER reduction the conservative mode keeps while moving to stricter thresholds.</summary>
+    public double ConservativeShare { get; init; } = 0.9;
+
+    /// <summary>Free text recorded in provenance.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Degree of parallelism for per-utterance work (results do not depend on it).</summary>
+    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
+    private static ImmutableArray<double> DefaultThresholds()
+    {
+        var b = ImmutableArray.CreateBuilder<double>();
+        for (int i = 1; i <= 98; i++)
+        {
+            b.Add(i / 100.0);
+        }
+
+        foreach (double t in new[] { 0.985, 0.99, 0.9925, 0.995, 0.9975, 0.999, 0.9995, 0.9999 })
+        {
+            b.Add(t);
+        }
+
+        return b.ToImmutable();
+    }
+}

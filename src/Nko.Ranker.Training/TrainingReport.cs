@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text;
+
+namespace Nko.Ranker.Training;
+
+/// <summary>Renders a <see cref="TrainingResult"/> as a Markdown summary.</summary>
+public static class TrainingReport
+{
+    /// <summary>The Markdown summary: data sizes, class balance, λ search, weights by feature, the chosen modes and their dev tables.</summary>
+    public static string Markdown(TrainingResult result, string trainData, string devData)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var c = result.Config;
+        var sb = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        sb.AppendLine(inv, $"# Training report: {c.Name}");
+        sb.AppendLine();
+        sb.AppendLine("The config was trained on **simulated** CTC emissions (nko-ctc-sim). An app must retrain on its own recogniser's output for real use: `nko train --train DIR --dev DIR --out FILE`.");
+        sb.AppendLine();
+        sb.AppendLine("## Data");
+        sb.AppendLine();
+        sb.AppendLine("| split | folder | utterances | candidate examples | positive | share |");
+        sb.AppendLine("|---|---|---|---|---|---|");
+        sb.AppendLine(inv, $"| train | `{trainData}` | {result.TrainRows} | {result.Examples} | {result.Positives} | {(double)result.Positives / result.Examples:P1} |");
+        sb.AppendLine(inv, $"| dev | `{devData}` | {result.DevRows} | {result.DevExamples} | {result.DevPositives} | {(result.DevExamples == 0 ? 0 : (double)result.DevPositives / result.DevExamples):P1} |");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"Confusion maps: {c.Confusions.Substitutions.Length} substitutions, {c.Confusions.Deletions.Length} deletions, {c.Confusions.Insertions.Length} insertions (entries with count ≥ {c.Generator.MinCount}).");
+        sb.AppendLine();
+        sb.AppendLine("## Fit");
+        sb.AppendLine();
+        sb.AppendLine("L2-regularised logistic regression (Newton/IRLS) on standardised features; λ chosen by dev log-loss.");
+        sb.AppendLine();
+        sb.AppendLine("| λ | dev log-loss |");
+        sb.AppendLine("|---|---|");
+        foreach ((double l2, double loss) in result.L2Search)
+        {
+            sb.AppendLine(inv, $"| {l2:G3}{(l2 == c.Provenance.L2 ? " (chosen)" : string.Empty)} | {loss:F5} |");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine(inv, $"Chosen λ = {c.Provenance.L2:G3}; {c.Provenance.Iterations} Newton iterations; gradient norm {c.Provenance.GradientNorm:E2}.");
+        sb.AppendLine();
+        sb.AppendLine("| feature | mean | std | weight (standardised) |");
+        sb.AppendLine("|---|---|---|---|");
+        foreach (int k in Enumerable.Range(0, c.Features.Length).OrderByDescending(k => Math.Abs(c.Weights[k])))
+        {
+            sb.AppendLine(inv, $"| `{c.Features[k]}` | {c.Means[k]:G4} | {c.Stds[k]:G4} | {c.Weights[k]:+0.0000;-0.0000} |");
+        }
+
+        sb.AppendLine(inv, $"| bias | | | {c.Bias:+0.0000;-0.0000} |");
+        sb.AppendLine();
+        sb.AppendLine("## Modes (dev)");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"Baseline CER {result.DevBaselineCer:F4}.");
+        sb.AppendLine();
+        sb.AppendLine("| mode | threshold | CER | Δ pp | better/same/worse | changed |");
+        sb.AppendLine("|---|---|---|---|---|---|");
+        foreach (var m in c.Provenance.DevModes)
+        {
+            sb.AppendLine(inv, $"| {m.Mode} | {c.GetMode(m.Mode).Threshold} | {m.Cer:F4} | {m.DeltaPp:+0.00;-0.00} | {m.Better}/{m.Same}/{m.Worse} | {m.Changed} |");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("Rules: aggressive = lowest dev CER; balanced = lowest dev CER with at most 1% of changed utterances worse; conservative = inside the run of consecutive thresholds with zero worse on dev and on train that holds the best zero-worse CER, the strictest threshold keeping 90% of that reduction and at least 10 grid steps from the run's edges; preservation = stricter, in the same run, the first threshold where ≥ 99% of accepted edits do not increase the edit distance (else the run's strict margin end).");
+        sb.AppendLine();
+        sb.AppendLine("![threshold sweep](sweep.png)");
+        sb.AppendLine();
+        sb.AppendLine("## Threshold sweep (dev)");
+        sb.AppendLine();
+        sb.AppendLine("| threshold | CER | Δ pp | better/same/worse | changed | edits | helpful | not harmful | train worse |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        for (int i = 0; i < result.DevSweep.Length; i++)
+        {
+            var p = result.DevSweep[i];
+            sb.AppendLine(inv, $"| {p.Threshold} | {p.Cer:F4} | {p.DeltaPp:+0.00;-0.00} | {p.Better}/{p.Same}/{p.Worse} | {p.Changed} | {p.AcceptedEdits} | {p.Precision:P1} | {p.Safety:P1} | {result.TrainSweep[i].Worse} |");
+        }
+
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,50 @@
+using System.Collections.Immutable;
+using Nko.Ranker.Configuration;
+
+namespace Nko.Ranker.Training;
+
+/// <summary>Everything <see cref="RankerTrainer"/> produced: the config and the numbers a report needs.</summary>
+public sealed record TrainingResult
+{
+    /// <summary>The trained, calibrated config.</summary>
+    public required RankerConfig Config { get; init; }
+
+    /// <summary>Training utterances.</summary>
+    public required int TrainRows { get; init; }
+
+    /// <summary>Calibration utterances.</summary>
+    public required int DevRows { get; init; }
+
+    /// <summary>Training examples (candidates) and how many were positive.</summary>
+    public required int Examples { get; init; }
+
+    /// <summary>Positive training examples.</summary>
+    public required int Positives { get; init; }
+
+    /// <summary>Dev examples and positives (used to choose λ).</summary>
+    public required int DevExamples { get; init; }
+
+    /// <summary>Positive dev examples.</summary>
+    public required int DevPositives { get; init; }
+
+    /// <summary>Each λ tried with its dev log-loss.</summary>
+    public required ImmutableArray<(double L2, double DevLogLoss)> L2Search { get; init; }
+
+    /// <summary>The dev calibration sweep, one point per threshold.</summary>
+    public required ImmutableArray<SweepPoint> DevSweep { get; init; }
+
+    /// <summary>The same sweep on the training utterances (in-sample; used as an extra safety check).</summary>
+    public required ImmutableArray<SweepPoint> TrainSweep { get; init; }
+
+    /// <summary>Baseline CER on dev.</summary>
+    public required double DevBaselineCer { get; init; }
+
+    /// <summary>Column names of <see cref="FeatureMatrix"/> (the config's features in order).</summary>
+    public required ImmutableArray<string> FeatureColumns { get; init; }
+
+    /// <summary>The raw (unstandardised) training matrix, row-major, in config feature order.</summary>
+    public required double[] FeatureMatrix { get; init; }
+
+    /// <summary>The training labels (0/1), one per row of <see cref="FeatureMatrix"/>.</summary>
+    public required byte[] Labels { get; init; }
+}
