@@ -31,11 +31,22 @@ public sealed class RankerConfig
     /// <summary>The most correction rounds a config may ask for.</summary>
     public const int MaxRoundsLimit = 64;
 
+    /// <summary>The longest config or mode name, in UTF-16 code units.</summary>
+    public const int MaxNameLength = 200;
+
+    // The JSON object types, to name the properties allowed where an unknown one is found.
+    private static readonly Type[] DtoTypes =
+    [
+        typeof(ConfigDto), typeof(VocabularyDto), typeof(ModeDto), typeof(GeneratorDto), typeof(ConfusionsDto), typeof(SubstitutionDto),
+        typeof(LabelCountDto), typeof(InsertionDto), typeof(ProvenanceDto), typeof(ModeMetricsDto),
+    ];
+
     private static readonly ConfigJsonContext Context = new(new JsonSerializerOptions
     {
         WriteIndented = true,
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
         MaxDepth = 16,
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.BasicLatin, UnicodeRanges.NKo),
         NewLine = "\n",
@@ -182,12 +193,17 @@ public sealed class RankerConfig
         return Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 
-    /// <summary>Parses and validates a config from UTF-8 JSON.</summary>
+    /// <summary>Parses and validates a config from UTF-8 JSON (a leading UTF-8 byte order mark is skipped).</summary>
     public static RankerConfig Parse(ReadOnlySpan<byte> utf8Json)
     {
         if (utf8Json.Length > MaxConfigBytes)
         {
             throw new RankerConfigException("$", $"the document exceeds {MaxConfigBytes} bytes.");
+        }
+
+        if (utf8Json.StartsWith("\uFEFF"u8))
+        {
+            utf8Json = utf8Json[3..];
         }
 
         ConfigDto? dto;
@@ -212,6 +228,13 @@ public sealed class RankerConfig
     public static RankerConfig Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
+
+        // Check the size before encoding, so a huge string is rejected without a second huge copy.
+        if (json.Length > MaxConfigBytes || Encoding.UTF8.GetByteCount(json) > MaxConfigBytes)
+        {
+            throw new RankerConfigException("$", $"the document exceeds {MaxConfigBytes} bytes.");
+        }
+
         return Parse(Encoding.UTF8.GetBytes(json));
     }
 
@@ -239,18 +262,50 @@ public sealed class RankerConfig
         return result;
     }
 
+    // One line, in the schema's terms: the serializer's messages name internal .NET types and span several lines.
     private static string Describe(JsonException e)
     {
         string message = e.Message;
         int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        message = (cut > 0 ? message[..cut] : message).ReplaceLineEndings(" ").Trim();
+        const string Convert = "The JSON value could not be converted to ";
+        const string Unmapped = "The JSON property '";
+        const string UnmappedType = "' could not be mapped to any .NET member contained in type '";
+        if (message.StartsWith(Convert, StringComparison.Ordinal))
+        {
+            message = $"has the wrong type or range: expected {ExpectedKind(message[Convert.Length..].TrimEnd('.'))}.";
+        }
+        else if (message.StartsWith(Unmapped, StringComparison.Ordinal) && message.IndexOf(UnmappedType, StringComparison.Ordinal) is > 0 and var typeAt)
+        {
+            string property = message[Unmapped.Length..typeAt];
+            string typeName = message[(typeAt + UnmappedType.Length)..].TrimEnd('.', '\'');
+            Type? type = Array.Find(DtoTypes, t => t.FullName == typeName);
+            string allowed = type is null ? string.Empty : $" Allowed here: {string.Join(", ", Context.GetTypeInfo(type)!.Properties.Select(p => p.Name))}.";
+            message = $"unknown property '{property}'.{allowed}";
+        }
+        else if (message.StartsWith("Duplicate", StringComparison.Ordinal))
+        {
+            message = "the property appears more than once in its object.";
+        }
+
+        return e.LineNumber is long line
+            ? string.Create(CultureInfo.InvariantCulture, $"{message} (line {line + 1}, byte {e.BytePositionInLine + 1})")
+            : message;
     }
+
+    private static string ExpectedKind(string typeName) =>
+        typeName.StartsWith("System.Collections.Generic.List", StringComparison.Ordinal) ? "an array"
+        : typeName.EndsWith("Dto", StringComparison.Ordinal) ? "an object"
+        : typeName.Contains("Int32", StringComparison.Ordinal) ? $"an integer in [{int.MinValue}, {int.MaxValue}]"
+        : typeName.Contains("Double", StringComparison.Ordinal) ? "a finite number"
+        : typeName.Contains("String", StringComparison.Ordinal) ? "a string of valid Unicode text"
+        : "another JSON type";
 
     private void ValidateModel()
     {
-        if (Name.Length == 0 || Name.Length > 200)
+        if (Name.Length == 0 || Name.Length > MaxNameLength)
         {
-            throw new RankerConfigException("$.name", "must be a non-empty string of at most 200 characters.");
+            throw new RankerConfigException("$.name", $"must be a non-empty string of at most {MaxNameLength} characters.");
         }
 
         if (Features.IsDefaultOrEmpty)
@@ -280,6 +335,21 @@ public sealed class RankerConfig
             throw new RankerConfigException("$.bias", "must be a finite number.");
         }
 
+        // The ranker folds the standardisation into the weights (w / std, bias − Σ w·mean / std): those must stay finite too,
+        // or a tiny std would turn every score into ±∞ or NaN.
+        double folded = Bias;
+        for (int k = 0; k < Features.Length; k++)
+        {
+            double scaled = Weights[k] / Stds[k];
+            folded -= scaled * Means[k];
+            if (!double.IsFinite(scaled) || !double.IsFinite(folded))
+            {
+                throw new RankerConfigException(Path("stds", k), string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{Stds[k]} is too small for weight {Weights[k]} and mean {Means[k]}: the standardised weight or bias overflows."));
+            }
+        }
+
         if (Modes.IsDefaultOrEmpty)
         {
             throw new RankerConfigException("$.modes", "must define at least one mode.");
@@ -289,9 +359,9 @@ public sealed class RankerConfig
         for (int i = 0; i < Modes.Length; i++)
         {
             OperatingMode m = Modes[i];
-            if (m is null || string.IsNullOrWhiteSpace(m.Name))
+            if (m is null || string.IsNullOrWhiteSpace(m.Name) || m.Name.Length > MaxNameLength)
             {
-                throw new RankerConfigException(Path("modes", i) + ".name", "must be a non-empty string.");
+                throw new RankerConfigException(Path("modes", i) + ".name", $"must be a non-blank string of at most {MaxNameLength} characters.");
             }
 
             if (!modeNames.Add(m.Name))
@@ -457,6 +527,9 @@ public sealed class RankerConfig
             throw new RankerConfigException("$.generator.operations", "must enable at least one operation.");
         }
 
+        InRange(maxCandidates, 1, GeneratorOptions.Limit, "$.generator.max_candidates");
+        InRange(minCount, 1, int.MaxValue, "$.generator.min_count");
+        InRange(topK, 1, GeneratorOptions.Limit, "$.generator.top_k_per_label");
         try
         {
             return new GeneratorOptions { MaxCandidates = maxCandidates, MinCount = minCount, TopKPerLabel = topK, Operations = operations };
@@ -470,9 +543,20 @@ public sealed class RankerConfig
                 nameof(GeneratorOptions.TopKPerLabel) => "top_k_per_label",
                 _ => "operations",
             };
-            throw new RankerConfigException("$.generator." + field, e.Message, e);
+            throw new RankerConfigException("$.generator." + field, e.Message.ReplaceLineEndings(" "), e);
         }
     }
+
+    private static void InRange(int value, int min, int max, string path)
+    {
+        if (value < min || value > max)
+        {
+            throw new RankerConfigException(path, string.Create(CultureInfo.InvariantCulture, $"{value} is outside [{min}, {max}]."));
+        }
+    }
+
+    private static int? NonNegative(int? value, string path) =>
+        value is not < 0 ? value : throw new RankerConfigException(path, string.Create(CultureInfo.InvariantCulture, $"{value} must be ≥ 0."));
 
     private static int LabelId(CtcVocabulary vocabulary, string? label, string path)
     {
@@ -565,10 +649,10 @@ public sealed class RankerConfig
                 m.Mode ?? throw Missing(path + ".mode"),
                 Finite(m.Cer ?? throw Missing(path + ".cer"), path + ".cer"),
                 Finite(m.DeltaPp ?? throw Missing(path + ".delta_pp"), path + ".delta_pp"),
-                m.Better ?? throw Missing(path + ".better"),
-                m.Same ?? throw Missing(path + ".same"),
-                m.Worse ?? throw Missing(path + ".worse"),
-                m.Changed ?? throw Missing(path + ".changed")));
+                NonNegative(m.Better, path + ".better") ?? throw Missing(path + ".better"),
+                NonNegative(m.Same, path + ".same") ?? throw Missing(path + ".same"),
+                NonNegative(m.Worse, path + ".worse") ?? throw Missing(path + ".worse"),
+                NonNegative(m.Changed, path + ".changed") ?? throw Missing(path + ".changed")));
         }
 
         return new RankerProvenance
@@ -577,13 +661,13 @@ public sealed class RankerConfig
             Trainer = p.Trainer,
             TrainData = p.TrainData,
             DevData = p.DevData,
-            TrainRows = p.TrainRows,
-            DevRows = p.DevRows,
-            TrainingExamples = p.TrainingExamples,
-            PositiveExamples = p.PositiveExamples,
+            TrainRows = NonNegative(p.TrainRows, "$.provenance.train_rows"),
+            DevRows = NonNegative(p.DevRows, "$.provenance.dev_rows"),
+            TrainingExamples = NonNegative(p.TrainingExamples, "$.provenance.training_examples"),
+            PositiveExamples = NonNegative(p.PositiveExamples, "$.provenance.positive_examples"),
             L2 = p.L2 is { } l2 ? Finite(l2, "$.provenance.l2") : null,
             GradientNorm = p.GradientNorm is { } gn ? Finite(gn, "$.provenance.gradient_norm") : null,
-            Iterations = p.Iterations,
+            Iterations = NonNegative(p.Iterations, "$.provenance.iterations"),
             DevBaselineCer = p.DevBaselineCer is { } b ? Finite(b, "$.provenance.dev_baseline_cer") : null,
             DevModes = modes.ToImmutable(),
             Notes = p.Notes,
