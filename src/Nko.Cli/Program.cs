@@ -1,9 +1,24 @@
 using System.CommandLine;
 using Nko.Cli.Commands;
+using Nko.Cli;
 
-var root = new RootCommand("nko: exact, fast correction of N'Ko CTC speech recogniser output.");
-// One line per command; each command lives in Commands/<Name>Command.cs.
-root.Add(GreedyCommand.Create());
-root.Add(ScoreCommand.Create());
-root.Add(AsrCommand.Create());
-return root.Parse(args).Invoke();
+return CliApp.Run(args);
+
+namespace Nko.Cli
+{
+    /// <summary>The command tree. Tests run it in-process through <see cref="Run(string[], TextWriter, TextWriter)"/>.</summary>
+    internal static partial class CliApp
+    {
+        /// <summary>Builds the root command with every subcommand.</summary>
+        internal static RootCommand CreateRoot()
+        {
+            var root = new RootCommand("nko: exact, fast correction of N'Ko CTC speech recogniser output.");
+            // One line per command; each command lives in Commands/<Name>Command.cs.
+            root.Add(GreedyCommand.Create());
+            root.Add(ScoreCommand.Create());
+            root.Add(AsrCommand.Create());
+            root.Add(TrainCommand.Create());
+            return root;
+        }
+    }
+}

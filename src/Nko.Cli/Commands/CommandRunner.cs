@@ -1,24 +1,61 @@
+using System.CommandLine;
+using System.Text;
 using System.Text.Json;
 using Nko.Ctc;
 
 namespace Nko.Cli.Commands;
 
 /// <summary>Runs a command body and turns the errors users can cause into one clear line on stderr and exit code 1.</summary>
+/// <remarks>
+/// User errors are the exceptions a bad file, folder or argument causes (I/O, format, argument, JSON, vocabulary, log-prob
+/// errors). They print as <c>nko: error: &lt;message&gt;</c> on a single line (line breaks in the message become spaces).
+/// Anything else is a bug and is left to System.CommandLine, which prints the stack trace.
+/// </remarks>
 internal static class CommandRunner
 {
-    public static int Run(Func<int> body)
+    /// <summary>Runs <paramref name="body"/>, reporting user errors on the invocation's error writer (stderr by default).</summary>
+    public static int Run(ParseResult parseResult, Func<int> body)
     {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        return Run(parseResult.InvocationConfiguration.Error, body);
+    }
+
+    /// <summary>Runs <paramref name="body"/>, reporting user errors on the process's stderr.</summary>
+    public static int Run(Func<int> body) => Run(Console.Error, body);
+
+    /// <summary>Runs <paramref name="body"/>, reporting user errors on <paramref name="error"/>.</summary>
+    public static int Run(TextWriter error, Func<int> body)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(body);
         try
         {
             return body();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentException
-                                      or JsonException or InvalidOperationException or NotSupportedException
-                                      or PlatformNotSupportedException or OutOfVocabularyException)
+        catch (Exception e) when (IsUserError(e))
         {
-            Console.Error.WriteLine($"nko: error: {e.Message}");
+            error.WriteLine($"nko: error: {OneLine(e.Message)}");
+            error.Flush();
             return 1;
         }
+    }
+
+    /// <summary>Whether <paramref name="e"/> is an error the user caused (reported as one line) rather than a bug.</summary>
+    public static bool IsUserError(Exception e) =>
+        e is IOException or UnauthorizedAccessException or FormatException or ArgumentException or JsonException
+            or InvalidOperationException or NotSupportedException or PlatformNotSupportedException or OutOfVocabularyException
+            or InvalidLogProbsException;
+
+    /// <summary>The message with line breaks and other control characters replaced by spaces.</summary>
+    public static string OneLine(string message)
+    {
+        var sb = new StringBuilder(message.Length);
+        foreach (char c in message.AsSpan().Trim())
+        {
+            sb.Append(char.IsControl(c) ? ' ' : c);
+        }
+
+        return sb.ToString();
     }
 
     /// <summary>Opens the output: a file when a path is given, stdout otherwise.</summary>
@@ -26,16 +63,59 @@ internal static class CommandRunner
     {
         if (string.IsNullOrEmpty(path) || path == "-")
         {
-            var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false)) { AutoFlush = false, NewLine = "\n" };
+            var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false, NewLine = "\n" };
             return stdout;
         }
 
+        return OpenFile(path);
+    }
+
+    /// <summary>
+    /// Opens the output: a file when a path is given, otherwise the invocation's output writer (stdout by default), wrapped
+    /// so that disposing it flushes but does not close it.
+    /// </summary>
+    public static TextWriter OpenOutput(ParseResult parseResult, string? path)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        return string.IsNullOrEmpty(path) || path == "-"
+            ? new NonClosingWriter(parseResult.InvocationConfiguration.Output)
+            : OpenFile(path);
+    }
+
+    private static StreamWriter OpenFile(string path)
+    {
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null)
         {
             Directory.CreateDirectory(dir);
         }
 
-        return new StreamWriter(path, false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
+        return new StreamWriter(path, false, new UTF8Encoding(false)) { NewLine = "\n" };
+    }
+
+    /// <summary>Forwards to a writer it does not own: flushes it on dispose instead of closing it.</summary>
+    private sealed class NonClosingWriter(TextWriter inner) : TextWriter
+    {
+        public override Encoding Encoding => inner.Encoding;
+
+        public override void Write(char value) => inner.Write(value);
+
+        public override void Write(char[] buffer, int index, int count) => inner.Write(buffer, index, count);
+
+        public override void Write(ReadOnlySpan<char> buffer) => inner.Write(buffer);
+
+        public override void Write(string? value) => inner.Write(value);
+
+        public override void Flush() => inner.Flush();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Flush();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }
