@@ -49,7 +49,7 @@ public sealed class Quantizer
         EncodedRowLength = (int)rowBytes;
         if (options.Codec == QuantCodec.Turbo)
         {
-            _signs = RandomSigns.Create(options.Seed, blocks * options.GroupSize);
+            _signs = RandomSigns.Create(options.Seed, options.GroupSize);
         }
 
         _path = CodecKernels.Select(options.Bits, options.GroupSize, maximumPath);

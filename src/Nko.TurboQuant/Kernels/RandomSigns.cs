@@ -1,7 +1,7 @@
 namespace Nko.TurboQuant.Kernels;
 
 /// <summary>
-/// The turbo codec's random sign flips: SplitMix64 seeded with the options' seed; coordinate i takes bit (i mod 64)
+/// The turbo codec's random sign flips, one per coordinate of a rotation block (every block uses the same B signs): SplitMix64 seeded with the options' seed; coordinate i takes bit (i mod 64)
 /// of the (i div 64)-th output; a set bit flips the sign. Stored as XOR masks (0x80000000 or 0) for the float bits.
 /// </summary>
 internal static class RandomSigns

@@ -76,7 +76,7 @@ internal static class TurboKernel<TOps, TF, TU>
                 float norm = TurboReference.Norm(TOps.SumOfSquares(buffer), firstIndex);
                 BinaryPrimitives.WriteSingleLittleEndian(block, norm);
                 TF inverse = TOps.Broadcast(norm == 0f ? 0f : 1f / norm);
-                ref uint blockSign = ref Unsafe.Add(ref sign, start);
+                ref uint blockSign = ref sign;
                 for (int j = 0; j < blockSize; j += count)
                 {
                     TF v = TOps.Xor(TOps.Load(ref Unsafe.Add(ref y, j)), TOps.LoadUInt32(ref Unsafe.Add(ref blockSign, j)));
@@ -156,7 +156,7 @@ internal static class TurboKernel<TOps, TF, TU>
 
                 Hadamard(ref z, blockSize);
 
-                ref uint blockSign = ref Unsafe.Add(ref sign, start);
+                ref uint blockSign = ref sign;
                 if (n == blockSize)
                 {
                     ref TOut y = ref Unsafe.Add(ref output, (r * rowLength) + start);
@@ -178,7 +178,7 @@ internal static class TurboKernel<TOps, TF, TU>
                     float s = BinaryPrimitives.ReadSingleLittleEndian(block) * inverseBlock;
                     for (int i = 0; i < n; i++)
                     {
-                        destination[(r * rowLength) + start + i] = AffineReference.FromSingle<TOut>(TurboReference.FlipSign(buffer[i] * s, signs[start + i]));
+                        destination[(r * rowLength) + start + i] = AffineReference.FromSingle<TOut>(TurboReference.FlipSign(buffer[i] * s, signs[i]));
                     }
                 }
             }

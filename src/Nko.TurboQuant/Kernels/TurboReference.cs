@@ -38,7 +38,7 @@ internal static class TurboReference
                 float norm = Norm(SumOfSquares(y), index);
                 BinaryPrimitives.WriteSingleLittleEndian(block, norm);
                 float inverse = norm == 0f ? 0f : 1f / norm;
-                ReadOnlySpan<uint> blockSigns = signs.Slice(start, blockSize);
+                ReadOnlySpan<uint> blockSigns = signs;
                 for (int i = 0; i < blockSize; i++)
                 {
                     y[i] = FlipSign(y[i], blockSigns[i]) * inverse;
@@ -89,7 +89,7 @@ internal static class TurboReference
                 Hadamard(z);
                 for (int i = 0; i < n; i++)
                 {
-                    destination[(r * rowLength) + start + i] = AffineReference.FromSingle<TOut>(FlipSign(z[i] * scale, signs[start + i]));
+                    destination[(r * rowLength) + start + i] = AffineReference.FromSingle<TOut>(FlipSign(z[i] * scale, signs[i]));
                 }
             }
         }

@@ -1,0 +1,50 @@
+using BenchmarkDotNet.Attributes;
+using Nko.TurboQuant;
+using Nko.TurboQuant.Kernels;
+
+namespace Nko.Benchmarks.TurboQuant;
+
+/// <summary>
+/// Dequantize [1500, 1280] fp16 encoder features (affine, G = 32), fp16 out, single thread. The scalar reference is the baseline;
+/// each vector width is measured separately (a width the machine lacks falls back to the next narrower one).
+/// </summary>
+[MemoryDiagnoser]
+public class AffineDequantize
+{
+    private readonly Dictionary<KernelPath, Quantizer> _quantizers = [];
+    private byte[] _encoded = [];
+    private Half[] _output = [];
+
+    [Params(8, 4)]
+    public int Bits { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        foreach (KernelPath path in new[] { KernelPath.Scalar, KernelPath.Vector128, KernelPath.Vector256, KernelPath.Vector512 })
+        {
+            _quantizers[path] = QuantBench.Create(QuantOptions.Affine(Bits, 32), path);
+        }
+
+
+        _encoded = new byte[_quantizers[KernelPath.Scalar].GetEncodedLength(QuantBench.Frames)];
+        _quantizers[KernelPath.Scalar].Quantize(QuantBench.Features, _encoded);
+        _output = new Half[QuantBench.Features.Length];
+    }
+
+    [Benchmark(Baseline = true)]
+    public void ScalarReference() =>
+        _quantizers[KernelPath.Scalar].Dequantize(_encoded, _output);
+
+    [Benchmark]
+    public void Vector128() =>
+        _quantizers[KernelPath.Vector128].Dequantize(_encoded, _output);
+
+    [Benchmark]
+    public void Vector256() =>
+        _quantizers[KernelPath.Vector256].Dequantize(_encoded, _output);
+
+    [Benchmark]
+    public void Vector512() =>
+        _quantizers[KernelPath.Vector512].Dequantize(_encoded, _output);
+}
