@@ -34,6 +34,9 @@ public sealed class RankerConfig
     /// <summary>The longest config or mode name, in UTF-16 code units.</summary>
     public const int MaxNameLength = 200;
 
+    /// <summary>The most operating modes a config may define.</summary>
+    public const int MaxModes = 64;
+
     // The JSON object types, to name the properties allowed where an unknown one is found.
     private static readonly Type[] DtoTypes =
     [
@@ -350,9 +353,9 @@ public sealed class RankerConfig
             }
         }
 
-        if (Modes.IsDefaultOrEmpty)
+        if (Modes.IsDefaultOrEmpty || Modes.Length > MaxModes)
         {
-            throw new RankerConfigException("$.modes", "must define at least one mode.");
+            throw new RankerConfigException("$.modes", $"must define between 1 and {MaxModes} modes; it has {(Modes.IsDefault ? 0 : Modes.Length)}.");
         }
 
         var modeNames = new HashSet<string>(StringComparer.Ordinal);
