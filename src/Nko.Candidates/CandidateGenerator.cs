@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Nko.Ctc;
 
 namespace Nko.Candidates;
@@ -159,7 +160,7 @@ public sealed class CandidateGenerator
             foreach (SubstitutionEntry e in entries)
             {
                 // Entries come in candidate order for a fixed position: once one is rejected, so are the rest.
-                if (!heap.Offer(new Candidate(LabelEdit.Substitute(i, e.To), e.Count)))
+                if (!heap.Offer(EditKind.Substitute, i, e.To, e.Count))
                 {
                     break;
                 }
@@ -180,7 +181,7 @@ public sealed class CandidateGenerator
             int count = _deletionCount[label];
             if (count > 0)
             {
-                heap.Offer(new Candidate(LabelEdit.Delete(i), count));
+                heap.Offer(EditKind.Delete, i, -1, count);
             }
         }
     }
@@ -212,13 +213,13 @@ public sealed class CandidateGenerator
                     count = Math.Max(count, _selfInsertionCount[x]);
                 }
 
-                heap.Offer(new Candidate(LabelEdit.Insert(p, x), count));
+                heap.Offer(EditKind.Insert, p, x, count);
             }
 
             // A run of x starts at p, x is licensed after x but not after hyp[p−1].
             if (next >= 0 && next != context && !nextLicensedHere && _selfInsertionCount[next] > 0)
             {
-                heap.Offer(new Candidate(LabelEdit.Insert(p, next), _selfInsertionCount[next]));
+                heap.Offer(EditKind.Insert, p, next, _selfInsertionCount[next]);
             }
         }
     }
@@ -263,71 +264,77 @@ public sealed class CandidateGenerator
             string.Create(CultureInfo.InvariantCulture, $"hypothesis[{index}] = {id} is not a label: labels are the non-blank class ids of [0, {vocabulary.Count}) (blank = {vocabulary.BlankIndex})."),
             "hypothesis");
 
-    /// <summary>A bounded max-heap (worst candidate at the root) over the caller's destination span.</summary>
+    /// <summary>
+    /// The best candidates seen so far, as <see cref="CandidateKey"/>s laid over the caller's destination span (keys and
+    /// candidates are both 16 bytes, so the sorted keys are decoded into candidates in place). Keys are appended until
+    /// the span is full; only then do they become a bounded max-heap (worst at the root) that admits a new key by
+    /// replacing the root.
+    /// </summary>
     private ref struct CandidateHeap
     {
-        private readonly Span<Candidate> _items;
+        private readonly Span<Candidate> _destination;
+        private readonly Span<CandidateKey> _keys;
         private int _count;
+        private bool _isHeap;
 
-        public CandidateHeap(Span<Candidate> items)
+        public CandidateHeap(Span<Candidate> destination)
         {
-            _items = items;
+            _destination = destination;
+            _keys = MemoryMarshal.Cast<Candidate, CandidateKey>(destination);
             _count = 0;
+            _isHeap = false;
         }
 
-        /// <summary>Keeps <paramref name="candidate"/> if it is among the best seen so far; returns whether it was kept.</summary>
-        public bool Offer(Candidate candidate)
+        /// <summary>Keeps the candidate if it is among the best seen so far; returns whether it was kept.</summary>
+        public bool Offer(EditKind kind, int position, int label, int count)
         {
-            if (_count < _items.Length)
+            var key = new CandidateKey(kind, position, label, count);
+            if (_count < _keys.Length)
             {
-                _items[_count] = candidate;
-                SiftUp(_count++);
+                _keys[_count++] = key;
                 return true;
             }
 
-            if (Candidate.Compare(candidate, _items[0]) >= 0)
+            if (!_isHeap)
+            {
+                Heapify();
+            }
+
+            if (!key.IsBefore(_keys[0]))
             {
                 return false;
             }
 
-            _items[0] = candidate;
-            SiftDown(0, _count);
+            SiftDown(0, key, _count);
             return true;
         }
 
-        /// <summary>Heap-sorts in place so the kept candidates run best first; returns their number.</summary>
-        public int SortBestFirst()
+        /// <summary>Sorts the kept keys best first and decodes them into candidates in place; returns their number.</summary>
+        public readonly int SortBestFirst()
         {
-            for (int end = _count - 1; end > 0; end--)
+            Span<CandidateKey> kept = _keys[.._count];
+            kept.Sort();
+            for (int i = 0; i < kept.Length; i++)
             {
-                (_items[0], _items[end]) = (_items[end], _items[0]);
-                SiftDown(0, end);
+                _destination[i] = kept[i].ToCandidate();
             }
 
             return _count;
         }
 
-        private readonly void SiftUp(int i)
+        private void Heapify()
         {
-            Candidate item = _items[i];
-            while (i > 0)
+            for (int i = (_count / 2) - 1; i >= 0; i--)
             {
-                int parent = (i - 1) >> 1;
-                if (Candidate.Compare(_items[parent], item) >= 0)
-                {
-                    break;
-                }
-
-                _items[i] = _items[parent];
-                i = parent;
+                SiftDown(i, _keys[i], _count);
             }
 
-            _items[i] = item;
+            _isHeap = true;
         }
 
-        private readonly void SiftDown(int i, int count)
+        // Places key at index i (whose subtrees are heaps) and restores the heap over the first count keys.
+        private readonly void SiftDown(int i, CandidateKey key, int count)
         {
-            Candidate item = _items[i];
             while (true)
             {
                 int child = (2 * i) + 1;
@@ -336,21 +343,21 @@ public sealed class CandidateGenerator
                     break;
                 }
 
-                if (child + 1 < count && Candidate.Compare(_items[child + 1], _items[child]) > 0)
+                if (child + 1 < count && _keys[child].IsBefore(_keys[child + 1]))
                 {
                     child++;
                 }
 
-                if (Candidate.Compare(_items[child], item) <= 0)
+                if (!key.IsBefore(_keys[child]))
                 {
                     break;
                 }
 
-                _items[i] = _items[child];
+                _keys[i] = _keys[child];
                 i = child;
             }
 
-            _items[i] = item;
+            _keys[i] = key;
         }
     }
 }
