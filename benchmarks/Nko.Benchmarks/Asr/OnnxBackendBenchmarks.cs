@@ -51,6 +51,7 @@ internal static class OnnxBench
 /// grow with the tensor size.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class OnnxBackendBenchmarks
 {
     private const int D = 1280;
@@ -133,6 +134,7 @@ public class OnnxBackendBenchmarks
 
 /// <summary>Latency of the full-size BiLSTM head at T_in = 1500 (a 30 s window, fp16 features), from ../shared/models.</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class OnnxBiLstmBenchmarks
 {
     private const int D = 1280;

@@ -97,12 +97,10 @@ public static class AcousticOutput
             return float.NegativeInfinity;
         }
 
-        double sum = 0;
-        foreach (float v in row)
-        {
-            sum += Math.Exp(v - max);
-        }
-
+        Span<float> shifted = row.Length <= 1024 ? stackalloc float[row.Length] : new float[row.Length];
+        TensorPrimitives.Subtract(row, max, shifted);
+        TensorPrimitives.Exp(shifted, shifted);
+        double sum = TensorPrimitives.Sum<float>(shifted);
         return (float)(max + Math.Log(sum));
     }
 }
