@@ -15,8 +15,9 @@ namespace Nko.Ranker;
 /// rescoring, scores them with the ranker, and takes the best. It is applied if the mode accepts it (probability ≥
 /// threshold, and CTC gain ≥ the mode's minimum when set); otherwise correction stops. At most
 /// <see cref="RankerConfig.MaxRounds"/> edits are applied. COPY when no round applies an edit.</para>
-/// <para><b>Ties</b> are broken by a total order: higher probability, then higher CTC gain, then the generator's
-/// order (<see cref="Nko.Candidates.Candidate.Compare"/>). So the output depends only on the input and the config.</para>
+/// <para><b>Ties</b> are broken by a total order: higher ranker logit (equivalently, probability), then higher CTC gain,
+/// then the generator's order (<see cref="Nko.Candidates.Candidate.Compare"/>). So the output depends only on the
+/// input and the config.</para>
 /// <para><b>Threads.</b> The pipeline is immutable; per-call buffers come from a per-thread workspace, so concurrent
 /// calls are safe and a call allocates only its result.</para>
 /// </remarks>
@@ -87,21 +88,24 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
                 break;
             }
 
+            // The logistic function is monotone, so the best candidate is the one with the highest logit.
             int best = -1;
-            double bestP = double.NegativeInfinity, bestGain = double.NegativeInfinity;
+            double bestZ = double.NegativeInfinity, bestGain = double.NegativeInfinity;
             double hypLogp = evaluator.HypothesisLogLikelihood;
             ReadOnlySpan<double> logps = evaluator.LogLikelihoods;
             for (int i = 0; i < n; i++)
             {
-                double p = config.Ranker.Probability(evaluator.GetFeatures(i));
+                double z = config.Ranker.Logit(evaluator.GetFeatures(i));
                 double gain = Gain(logps[i], hypLogp);
-                if (p > bestP || (p == bestP && gain > bestGain))
+                if (z > bestZ || (z == bestZ && gain > bestGain))
                 {
                     best = i;
-                    bestP = p;
+                    bestZ = z;
                     bestGain = gain;
                 }
             }
+
+            double bestP = Scoring.LogisticRanker.Sigmoid(bestZ);
 
             if (best < 0 || !mode.Accepts(bestP, bestGain))
             {

@@ -23,6 +23,8 @@ public sealed class CandidateEvaluator
     private LabelEdit[] _edits = [];
     private double[] _logps = [];
     private double[] _features = [];
+    private double[] _gains = [];
+    private double[] _sortedGains = [];
     private int _count;
     private double _asrScore;
     private LabelFacts? _facts;
@@ -73,6 +75,8 @@ public sealed class CandidateEvaluator
         Grow(ref _edits, max);
         Grow(ref _logps, max);
         Grow(ref _features, max * FeatureCount);
+        Grow(ref _gains, max);
+        Grow(ref _sortedGains, max);
         if (!ReferenceEquals(_factsVocabulary, generator.Vocabulary))
         {
             _facts = new LabelFacts(generator.Vocabulary);
@@ -105,21 +109,17 @@ public sealed class CandidateEvaluator
         bool hypFinite = double.IsFinite(hypLogp);
         double perLabel = 1.0 / Math.Max(1, length);
 
-        // Best and second-best gains for the rank and margin features.
-        double best = double.NegativeInfinity, second = double.NegativeInfinity;
+        // Gains sorted once give each candidate's rank (how many gains are strictly higher) and the margin features.
+        Span<double> gains = _gains.AsSpan(0, n);
+        Span<double> sorted = _sortedGains.AsSpan(0, n);
         for (int i = 0; i < n; i++)
         {
-            double g = Gain(_logps[i], hypLogp, hypFinite);
-            if (g > best)
-            {
-                second = best;
-                best = g;
-            }
-            else if (g > second)
-            {
-                second = g;
-            }
+            gains[i] = Gain(_logps[i], hypLogp, hypFinite);
         }
+
+        gains.CopyTo(sorted);
+        sorted.Sort();
+        double best = sorted[n - 1], second = n > 1 ? sorted[n - 2] : double.NegativeInfinity;
 
         for (int i = 0; i < n; i++)
         {
@@ -127,15 +127,8 @@ public sealed class CandidateEvaluator
             f.Clear();
             Candidate c = _candidates[i];
             LabelEdit e = c.Edit;
-            double gain = Gain(_logps[i], hypLogp, hypFinite);
-            int rank = 0;
-            for (int k = 0; k < n; k++)
-            {
-                if (Gain(_logps[k], hypLogp, hypFinite) > gain)
-                {
-                    rank++;
-                }
-            }
+            double gain = gains[i];
+            int rank = n - UpperBound(sorted, gain);
 
             int label = e.Kind == EditKind.Delete ? hyp[e.Position] : e.Label;
             int from = e.Kind == EditKind.Substitute ? hyp[e.Position] : -1;
@@ -168,6 +161,26 @@ public sealed class CandidateEvaluator
             f[k0 + 24] = Math.Clamp(gain - (gain == best ? second : best), -50, 50) is var m && double.IsFinite(m) ? m : 50;
             f[k0 + 25] = Math.Log(1.0 + length);
         }
+    }
+
+    // The index of the first element greater than value in an ascending span.
+    private static int UpperBound(ReadOnlySpan<double> ascending, double value)
+    {
+        int lo = 0, hi = ascending.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (ascending[mid] <= value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
     }
 
     private static double Gain(double logp, double hypLogp, bool hypFinite)
