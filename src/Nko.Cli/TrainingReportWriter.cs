@@ -4,7 +4,7 @@ using Nko.Ranker.Training;
 
 namespace Nko.Cli;
 
-/// <summary>Writes <c>nko train</c>'s optional outputs: the features CSV and the report folder.</summary>
+/// <summary>Writes <c>nko train</c>'s optional outputs: the features CSV and the report folder (README.md and sweep.png).</summary>
 internal static class TrainingReportWriter
 {
     public static void WriteFeaturesCsv(TrainingResult result, string path)
@@ -30,5 +30,6 @@ internal static class TrainingReportWriter
     {
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "README.md"), TrainingReport.Markdown(result, trainDir, devDir), new UTF8Encoding(false));
+        SweepPlot.Save(result, Path.Combine(folder, "sweep.png"));
     }
 }
