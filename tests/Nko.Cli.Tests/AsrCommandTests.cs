@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Nko.Cli.Commands;
 using Nko.Ctc.Acoustics;
@@ -73,7 +72,7 @@ public sealed class AsrCommandTests : IDisposable
 
         NpyArray written = NpyFile.Read(output);
         Assert.Equal(NpyDataType.Float32, written.DataType);
-        Assert.Equal([50, 66], written.Shape);
+        Assert.Equal([50, 66], written.Shape.ToArray());
         float[] expected = NpyFile.Read(Path.Combine(Fixtures, "expected_log_probs_T200.npy")).ToSingleArray();
         float[] actual = written.ToSingleArray();
         Assert.True(expected.Zip(actual, (a, b) => MathF.Abs(a - b)).Max() <= 1e-4f);
@@ -132,10 +131,11 @@ public sealed class AsrCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("missing-features")]
-    [InlineData("wrong-dtype")]
-    [InlineData("missing-model")]
-    public void The_tool_prints_one_error_line_and_exits_non_zero(string kind)
+    [InlineData("missing-features", "does not exist")]
+    [InlineData("wrong-dtype", "f8")]
+    [InlineData("missing-model", "does not exist")]
+    [InlineData("wrong-width", "80 wide")]
+    public void The_command_prints_one_error_line_and_exits_non_zero(string kind, string fragment)
     {
         string features = Features;
         string model = Model;
@@ -148,60 +148,44 @@ public sealed class AsrCommandTests : IDisposable
                 features = Path.Combine(_temp, "f8.npy");
                 File.WriteAllBytes(features, NpyWithDescr("<f8", 8 * 8));
                 break;
+            case "wrong-width":
+                features = Path.Combine(_temp, "narrow.npy");
+                NpyFile.Write(features, new float[8 * 80], [8, 80]);
+                break;
             default:
                 model = Path.Combine(_temp, "none.onnx");
                 break;
         }
 
-        (int code, string stdout, string stderr) = RunTool("asr", "--model", model, "--features", features);
-
-        Assert.NotEqual(0, code);
-        Assert.Equal(string.Empty, stdout);
-        string[] lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines);
-        Assert.StartsWith("nko: error: ", lines[0], StringComparison.Ordinal);
+        Cli.Run("asr", "--model", model, "--features", features).AssertOneLineError(fragment);
     }
 
     [Fact]
-    public void The_tool_runs_end_to_end()
+    public void The_command_runs_end_to_end()
     {
-        (int code, string stdout, string stderr) = RunTool("asr", "--model", Model, "--features", Features, "--json", "--threads", "1");
+        CliResult result = Cli.Run("asr", "--model", Model, "--features", Features, "--json", "--threads", "1");
 
-        Assert.Equal(0, code);
-        Assert.Equal(string.Empty, stderr);
-        Assert.StartsWith("{\"frames\":50,\"classes\":66,", stdout, StringComparison.Ordinal);
+        Assert.Equal(0, result.Code);
+        Assert.Equal(string.Empty, result.Stderr);
+        Assert.StartsWith("{\"frames\":50,\"classes\":66,", result.Stdout, StringComparison.Ordinal);
+        Assert.EndsWith("}\n", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_required_option_fails()
+    {
+        Assert.NotEqual(0, Cli.Run("asr", "--features", Features).Code);
     }
 
     private static byte[] NpyWithDescr(string descr, int payloadBytes)
     {
         string header = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': (8, 1), }}";
-        header = header.PadRight(((header.Length + 11 + 63) / 64 * 64) - 11) + "\n";
+        header = header.PadRight(((header.Length + 10 + 1 + 63) / 64 * 64) - 10 - 1) + "\n";
         var bytes = new List<byte> { 0x93 };
         bytes.AddRange("NUMPY"u8.ToArray());
         bytes.AddRange([1, 0, (byte)(header.Length & 0xFF), (byte)(header.Length >> 8)]);
         bytes.AddRange(System.Text.Encoding.ASCII.GetBytes(header));
         bytes.AddRange(new byte[payloadBytes]);
         return [.. bytes];
-    }
-
-    private static (int Code, string Stdout, string Stderr) RunTool(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nko.dll"));
-        foreach (string a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(60_000), "nko did not exit within 60 s");
-        return (process.ExitCode, stdout.Result, stderr.Result);
     }
 }

@@ -38,7 +38,7 @@ internal static class AsrCommand
         {
             model, features, output, json, threads, blankLast, logits,
         };
-        command.SetAction(parseResult => CommandRunner.Run(() =>
+        command.SetAction(parseResult => CommandRunner.Run(parseResult, () =>
         {
             var arguments = new AsrArguments(
                 parseResult.GetRequiredValue(model),
@@ -48,10 +48,8 @@ internal static class AsrCommand
                 parseResult.GetValue(threads),
                 parseResult.GetValue(blankLast),
                 parseResult.GetValue(logits));
-            using TextWriter stdout = CommandRunner.OpenOutput(null);
-            int code = Execute(arguments, stdout);
-            stdout.Flush();
-            return code;
+            using TextWriter stdout = CommandRunner.OpenOutput(parseResult, null);
+            return Execute(arguments, stdout);
         }));
         return command;
     }
