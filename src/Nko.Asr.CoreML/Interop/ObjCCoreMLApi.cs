@@ -22,7 +22,17 @@ internal sealed unsafe class ObjCCoreMLApi : ICoreMLApi
 
     private ObjCCoreMLApi()
     {
-        if (!S.Loaded)
+        bool loaded;
+        try
+        {
+            loaded = S.Loaded;
+        }
+        catch (TypeInitializationException e)
+        {
+            throw new CoreMLException($"CoreML.framework could not be loaded: {e.InnerException?.Message ?? e.Message}", e.InnerException ?? e);
+        }
+
+        if (!loaded)
         {
             throw new CoreMLException("CoreML.framework could not be loaded.");
         }
