@@ -1,0 +1,117 @@
+using Nko.Ranker.Tests.Support;
+
+namespace Nko.Ranker.Tests;
+
+/// <summary>After warm-up, a correction allocates only its result.</summary>
+public sealed class CorrectionPipelineAllocationTests
+{
+    private static long Measure(Action call)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        call();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    [Fact]
+    public void A_COPY_allocates_only_the_result_object()
+    {
+        // Run on a dedicated thread so the per-thread workspace is this test's alone.
+        long[] bytes = RunOnFreshThread<long[]>(() =>
+        {
+            var pipeline = new CorrectionPipeline(HandConfig.Config);
+            var data = TestData.Dev50;
+            CorrectionResult Copy(int i) => pipeline.Correct(new CorrectionRequest(data.GetLogProbs(i)) { Hypothesis = data.Rows[i].Hypothesis, AsrScore = TestData.AsrScore(data.Rows[i]), Mode = "never" });
+            for (int warm = 0; warm < 3; warm++)
+            {
+                for (int i = 0; i < data.Count; i++)
+                {
+                    Copy(i);
+                }
+            }
+
+            return [.. Enumerable.Range(0, data.Count).Select(i => Measure(() => Copy(i)))];
+        });
+
+        // CorrectionResult: object header + 4 references + enum + ImmutableArray (one reference) ≈ 56 bytes on 64-bit.
+        Assert.All(bytes, b => Assert.Equal(bytes[0], b));
+        Assert.InRange(bytes[0], 1, 64);
+    }
+
+    [Fact]
+    public void A_COPY_without_a_hypothesis_allocates_only_the_result_and_the_decoded_hypothesis()
+    {
+        long[] extra = RunOnFreshThread<long[]>(() =>
+        {
+            var pipeline = new CorrectionPipeline(HandConfig.Config);
+            var data = TestData.Dev50;
+            CorrectionResult Copy(int i) => pipeline.Correct(new CorrectionRequest(data.GetLogProbs(i)) { AsrScore = TestData.AsrScore(data.Rows[i]), Mode = "never" });
+            for (int warm = 0; warm < 3; warm++)
+            {
+                for (int i = 0; i < data.Count; i++)
+                {
+                    Copy(i);
+                }
+            }
+
+            return [.. Enumerable.Range(0, data.Count).Select(i =>
+            {
+                CorrectionResult? r = null;
+                long b = Measure(() => r = Copy(i));
+                long text = 22 + (2L * r!.Hypothesis.Length); // string: header + length + chars (+ terminator), 8-byte aligned
+                return b - ((text + 7) & ~7L);
+            })];
+        });
+
+        Assert.All(extra, b => Assert.Equal(extra[0], b));
+        Assert.InRange(extra[0], 1, 64);
+    }
+
+    [Fact]
+    public void A_correction_allocates_a_bounded_result()
+    {
+        long[] bytes = RunOnFreshThread<long[]>(() =>
+        {
+            var pipeline = new CorrectionPipeline(HandConfig.Config);
+            var data = TestData.Dev50;
+            CorrectionResult Correct(int i) => pipeline.Correct(new CorrectionRequest(data.GetLogProbs(i)) { Hypothesis = data.Rows[i].Hypothesis, AsrScore = TestData.AsrScore(data.Rows[i]), Mode = "always" });
+            for (int warm = 0; warm < 3; warm++)
+            {
+                for (int i = 0; i < data.Count; i++)
+                {
+                    Correct(i);
+                }
+            }
+
+            return [.. Enumerable.Range(0, data.Count).Select(i =>
+            {
+                CorrectionResult? r = null;
+                long b = Measure(() => r = Correct(i));
+
+                // Result + text + per edit: the AppliedEdit record, its description string and an array slot.
+                return b - (200 + (2L * r!.Text.Length) + (r.Edits.Length * 160));
+            })];
+        });
+
+        Assert.All(bytes, b => Assert.True(b <= 0, $"{b} bytes beyond the result"));
+    }
+
+    private static T RunOnFreshThread<T>(Func<T> body)
+    {
+        T result = default!;
+        Exception? error = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = body();
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        return error is null ? result : throw new InvalidOperationException("The measuring thread failed.", error);
+    }
+}
