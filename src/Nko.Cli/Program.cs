@@ -18,6 +18,9 @@ namespace Nko.Cli
             root.Add(ScoreCommand.Create());
             root.Add(AsrCommand.Create());
             root.Add(TrainCommand.Create());
+            root.Add(CorrectCommand.Create());
+            root.Add(EvalCommand.Create());
+            root.Add(DemoCommand.Create());
             return root;
         }
     }
