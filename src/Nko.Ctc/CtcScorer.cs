@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using Nko.Ctc.Internal;
 
 namespace Nko.Ctc;
 
@@ -14,49 +14,96 @@ namespace Nko.Ctc;
 /// <para><b>Method.</b> <see cref="Reset"/> exponentiates the matrix once, in double precision and shifted by each frame's
 /// maximum (the shifts are added back in log space). The recursions run in scaled probability space: after each frame
 /// the states are multiplied by a power of two chosen from their maximum, which is exact, and the exponents are
-/// accumulated as integers. States are double precision, so a state must fall more than ~700 nats below the frame's
-/// maximum before it is lost (float32 would lose it at ~87 nats). Results agree with the log-space reference
-/// <see cref="CtcForward.LogSpaceLogLikelihood"/> to about 1e-12 relative.</para>
+/// accumulated as integers. States are double precision, so a state must fall more than ~700 nats below the best state
+/// of its frame before it is lost (float32 would lose it at ~87 nats); within that domain results agree with the
+/// log-space reference <see cref="CtcForward.LogSpaceLogLikelihood"/> to about 1e-12 relative. Outside it (for example
+/// a random target on a matrix whose log-probs reach below about −150 at nearly every frame) the reference is the exact
+/// answer.</para>
 /// <para><b>Single edits.</b> <see cref="SetHypothesis"/> computes the hypothesis' forward (α) and backward (β) tables
-/// once. A substituted, inserted or deleted label changes only the states around the edit, so each edit is scored by
-/// a recursion over one new state joined with the untouched α prefix and β suffix: O(T) per edit instead of O(T·L).
-/// The result equals the full forward of the edited target (the property tests pin this). When the join would leave
-/// double range (pathological matrices), or a spliced likelihood underflows, the edit falls back to a full forward.</para>
-/// <para><b>Determinism.</b> Every operation is an elementwise add or multiply in a fixed order, and scale factors are chosen
-/// from maxima, so the vectorised and scalar paths give bit-identical results on every machine.</para>
-/// <para>An instance is not thread-safe; use one per thread (they are cheap to keep and reuse: buffers only grow).</para>
+/// once and keeps them as per-state streams over time. A substituted, inserted or deleted label changes only the states
+/// around the edit, so each edit is scored by a recursion over one new state joined with the untouched α prefix and
+/// β suffix: O(T) per edit instead of O(T·L), over the frames where the new state can be reached at all. The result
+/// equals the full forward of the edited target (the property tests pin this). When the join would leave double range
+/// (pathological matrices), or a spliced likelihood underflows, the edit falls back to a full forward.</para>
+/// <para><b>Determinism.</b> Every kernel (including the exponential) is a fixed sequence of IEEE additions and
+/// multiplications (never a fused multiply-add), and scale factors are chosen from maxima, so the scalar, 128-bit and
+/// 256-bit paths give bit-identical results, on every machine.</para>
+/// <para>An instance is not thread-safe; use one per thread (they are cheap to keep and reuse: buffers only grow, and
+/// nothing is allocated once they have grown).</para>
 /// </remarks>
 public sealed class CtcScorer
 {
     private const int MaxJoinExponent = 960;
+    private const int MaxScaleExponent = 1022; // |e| ≤ 1022: the scale factor 2^-e is a normal number
+    private const int Pad = 4; // slots before frame 0 in every time stream (slot -1 holds β at frame 0)
+    private const int Block = 4; // time streams are padded to multiples of the widest lane count
+    private const int DelBlock = 8; // deletions sum eight interleaved partial sums at every width
     private static readonly double Ln2 = Math.Log(2.0);
 
-    // Emissions: exp(logp - rowMax), frame-major [T * C].
-    private double[] _emit = [];
+    // Stream families of a hypothesis (each holds _family streams of _stride doubles):
+    private const int InBlank = 0; // [t] = α_{t-1}(B_j); [0] = (j == 0)
+    private const int InBoth = 1; // [t] = α_{t-1}(B_j) + α_{t-1}(Y_{j-1}); [0] = (j == 0)
+    private const int AlphaLabel = 2; // [t] = α_t(Y_k)
+    private const int OutBlank = 3; // [t] = β̃_{t+1}(B_b); [T-1] = (b == L); [-1] = β̃_0(B_b)
+    private const int OutBoth = 4; // [t] = β̃_{t+1}(B_b) + β̃_{t+1}(Y_b); likewise
+    private const int Families = 5;
+
+    private readonly SimdWidth _simd;
+
+    // Emissions exp(logp - rowMax), class-major: class c, frame t at [c * _stride + Pad + t]; zero outside [0, T).
+    // Row C is all zeros (padding lanes and labels read it).
+    private readonly AlignedDoubles _emit = new();
+    private float[] _rowMax = [];
     private double _offset;
     private int _frames;
     private int _classes;
     private int _blank = -1;
+    private int _stride;
 
-    // Hypothesis state.
+    // The prepared target. Split row layout of width _rowWidth: B[k] (blank before label k, B[L] the final blank) at k,
+    // Y[k] (label k) at _y0 + 1 + k, exact zeros everywhere else (Y[-1] at _y0, the gap after B[L], the tail).
+    private int _y0;
+    private int _rowWidth;
+    private int _labelWidth;
+    private readonly AlignedDoubles _ring = new(); // four rows: row u in slot u & 3
+    private readonly AlignedDoubles _labelEmit = new(); // frame-major: e_t(y_k) at [t * _labelWidth + k], zero for k ≥ L
+    private int[] _labelRows = []; // offset of each label's emission stream (row C past the end)
+    private double[] _skip = []; // [k] = 1 when y_k may follow y_{k-1} directly (k ≥ 1, y_k ≠ y_{k-1}), else 0
+    private int[] _prefix = []; // [j] = frames needed for y_0..y_{j-1}
+    private int[] _suffix = []; // [b] = frames needed for y_b..y_{L-1}
+
+    // The hypothesis.
     private int[] _hyp = [];
     private int _hypLength = -1;
-    private int _width; // row width of the split layout: 2L + 4
-    private double[] _alpha = []; // [T * width], α̂
-    private double[] _betaJoined = []; // [T * width], β̂ joined to α's scale
-    private double[] _factor = []; // per-frame power-of-two factor applied to emissions in the α recursion
+    private int[] _hypPrefix = [];
+    private int[] _hypSuffix = [];
+    private readonly AlignedDoubles _factor = new(); // per-frame power-of-two factor of the α recursion, at [Pad + t]
     private int[] _alphaExp = [];
-    private int[] _betaExp = [];
+    private double[] _join = []; // join factor of β row u at [u + Block] (zero outside [0, T])
+    private readonly AlignedDoubles _streams = new();
+    private int _family;
     private double _hypFinal;
     private double _hypLogLikelihood = double.NaN;
     private bool _spliceOk;
 
-    // Scratch.
-    private double[] _rowA = [];
-    private double[] _rowB = [];
-    private double[] _labelEmit = [];
-    private double[] _skip = [];
+    // Edit scratch.
     private int[] _edited = [];
+    private SpliceLane[] _chains = [];
+    private SpliceLane[] _deletions = [];
+    private int[] _counts = [];
+    private double[] _sums = [];
+
+    /// <summary>Creates a scorer that uses the widest SIMD width this machine accelerates.</summary>
+    public CtcScorer()
+        : this(SimdWidth.Auto)
+    {
+    }
+
+    /// <summary>Creates a scorer pinned to one kernel width (tests compare the widths bit for bit).</summary>
+    internal CtcScorer(SimdWidth width) => _simd = SimdWidths.Resolve(width);
+
+    /// <summary>The kernel width this instance runs.</summary>
+    internal SimdWidth Width => _simd;
 
     /// <summary>Frames T of the current matrix.</summary>
     public int Frames => _frames;
@@ -82,42 +129,23 @@ public sealed class CtcScorer
 
         ArgumentOutOfRangeException.ThrowIfNegative(blankIndex);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(blankIndex, logProbs.Classes);
-        int frames = logProbs.Frames, classes = logProbs.Classes;
-        Grow(ref _emit, frames * classes);
-        ReadOnlySpan<float> lp = logProbs.Span;
-        double offset = 0;
-        for (int t = 0; t < frames; t++)
-        {
-            ReadOnlySpan<float> row = lp.Slice(t * classes, classes);
-            Span<double> dst = _emit.AsSpan(t * classes, classes);
-            float max = TensorPrimitives.Max(row);
-            if (float.IsNaN(max) || float.IsPositiveInfinity(max))
-            {
-                logProbs.ValidateValues();
-            }
-
-            if (float.IsNegativeInfinity(max))
-            {
-                // No class can be emitted at this frame: every target is impossible.
-                dst.Clear();
-                continue;
-            }
-
-            for (int c = 0; c < row.Length; c++)
-            {
-                dst[c] = (double)row[c] - max;
-            }
-
-            TensorPrimitives.Exp(dst, dst);
-            offset += max;
-        }
-
-        _offset = offset;
-        _frames = frames;
-        _classes = classes;
-        _blank = blankIndex;
+        _blank = -1;
         _hypLength = -1;
         _hypLogLikelihood = double.NaN;
+        switch (_simd)
+        {
+            case SimdWidth.Vector256:
+                Exponentiate<Lanes4>(logProbs);
+                break;
+            case SimdWidth.Vector128:
+                Exponentiate<Lanes2>(logProbs);
+                break;
+            default:
+                Exponentiate<Lanes1>(logProbs);
+                break;
+        }
+
+        _blank = blankIndex;
     }
 
     /// <summary>The CTC log-likelihood of <paramref name="target"/>; −∞ when it cannot be aligned in T frames.</summary>
@@ -138,11 +166,34 @@ public sealed class CtcScorer
     {
         EnsureReset();
         ValidateTarget(hypothesis, _blank, _classes);
-        Grow(ref _hyp, hypothesis.Length);
+        int length = hypothesis.Length;
+        Grow(ref _hyp, length);
         hypothesis.CopyTo(_hyp);
-        _hypLength = hypothesis.Length;
+        _hypLength = length;
+        Grow(ref _hypPrefix, length + 1);
+        Grow(ref _hypSuffix, length + 1);
+        MinimumFrames(hypothesis, _hypPrefix, _hypSuffix);
+        _family = RoundUp(length + 1, Block);
+        _streams.EnsureCapacity(((Families * _family) + 1) * _stride);
+        _factor.EnsureCapacity(_stride);
+        Grow(ref _alphaExp, _frames);
+        Grow(ref _join, _frames + (3 * Block));
+        _spliceOk = false;
         _hypLogLikelihood = Forward(hypothesis, storeTables: true);
-        _spliceOk = _hypFinal > 0 && !double.IsInfinity(_hypLogLikelihood) && Backward(hypothesis);
+        if (_hypFinal > 0 && !double.IsInfinity(_hypLogLikelihood))
+        {
+            _spliceOk = _simd switch
+            {
+                SimdWidth.Vector256 => Backward<Lanes4>(length),
+                SimdWidth.Vector128 => Backward<Lanes2>(length),
+                _ => Backward<Lanes1>(length),
+            };
+            if (_spliceOk)
+            {
+                FinishStreams();
+            }
+        }
+
         return _hypLogLikelihood;
     }
 
@@ -163,10 +214,12 @@ public sealed class CtcScorer
             throw new ArgumentException($"Destination holds {destination.Length} values; {edits.Length} edits need as many.", nameof(destination));
         }
 
-        for (int i = 0; i < edits.Length; i++)
+        foreach (LabelEdit edit in edits)
         {
-            destination[i] = ScoreEdit(edits[i]);
+            ValidateEdit(edit);
         }
+
+        Score(edits, destination);
     }
 
     /// <summary>The exact log-likelihood of the hypothesis with <paramref name="edit"/> applied.</summary>
@@ -177,24 +230,10 @@ public sealed class CtcScorer
             throw new InvalidOperationException("Call SetHypothesis before scoring edits.");
         }
 
-        edit.Validate(_hypLength);
-        if (edit.Kind != EditKind.Delete && (edit.Label >= _classes || edit.Label == _blank))
-        {
-            throw new ArgumentException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"Edit {edit} names label {edit.Label}, which is the blank or outside [0, {_classes})."), nameof(edit));
-        }
-
-        double sum = _spliceOk ? Splice(edit) : 0;
-        if (sum > 0 && double.IsFinite(sum))
-        {
-            return Math.Log(sum) - Math.Log(_hypFinal) + _hypLogLikelihood;
-        }
-
-        // Infeasible edit, or outside the splice's numeric range: a full forward decides exactly.
-        Grow(ref _edited, _hypLength + 1);
-        int n = edit.Apply(_hyp.AsSpan(0, _hypLength), _edited);
-        return Forward(_edited.AsSpan(0, n), storeTables: false);
+        ValidateEdit(edit);
+        double result = 0;
+        Score(new ReadOnlySpan<LabelEdit>(in edit), new Span<double>(ref result));
+        return result;
     }
 
     internal static void ValidateTarget(ReadOnlySpan<int> target, int blankIndex, int classes)
@@ -211,6 +250,17 @@ public sealed class CtcScorer
         }
     }
 
+    private void ValidateEdit(LabelEdit edit)
+    {
+        edit.Validate(_hypLength);
+        if (edit.Kind != EditKind.Delete && (edit.Label >= _classes || edit.Label == _blank))
+        {
+            throw new ArgumentException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Edit {edit} names label {edit.Label}, which is the blank or outside [0, {_classes})."), nameof(edit));
+        }
+    }
+
     private void EnsureReset()
     {
         if (_blank < 0)
@@ -219,7 +269,320 @@ public sealed class CtcScorer
         }
     }
 
-    private static int MinimumFrames(ReadOnlySpan<int> target)
+    // Doubles per time stream: Pad + T rounded up + one spare block, as an odd number of 64-byte lines, so that the
+    // many streams read or written side by side spread over every cache set instead of aliasing onto a few.
+    private static int StreamStride(int frames)
+    {
+        int lines = ((Pad + RoundUp(frames, Block) + Block) + 7) / 8;
+        return 8 * (lines | 1);
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    private static ref T At<T>(T[] array) => ref MemoryMarshal.GetArrayDataReference(array);
+
+    // prefix[j] = frames needed to emit target[0..j), suffix[b] = frames needed to emit target[b..L); returns prefix[L].
+    private static int MinimumFrames(ReadOnlySpan<int> target, Span<int> prefix, Span<int> suffix)
+    {
+        int length = target.Length;
+        prefix[0] = 0;
+        for (int j = 1; j <= length; j++)
+        {
+            prefix[j] = prefix[j - 1] + (j >= 2 && target[j - 1] == target[j - 2] ? 2 : 1);
+        }
+
+        suffix[length] = 0;
+        for (int b = length - 1; b >= 0; b--)
+        {
+            suffix[b] = suffix[b + 1] + (b + 1 < length && target[b] == target[b + 1] ? 2 : 1);
+        }
+
+        return prefix[length];
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Emissions.
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Exponentiate<TL>(LogProbMatrix logProbs)
+        where TL : struct, ILanes<TL>
+    {
+        int frames = logProbs.Frames, classes = logProbs.Classes, n = TL.Count;
+        int stride = StreamStride(frames);
+        _emit.EnsureCapacity((classes + 1) * stride);
+        Grow(ref _rowMax, frames);
+        ReadOnlySpan<float> lp = logProbs.Span;
+        double offset = 0;
+        for (int t = 0; t < frames; t++)
+        {
+            float max = TensorPrimitives.Max(lp.Slice(t * classes, classes));
+            if (float.IsNaN(max) || float.IsPositiveInfinity(max))
+            {
+                logProbs.ValidateValues();
+            }
+
+            if (float.IsNegativeInfinity(max))
+            {
+                // No class can be emitted at this frame (every target is impossible): the row stays −∞, so exp gives 0.
+                _rowMax[t] = 0;
+                continue;
+            }
+
+            _rowMax[t] = max;
+            offset += max;
+        }
+
+        Span<double> emit = _emit.AsSpan(0, (classes + 1) * stride);
+        for (int c = 0; c < classes; c++)
+        {
+            emit.Slice(c * stride, Pad).Fill(double.NegativeInfinity);
+            emit.Slice((c * stride) + Pad + frames, stride - Pad - frames).Fill(double.NegativeInfinity);
+        }
+
+        // Class-major x = logp - rowMax, by N×N block transposes (exact: widening and one subtraction).
+        ref float src = ref MemoryMarshal.GetReference(lp);
+        ref double dst = ref _emit.Start;
+        ref float rowMax = ref At(_rowMax);
+        int mainFrames = frames - (frames % n), mainClasses = classes - (classes % n);
+        for (int t = 0; t < mainFrames; t += n)
+        {
+            for (int c = 0; c < mainClasses; c += n)
+            {
+                TL v0 = TL.LoadWidened(ref src, (t * classes) + c) - TL.Broadcast(Unsafe.Add(ref rowMax, t));
+                TL v1 = default, v2 = default, v3 = default;
+                if (TL.Count > 1)
+                {
+                    v1 = TL.LoadWidened(ref src, ((t + 1) * classes) + c) - TL.Broadcast(Unsafe.Add(ref rowMax, t + 1));
+                }
+
+                if (TL.Count > 2)
+                {
+                    v2 = TL.LoadWidened(ref src, ((t + 2) * classes) + c) - TL.Broadcast(Unsafe.Add(ref rowMax, t + 2));
+                    v3 = TL.LoadWidened(ref src, ((t + 3) * classes) + c) - TL.Broadcast(Unsafe.Add(ref rowMax, t + 3));
+                }
+
+                TL.Transpose(ref v0, ref v1, ref v2, ref v3);
+                nint at = (c * stride) + Pad + t;
+                TL.Store(v0, ref dst, at);
+                if (TL.Count > 1)
+                {
+                    TL.Store(v1, ref dst, at + stride);
+                }
+
+                if (TL.Count > 2)
+                {
+                    TL.Store(v2, ref dst, at + (2 * stride));
+                    TL.Store(v3, ref dst, at + (3 * stride));
+                }
+            }
+
+            for (int c = mainClasses; c < classes; c++)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    emit[(c * stride) + Pad + t + i] = (double)lp[((t + i) * classes) + c] - (double)_rowMax[t + i];
+                }
+            }
+        }
+
+        for (int t = mainFrames; t < frames; t++)
+        {
+            for (int c = 0; c < classes; c++)
+            {
+                emit[(c * stride) + Pad + t] = (double)lp[(t * classes) + c] - (double)_rowMax[t];
+            }
+        }
+
+        DeterministicExp.ExpInPlace<TL>(ref dst, classes * stride);
+        emit.Slice(classes * stride, stride).Clear();
+        _offset = offset;
+        _frames = frames;
+        _classes = classes;
+        _stride = stride;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Forward and backward recursions.
+
+    private double Forward(ReadOnlySpan<int> target, bool storeTables) => _simd switch
+    {
+        SimdWidth.Vector256 => Forward<Lanes4>(target, storeTables),
+        SimdWidth.Vector128 => Forward<Lanes2>(target, storeTables),
+        _ => Forward<Lanes1>(target, storeTables),
+    };
+
+    // Lays out the target: row geometry, skip flags, minimum frames, and the label emissions e_t(y_k) frame-major.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PrepareTarget<TL>(ReadOnlySpan<int> target)
+        where TL : struct, ILanes<TL>
+    {
+        int length = target.Length, frames = _frames, stride = _stride, n = TL.Count;
+        _y0 = RoundUp(length + 1, Block);
+        _rowWidth = RoundUp(_y0 + 1 + RoundUp(length + 1, Block) + Block, Block);
+        _labelWidth = RoundUp(length, Block);
+        _ring.EnsureCapacity(4 * _rowWidth);
+        Grow(ref _skip, _labelWidth + Block);
+        Grow(ref _prefix, length + 1);
+        Grow(ref _suffix, length + 1);
+        _labelEmit.EnsureCapacity(RoundUp(frames, Block) * _labelWidth);
+        Grow(ref _labelRows, _labelWidth);
+        MinimumFrames(target, _prefix, _suffix);
+        Span<double> skip = _skip.AsSpan(0, _labelWidth + Block);
+        skip.Clear();
+        for (int k = 1; k < length; k++)
+        {
+            skip[k] = target[k] != target[k - 1] ? 1.0 : 0.0;
+        }
+
+        // e_t(y_k) for k in [0, _labelWidth): N×N block transposes of the class-major emissions (row C is zero),
+        // frame block by frame block so that the destination is written sequentially.
+        ref double emit = ref _emit.Start;
+        ref double dst = ref _labelEmit.Start;
+        int width = _labelWidth, framesRounded = RoundUp(frames, n);
+        Span<int> rows = _labelRows.AsSpan(0, width);
+        for (int k = 0; k < width; k++)
+        {
+            rows[k] = (Label(target, k) * stride) + Pad;
+        }
+
+        ref int row = ref MemoryMarshal.GetReference(rows);
+        for (int t = 0; t < framesRounded; t += n)
+        {
+            ref double at = ref Unsafe.Add(ref dst, t * width);
+            for (int k = 0; k < width; k += n)
+            {
+                LoadBlock(
+                    ref emit,
+                    Unsafe.Add(ref row, k),
+                    TL.Count > 1 ? Unsafe.Add(ref row, k + 1) : 0,
+                    TL.Count > 2 ? Unsafe.Add(ref row, k + 2) : 0,
+                    TL.Count > 2 ? Unsafe.Add(ref row, k + 3) : 0,
+                    t,
+                    out TL v0,
+                    out TL v1,
+                    out TL v2,
+                    out TL v3);
+                StoreColumns(ref at, k, width, v0, v1, v2, v3);
+            }
+        }
+    }
+
+    private int Label(ReadOnlySpan<int> target, int k) => k < target.Length ? target[k] : _classes;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private double Forward<TL>(ReadOnlySpan<int> target, bool storeTables)
+        where TL : struct, ILanes<TL>
+    {
+        int frames = _frames, length = target.Length, n = TL.Count;
+        if (storeTables)
+        {
+            _hypFinal = 0;
+        }
+
+        if (MinimumFramesOf(target) > frames)
+        {
+            return double.NegativeInfinity;
+        }
+
+        PrepareTarget<TL>(target);
+        int y0 = _y0, width = _rowWidth, labelWidth = _labelWidth;
+        _ring.AsSpan(0, 4 * width).Clear();
+        ref double ring = ref _ring.Start;
+        ref double labelEmit = ref _labelEmit.Start;
+        ref double skip = ref At(_skip);
+        ref double blankEmit = ref Unsafe.Add(ref _emit.Start, (_blank * _stride) + Pad);
+        ref int prefix = ref At(_prefix);
+        ring = blankEmit;
+        double max = ring;
+        if (length > 0)
+        {
+            Unsafe.Add(ref ring, y0 + 1) = labelEmit;
+            max = Math.Max(max, labelEmit);
+        }
+
+        long exponent = 0;
+        int inDone = 0, labelDone = 0; // stream frames written so far
+        if (storeTables)
+        {
+            // Row -1 (slot 3, overwritten at frame 3): the start condition, B[0] = 1, so that the in-streams read
+            // [0] = (j == 0) like every other frame.
+            Unsafe.Add(ref ring, (3 * width) + 0) = 1;
+            _factor.AsSpan(0, _stride).Clear();
+            ref double factor0 = ref _factor.Start;
+            Unsafe.Add(ref factor0, Pad) = 1;
+            _alphaExp[0] = 0;
+            EmitAlpha<TL>(0, length, ref inDone, ref labelDone);
+        }
+
+        int reachB = 1, reachY = length > 0 ? 1 : 0; // cells that can be non-zero at the current frame
+        for (int t = 1; t < frames; t++)
+        {
+            if (max == 0)
+            {
+                return double.NegativeInfinity;
+            }
+
+            int e = ScaleExponent(max);
+            double f = Pow2(-e);
+            exponent += e;
+            while (reachB <= length && Unsafe.Add(ref prefix, reachB) <= t)
+            {
+                reachB++;
+            }
+
+            while (reachY < length && Unsafe.Add(ref prefix, reachY + 1) <= t + 1)
+            {
+                reachY++;
+            }
+
+            max = ForwardStep<TL>(
+                ref Unsafe.Add(ref ring, ((t - 1) & 3) * width),
+                ref Unsafe.Add(ref ring, (t & 3) * width),
+                y0,
+                RoundUp(reachB, n),
+                RoundUp(reachY, n),
+                Unsafe.Add(ref blankEmit, t) * f,
+                ref Unsafe.Add(ref labelEmit, t * labelWidth),
+                f,
+                ref skip);
+            if (storeTables)
+            {
+                Unsafe.Add(ref _factor.Start, Pad + t) = f;
+                _alphaExp[t] = (int)exponent;
+                EmitAlpha<TL>(t, length, ref inDone, ref labelDone);
+            }
+        }
+
+        if (storeTables)
+        {
+            // The last blocks: rows past T - 1 are stale but finite; FinishStreams zeroes what they write.
+            EmitAlpha<TL>(frames + n, length, ref inDone, ref labelDone);
+        }
+
+        ref double last = ref Unsafe.Add(ref ring, ((frames - 1) & 3) * width);
+        double final = Unsafe.Add(ref last, length) + Unsafe.Add(ref last, y0 + length);
+        if (storeTables)
+        {
+            _hypFinal = final;
+        }
+
+        return final > 0 ? Math.Log(final) + (exponent * Ln2) + _offset : double.NegativeInfinity;
+    }
+
+    // ILogB(max) (max > 0 and finite) clamped so that 2^-e and 2^e are normal numbers.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ScaleExponent(double max)
+    {
+        int biased = (int)(BitConverter.DoubleToInt64Bits(max) >>> 52);
+        int e = biased != 0 ? biased - 1023 : Math.ILogB(max);
+        return Math.Clamp(e, -MaxScaleExponent, MaxScaleExponent);
+    }
+
+    // 2^e for e in [-1022, 1023].
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Pow2(int e) => BitConverter.Int64BitsToDouble((long)(e + 1023) << 52);
+
+    private static int MinimumFramesOf(ReadOnlySpan<int> target)
     {
         int needed = target.Length;
         for (int i = 1; i < target.Length; i++)
@@ -233,211 +596,184 @@ public sealed class CtcScorer
         return needed;
     }
 
-    private void PrepareTarget(ReadOnlySpan<int> target)
+    // cur.B[k] = (prev.B[k] + prev.Y[k-1]) · pb;  cur.Y[k] = ((prev.Y[k] + prev.B[k]) + skip[k] · prev.Y[k-1]) · (e_t(y_k) · f).
+    // Cells [0, countB) and [0, countY) are computed (multiples of N); the rest are zero at this frame. Returns the maximum.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double ForwardStep<TL>(ref double prev, ref double cur, int y0, int countB, int countY, double pb, ref double labelEmit, double f, ref double skip)
+        where TL : struct, ILanes<TL>
     {
-        int length = target.Length;
-        int width = (2 * length) + 4;
-        Grow(ref _rowA, width);
-        Grow(ref _rowB, width);
-        Grow(ref _labelEmit, length + Vector256<double>.Count);
-        Grow(ref _skip, length + 1 + Vector256<double>.Count);
-        Span<double> skip = _skip.AsSpan(0, length + 1);
-        skip.Clear();
-        for (int k = 1; k < length; k++)
+        TL max = TL.Zero;
+        TL vpb = TL.Broadcast(pb);
+        ref double prevY = ref Unsafe.Add(ref prev, y0 + 1);
+        for (int k = 0; k < countB; k += TL.Count)
         {
-            skip[k] = target[k] != target[k - 1] ? 1.0 : 0.0;
+            TL b = (TL.Load(ref prev, k) + TL.Load(ref prevY, k - 1)) * vpb;
+            TL.Store(b, ref cur, k);
+            max = TL.Max(max, b);
+        }
+
+        TL vf = TL.Broadcast(f);
+        ref double curY = ref Unsafe.Add(ref cur, y0 + 1);
+        for (int k = 0; k < countY; k += TL.Count)
+        {
+            TL y = ((TL.Load(ref prevY, k) + TL.Load(ref prev, k)) + (TL.Load(ref skip, k) * TL.Load(ref prevY, k - 1)))
+                   * (TL.Load(ref labelEmit, k) * vf);
+            TL.Store(y, ref curY, k);
+            max = TL.Max(max, y);
+        }
+
+        return TL.MaxAcross(max);
+    }
+
+    // β̂ in the same layout: B[k] = (B'[k] + Y'[k]) · pb;  Y[k] = ((Y'[k] + B'[k+1]) + skip[k+1] · Y'[k+1]) · (e_t(y_k) · f).
+    // Cells below fromB / fromY (multiples of N) cannot reach the end from this frame and stay zero.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double BackwardStep<TL>(ref double next, ref double cur, int y0, int fromB, int countB, int fromY, int countY, double pb, ref double labelEmit, double f, ref double skip)
+        where TL : struct, ILanes<TL>
+    {
+        TL max = TL.Zero;
+        TL vpb = TL.Broadcast(pb);
+        ref double nextY = ref Unsafe.Add(ref next, y0 + 1);
+        for (int k = fromB; k < countB; k += TL.Count)
+        {
+            TL b = (TL.Load(ref next, k) + TL.Load(ref nextY, k)) * vpb;
+            TL.Store(b, ref cur, k);
+            max = TL.Max(max, b);
+        }
+
+        TL vf = TL.Broadcast(f);
+        ref double curY = ref Unsafe.Add(ref cur, y0 + 1);
+        for (int k = fromY; k < countY; k += TL.Count)
+        {
+            TL y = ((TL.Load(ref nextY, k) + TL.Load(ref next, k + 1)) + (TL.Load(ref skip, k + 1) * TL.Load(ref nextY, k + 1)))
+                   * (TL.Load(ref labelEmit, k) * vf);
+            TL.Store(y, ref curY, k);
+            max = TL.Max(max, y);
+        }
+
+        return TL.MaxAcross(max);
+    }
+
+    // Writes every α stream block whose rows are all computed once row `done` is: in-streams [i, i + N) from rows
+    // i - 1 .. i + N - 2, label streams [i, i + N) from rows i .. i + N - 1 (aligned stores; the ring still holds them).
+    private void EmitAlpha<TL>(int done, int length, ref int inDone, ref int labelDone)
+        where TL : struct, ILanes<TL>
+    {
+        int n = TL.Count, frames = _frames;
+        while (inDone < frames && inDone + n - 2 <= done)
+        {
+            EmitAlphaIn<TL>(inDone, length);
+            inDone += n;
+        }
+
+        while (labelDone < frames && labelDone + n - 1 <= done)
+        {
+            EmitAlphaLabels<TL>(labelDone, length);
+            labelDone += n;
         }
     }
 
-    // Split layout of one frame's states for a target of L labels (row width 2L + 4):
-    //   [0, L]         B[k]: the blank before label k (B[L] is the final blank); [L + 1] is always 0.
-    //   [L + 2]        always 0 (Y[-1]);  [L + 3 + k] Y[k]: label k;  [2L + 3] always 0 (Y[L]).
-    // The zero cells let every transition read a valid index.
-    private double Forward(ReadOnlySpan<int> target, bool storeTables)
+    // In-streams at frames i .. i + N - 1 from α̂ rows i - 1 .. i + N - 2: InBlank = B[j], InBoth = B[j] + Y[j-1].
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void EmitAlphaIn<TL>(int i, int length)
+        where TL : struct, ILanes<TL>
     {
-        int frames = _frames, classes = _classes, length = target.Length;
-        int width = (2 * length) + 4;
-        int y0 = length + 2;
-        if (storeTables)
+        int y0 = _y0, width = _rowWidth, stride = _stride, family = _family;
+        ref double ring = ref _ring.Start;
+        ref double r0 = ref Unsafe.Add(ref ring, ((i - 1) & 3) * width);
+        ref double r1 = ref Unsafe.Add(ref ring, (i & 3) * width);
+        ref double r2 = ref Unsafe.Add(ref ring, ((i + 1) & 3) * width);
+        ref double r3 = ref Unsafe.Add(ref ring, ((i + 2) & 3) * width);
+        ref double blank = ref Unsafe.Add(ref _streams.Start, (InBlank * family * stride) + Pad + i);
+        ref double both = ref Unsafe.Add(ref _streams.Start, (InBoth * family * stride) + Pad + i);
+        int columns = RoundUp(length + 1, TL.Count);
+        for (int j = 0; j < columns; j += TL.Count)
         {
-            _hypFinal = 0;
-            _width = width;
-        }
+            TL b0 = TL.Load(ref r0, j), b1 = default, b2 = default, b3 = default;
+            TL s0 = b0 + TL.Load(ref r0, y0 + j), s1 = default, s2 = default, s3 = default;
+            if (TL.Count > 1)
+            {
+                b1 = TL.Load(ref r1, j);
+                s1 = b1 + TL.Load(ref r1, y0 + j);
+            }
 
-        if (MinimumFrames(target) > frames)
+            if (TL.Count > 2)
+            {
+                b2 = TL.Load(ref r2, j);
+                s2 = b2 + TL.Load(ref r2, y0 + j);
+                b3 = TL.Load(ref r3, j);
+                s3 = b3 + TL.Load(ref r3, y0 + j);
+            }
+
+            TL.Transpose(ref b0, ref b1, ref b2, ref b3);
+            TL.Transpose(ref s0, ref s1, ref s2, ref s3);
+            StoreColumns(ref blank, j * stride, stride, b0, b1, b2, b3);
+            StoreColumns(ref both, j * stride, stride, s0, s1, s2, s3);
+        }
+    }
+
+    // α label streams at frames i .. i + N - 1: Y[k] of rows i .. i + N - 1.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void EmitAlphaLabels<TL>(int i, int length)
+        where TL : struct, ILanes<TL>
+    {
+        int y0 = _y0, width = _rowWidth, stride = _stride, family = _family;
+        ref double ring = ref _ring.Start;
+        ref double r0 = ref Unsafe.Add(ref ring, ((i & 3) * width) + y0 + 1);
+        ref double r1 = ref Unsafe.Add(ref ring, (((i + 1) & 3) * width) + y0 + 1);
+        ref double r2 = ref Unsafe.Add(ref ring, (((i + 2) & 3) * width) + y0 + 1);
+        ref double r3 = ref Unsafe.Add(ref ring, (((i + 3) & 3) * width) + y0 + 1);
+        ref double labels = ref Unsafe.Add(ref _streams.Start, (AlphaLabel * family * stride) + Pad + i);
+        int columns = RoundUp(length, TL.Count);
+        for (int k = 0; k < columns; k += TL.Count)
         {
-            return double.NegativeInfinity;
+            TL a0 = TL.Load(ref r0, k);
+            TL a1 = TL.Count > 1 ? TL.Load(ref r1, k) : default;
+            TL a2 = TL.Count > 2 ? TL.Load(ref r2, k) : default;
+            TL a3 = TL.Count > 2 ? TL.Load(ref r3, k) : default;
+            TL.Transpose(ref a0, ref a1, ref a2, ref a3);
+            StoreColumns(ref labels, k * stride, stride, a0, a1, a2, a3);
         }
+    }
 
-        PrepareTarget(target);
-        if (storeTables)
-        {
-            Grow(ref _alpha, frames * width);
-            Grow(ref _factor, frames);
-            Grow(ref _alphaExp, frames);
-        }
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool Backward<TL>(int length)
+        where TL : struct, ILanes<TL>
+    {
+        int frames = _frames, n = TL.Count, y0 = _y0, width = _rowWidth, labelWidth = _labelWidth;
+        _ring.AsSpan(0, 4 * width).Clear();
+        _join.AsSpan(0, frames + (3 * Block)).Clear();
+        ref double ring = ref _ring.Start;
+        ref double labelEmit = ref _labelEmit.Start;
+        ref double skip = ref At(_skip);
+        ref double blankEmit = ref Unsafe.Add(ref _emit.Start, (_blank * _stride) + Pad);
+        ref int suffix = ref At(_suffix);
+        int outNext = (frames - 1) / n * n; // first frame of the next out-stream block to write (going down)
 
-        ReadOnlySpan<double> emit = _emit;
-        Span<double> prev = storeTables ? _alpha.AsSpan(0, width) : _rowA.AsSpan(0, width);
-        prev.Clear();
-        prev[0] = emit[_blank];
+        // Row T: leaving the utterance after the final blank or the last label (probability 1, unscaled).
+        Unsafe.Add(ref ring, ((frames & 3) * width) + length) = 1;
+        _join[frames + Block] = 1;
+        EmitBeta<TL>(frames, length, ref outNext);
+
+        ref double top = ref Unsafe.Add(ref ring, ((frames - 1) & 3) * width);
+        Unsafe.Add(ref top, length) = Unsafe.Add(ref blankEmit, frames - 1);
+        double max = Unsafe.Add(ref top, length);
         if (length > 0)
         {
-            prev[y0 + 1] = emit[target[0]];
+            double e = Unsafe.Add(ref labelEmit, ((frames - 1) * labelWidth) + length - 1);
+            Unsafe.Add(ref top, y0 + length) = e;
+            max = Math.Max(max, e);
         }
 
         long exponent = 0;
-        double max = Math.Max(prev[0], length > 0 ? prev[y0 + 1] : 0);
-        if (storeTables)
-        {
-            _factor[0] = 1;
-            _alphaExp[0] = 0;
-        }
-
-        for (int t = 1; t < frames; t++)
-        {
-            if (max == 0)
-            {
-                return double.NegativeInfinity;
-            }
-
-            int e = Math.ILogB(max);
-            double f = Math.ScaleB(1.0, -e);
-            exponent += e;
-            ReadOnlySpan<double> row = emit.Slice(t * classes, classes);
-            double pb = row[_blank] * f;
-            Span<double> labelEmit = _labelEmit.AsSpan(0, length);
-            for (int k = 0; k < length; k++)
-            {
-                labelEmit[k] = row[target[k]] * f;
-            }
-
-            Span<double> cur;
-            if (storeTables)
-            {
-                cur = _alpha.AsSpan(t * width, width);
-                _factor[t] = f;
-                _alphaExp[t] = (int)exponent;
-            }
-            else
-            {
-                cur = ((t & 1) == 1 ? _rowB : _rowA).AsSpan(0, width);
-            }
-
-            max = ForwardStep(prev, cur, length, pb, labelEmit, _skip);
-            prev = cur;
-        }
-
-        double final = prev[length] + prev[y0 + length];
-        if (storeTables)
-        {
-            _hypFinal = final;
-        }
-
-        return final > 0 ? Math.Log(final) + (exponent * Ln2) + _offset : double.NegativeInfinity;
-    }
-
-    // cur.B[k] = (prev.B[k] + prev.Y[k-1]) * pb;  cur.Y[k] = (prev.Y[k] + prev.B[k] + skip[k] * prev.Y[k-1]) * e[k].
-    // Returns the maximum of the new states.
-    private static double ForwardStep(ReadOnlySpan<double> prev, Span<double> cur, int length, double pb, ReadOnlySpan<double> labelEmit, ReadOnlySpan<double> skip)
-    {
-        int y0 = length + 2;
-        ref double p = ref MemoryMarshal.GetReference(prev);
-        ref double c = ref MemoryMarshal.GetReference(cur);
-        ref double le = ref MemoryMarshal.GetReference(labelEmit);
-        ref double sk = ref MemoryMarshal.GetReference(skip);
-        double max = 0;
-        int k = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var vmax = Vector256<double>.Zero;
-            var vpb = Vector256.Create(pb);
-            for (; k + 4 <= length + 1; k += 4)
-            {
-                var b = (Vector256.LoadUnsafe(ref p, (nuint)k) + Vector256.LoadUnsafe(ref p, (nuint)(y0 + k))) * vpb;
-                b.StoreUnsafe(ref c, (nuint)k);
-                vmax = Vector256.Max(vmax, b);
-            }
-
-            for (; k <= length; k++)
-            {
-                double b = (Unsafe.Add(ref p, k) + Unsafe.Add(ref p, y0 + k)) * pb;
-                Unsafe.Add(ref c, k) = b;
-                max = Math.Max(max, b);
-            }
-
-            int j = 0;
-            for (; j + 4 <= length; j += 4)
-            {
-                var y = (Vector256.LoadUnsafe(ref p, (nuint)(y0 + 1 + j)) + Vector256.LoadUnsafe(ref p, (nuint)j)
-                         + (Vector256.LoadUnsafe(ref sk, (nuint)j) * Vector256.LoadUnsafe(ref p, (nuint)(y0 + j))))
-                        * Vector256.LoadUnsafe(ref le, (nuint)j);
-                y.StoreUnsafe(ref c, (nuint)(y0 + 1 + j));
-                vmax = Vector256.Max(vmax, y);
-            }
-
-            for (; j < length; j++)
-            {
-                double y = (Unsafe.Add(ref p, y0 + 1 + j) + Unsafe.Add(ref p, j) + (Unsafe.Add(ref sk, j) * Unsafe.Add(ref p, y0 + j)))
-                           * Unsafe.Add(ref le, j);
-                Unsafe.Add(ref c, y0 + 1 + j) = y;
-                max = Math.Max(max, y);
-            }
-
-            max = Math.Max(max, Math.Max(Math.Max(vmax.GetElement(0), vmax.GetElement(1)), Math.Max(vmax.GetElement(2), vmax.GetElement(3))));
-        }
-        else
-        {
-            for (; k <= length; k++)
-            {
-                double b = (Unsafe.Add(ref p, k) + Unsafe.Add(ref p, y0 + k)) * pb;
-                Unsafe.Add(ref c, k) = b;
-                max = Math.Max(max, b);
-            }
-
-            for (int j = 0; j < length; j++)
-            {
-                double y = (Unsafe.Add(ref p, y0 + 1 + j) + Unsafe.Add(ref p, j) + (Unsafe.Add(ref sk, j) * Unsafe.Add(ref p, y0 + j)))
-                           * Unsafe.Add(ref le, j);
-                Unsafe.Add(ref c, y0 + 1 + j) = y;
-                max = Math.Max(max, y);
-            }
-        }
-
-        // Cells read as zeros must stay zero: B[L+1], Y[-1] and Y[L].
-        Unsafe.Add(ref c, length + 1) = 0;
-        Unsafe.Add(ref c, y0) = 0;
-        Unsafe.Add(ref c, y0 + length + 1) = 0;
-        return max;
-    }
-
-    // β in the same split layout: B[k] = pb (B'[k] + Y'[k]);  Y[k] = e[k] (Y'[k] + B'[k+1] + skip[k+1] Y'[k+1]).
-    // Stores β̂_t joined to α's scale: β̂_t · 2^(ea[t-1] + eb[t] - ea[T-1]) (ea[-1] = 0). Returns false if out of range.
-    private bool Backward(ReadOnlySpan<int> target)
-    {
-        int frames = _frames, classes = _classes, length = target.Length, width = _width;
-        int y0 = length + 2;
-        Grow(ref _betaJoined, frames * width);
-        Grow(ref _betaExp, frames);
-        ReadOnlySpan<double> emit = _emit;
-        Span<double> next = _rowA.AsSpan(0, width);
-        Span<double> spare = _rowB.AsSpan(0, width);
-        next.Clear();
-        ReadOnlySpan<double> last = emit.Slice((frames - 1) * classes, classes);
-        next[length] = last[_blank];
-        if (length > 0)
-        {
-            next[y0 + length] = last[target[length - 1]];
-        }
-
-        long exponent = 0;
-        long k0 = _alphaExp[frames - 1];
-        if (!StoreJoined(frames - 1, next, exponent, k0))
+        if (!SetJoin(frames - 1, exponent))
         {
             return false;
         }
 
-        double max = MaxOf(next);
+        EmitBeta<TL>(frames - 1, length, ref outNext);
+        int fromB = length, fromY = Math.Max(length - 1, 0); // cells that can still reach the end
+        int countB = RoundUp(length + 1, n), countY = RoundUp(length, n);
         for (int t = frames - 2; t >= 0; t--)
         {
             if (max == 0)
@@ -445,121 +781,477 @@ public sealed class CtcScorer
                 return false;
             }
 
-            int e = Math.ILogB(max);
-            double f = Math.ScaleB(1.0, -e);
+            int e = ScaleExponent(max);
+            double f = Pow2(-e);
             exponent += e;
-            ReadOnlySpan<double> row = emit.Slice(t * classes, classes);
-            double pb = row[_blank] * f;
-            Span<double> labelEmit = _labelEmit.AsSpan(0, length);
-            for (int k = 0; k < length; k++)
+            int left = frames - t;
+            while (fromB > 0 && Unsafe.Add(ref suffix, fromB - 1) + 1 <= left)
             {
-                labelEmit[k] = row[target[k]] * f;
+                fromB--;
             }
 
-            Span<double> cur = spare;
-            spare = next;
-            for (int k = 0; k <= length; k++)
+            while (fromY > 0 && Unsafe.Add(ref suffix, fromY - 1) <= left)
             {
-                cur[k] = (next[k] + next[y0 + 1 + k]) * pb;
+                fromY--;
             }
 
-            for (int k = 0; k < length; k++)
-            {
-                cur[y0 + 1 + k] = (next[y0 + 1 + k] + next[k + 1] + (_skip[k + 1] * next[y0 + 2 + k])) * labelEmit[k];
-            }
-
-            cur[length + 1] = 0;
-            cur[y0] = 0;
-            cur[y0 + length + 1] = 0;
-            if (!StoreJoined(t, cur, exponent, k0))
+            max = BackwardStep<TL>(
+                ref Unsafe.Add(ref ring, ((t + 1) & 3) * width),
+                ref Unsafe.Add(ref ring, (t & 3) * width),
+                y0,
+                fromB - (fromB % n),
+                countB,
+                fromY - (fromY % n),
+                countY,
+                Unsafe.Add(ref blankEmit, t) * f,
+                ref Unsafe.Add(ref labelEmit, t * labelWidth),
+                f,
+                ref skip);
+            if (!SetJoin(t, exponent))
             {
                 return false;
             }
 
-            max = MaxOf(cur);
-            next = cur;
+            EmitBeta<TL>(t, length, ref outNext);
         }
 
+        // The block holding frame -1 (β̃ at frame 0, read by deletions of the first label); rows below 0 have join 0.
+        EmitBeta<TL>(-n, length, ref outNext);
         return true;
     }
 
-    private bool StoreJoined(int t, ReadOnlySpan<double> betaHat, long betaExponent, long k0)
+    // β̂_t is joined to α's scale: β̃_t = β̂_t · 2^(ea[t-1] + eb[t] - ea[T-1]) (ea[-1] = 0). False if out of range.
+    private bool SetJoin(int t, long betaExponent)
     {
-        long join = (t > 0 ? _alphaExp[t - 1] : 0) + betaExponent - k0;
+        long join = (t > 0 ? _alphaExp[t - 1] : 0) + betaExponent - _alphaExp[_frames - 1];
         if (join > MaxJoinExponent || join < -MaxJoinExponent)
         {
             return false;
         }
 
-        _betaExp[t] = (int)betaExponent;
-        TensorPrimitives.Multiply(betaHat, Math.ScaleB(1.0, (int)join), _betaJoined.AsSpan(t * _width, _width));
+        _join[t + Block] = Pow2((int)join);
         return true;
     }
 
-    private static double MaxOf(ReadOnlySpan<double> values) => TensorPrimitives.Max(values);
-
-    // The spliced likelihood of the edited hypothesis divided by 2^ea[T-1] (the hypothesis' final scale).
-    private double Splice(LabelEdit edit)
+    // Writes every out-stream block [i, i + N) whose rows i + 1 .. i + N are all computed once row `done` is.
+    private void EmitBeta<TL>(int done, int length, ref int outNext)
+        where TL : struct, ILanes<TL>
     {
-        int length = _hypLength, width = _width, frames = _frames, classes = _classes;
-        int y0 = length + 2;
+        while (outNext >= -TL.Count && outNext + 1 >= done)
+        {
+            EmitBetaBlock<TL>(outNext, length);
+            outNext -= TL.Count;
+        }
+    }
+
+    // Out-streams at frames i .. i + N - 1 from β̂ rows i + 1 .. i + N, joined: OutBlank = B[b]·J, OutBoth = B[b]·J + Y[b]·J.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void EmitBetaBlock<TL>(int i, int length)
+        where TL : struct, ILanes<TL>
+    {
+        int y0 = _y0, width = _rowWidth, stride = _stride, family = _family;
+        ref double ring = ref _ring.Start;
+        ref double r0 = ref Unsafe.Add(ref ring, ((i + 1) & 3) * width);
+        ref double r1 = ref Unsafe.Add(ref ring, ((i + 2) & 3) * width);
+        ref double r2 = ref Unsafe.Add(ref ring, ((i + 3) & 3) * width);
+        ref double r3 = ref Unsafe.Add(ref ring, ((i + 4) & 3) * width);
+        ref double join = ref Unsafe.Add(ref At(_join), i + 1 + Block);
+        TL j0 = TL.Broadcast(join);
+        TL j1 = TL.Count > 1 ? TL.Broadcast(Unsafe.Add(ref join, 1)) : default;
+        TL j2 = TL.Count > 2 ? TL.Broadcast(Unsafe.Add(ref join, 2)) : default;
+        TL j3 = TL.Count > 2 ? TL.Broadcast(Unsafe.Add(ref join, 3)) : default;
+        ref double blank = ref Unsafe.Add(ref _streams.Start, (OutBlank * family * stride) + Pad + i);
+        ref double both = ref Unsafe.Add(ref _streams.Start, (OutBoth * family * stride) + Pad + i);
+        int columns = RoundUp(length + 1, TL.Count);
+        for (int b = 0; b < columns; b += TL.Count)
+        {
+            TL b0 = TL.Load(ref r0, b) * j0, b1 = default, b2 = default, b3 = default;
+            TL s0 = b0 + (TL.Load(ref r0, y0 + 1 + b) * j0), s1 = default, s2 = default, s3 = default;
+            if (TL.Count > 1)
+            {
+                b1 = TL.Load(ref r1, b) * j1;
+                s1 = b1 + (TL.Load(ref r1, y0 + 1 + b) * j1);
+            }
+
+            if (TL.Count > 2)
+            {
+                b2 = TL.Load(ref r2, b) * j2;
+                s2 = b2 + (TL.Load(ref r2, y0 + 1 + b) * j2);
+                b3 = TL.Load(ref r3, b) * j3;
+                s3 = b3 + (TL.Load(ref r3, y0 + 1 + b) * j3);
+            }
+
+            TL.Transpose(ref b0, ref b1, ref b2, ref b3);
+            TL.Transpose(ref s0, ref s1, ref s2, ref s3);
+            StoreColumns(ref blank, b * stride, stride, b0, b1, b2, b3);
+            StoreColumns(ref both, b * stride, stride, s0, s1, s2, s3);
+        }
+    }
+
+    // Zeros every stream from frame T on (stale rows of the last blocks, and layouts of earlier matrices), and the zero stream.
+    private void FinishStreams()
+    {
+        int frames = _frames, stride = _stride, family = _family;
+        Span<double> streams = _streams.AsSpan(0, ((Families * family) + 1) * stride);
+        for (int s = 0; s < Families * family; s++)
+        {
+            streams.Slice((s * stride) + Pad + frames, stride - Pad - frames).Clear();
+        }
+
+        streams.Slice(Families * family * stride, stride).Clear();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Edits.
+
+    private struct SpliceLane
+    {
+        public int Edit;
+        public int Emit; // offset of e_0(z) in _emit (SUB/INS)
+        public int In; // offset of the in-stream (SUB/INS) or the α label stream (DEL) at t = 0 in _streams
+        public int Out; // offset of the out-stream at t = 0 in _streams
+        public int Start; // first frame where the new state (or the deleted label's neighbour) can be non-zero
+        public int End; // last frame whose out-stream can be non-zero
+    }
+
+    private void Score(ReadOnlySpan<LabelEdit> edits, Span<double> destination)
+    {
+        if (!_spliceOk)
+        {
+            for (int i = 0; i < edits.Length; i++)
+            {
+                destination[i] = FullForward(edits[i]);
+            }
+
+            return;
+        }
+
+        switch (_simd)
+        {
+            case SimdWidth.Vector256:
+                Splice<Lanes4>(edits);
+                break;
+            case SimdWidth.Vector128:
+                Splice<Lanes2>(edits);
+                break;
+            default:
+                Splice<Lanes1>(edits);
+                break;
+        }
+
+        double logFinal = Math.Log(_hypFinal);
+        for (int i = 0; i < edits.Length; i++)
+        {
+            double sum = _sums[i];
+            destination[i] = sum > 0 && double.IsFinite(sum)
+                ? Math.Log(sum) - logFinal + _hypLogLikelihood
+                : FullForward(edits[i]); // infeasible edit, or outside the splice's numeric range: a full forward decides exactly
+        }
+    }
+
+    private double FullForward(LabelEdit edit)
+    {
+        Grow(ref _edited, _hypLength + 1);
+        int n = edit.Apply(_hyp.AsSpan(0, _hypLength), _edited);
+        return Forward(_edited.AsSpan(0, n), storeTables: false);
+    }
+
+    // Spliced likelihood of every edit, divided by 2^ea[T-1] (the hypothesis' final scale), into _sums.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Splice<TL>(ReadOnlySpan<LabelEdit> edits)
+        where TL : struct, ILanes<TL>
+    {
+        int count = edits.Length, length = _hypLength, frames = _frames, stride = _stride, family = _family;
+        Grow(ref _sums, count);
+        Grow(ref _chains, count + (2 * Block));
+        Grow(ref _deletions, count);
+        Grow(ref _counts, length + 2);
         ReadOnlySpan<int> hyp = _hyp.AsSpan(0, length);
-        ReadOnlySpan<double> alpha = _alpha;
-        ReadOnlySpan<double> beta = _betaJoined;
-        int j = edit.Position;
-        if (edit.Kind == EditKind.Delete)
+        Span<int> counts = _counts.AsSpan(0, length + 2);
+        Span<double> sums = _sums.AsSpan(0, count);
+        sums.Clear();
+
+        // Counting sort by position, so that lanes scored together cover similar frame ranges.
+        counts.Clear();
+        int chains = 0, deletions = 0;
+        foreach (LabelEdit edit in edits)
         {
-            // The blank between y[j-1] and y[j+1] has α of y's blank 2j and β of y's blank 2j+2.
-            int outB = j + 1, outY = y0 + j + 2;
-            if (j == 0)
+            if (edit.Kind == EditKind.Delete)
             {
-                return beta[outB] + beta[outY];
+                deletions++;
             }
-
-            double m = j + 1 < length && hyp[j - 1] != hyp[j + 1] ? 1.0 : 0.0;
-            int prevLabel = y0 + j; // Y[j-1]
-            double sum = 0;
-            for (int t = 0; t < frames - 1; t++)
+            else
             {
-                int next = (t + 1) * width;
-                sum += alpha[(t * width) + prevLabel] * (beta[next + outB] + (m * beta[next + outY]));
+                counts[edit.Position + 1]++;
+                chains++;
             }
-
-            if (j == length - 1)
-            {
-                sum += alpha[((frames - 1) * width) + prevLabel];
-            }
-
-            return sum;
         }
 
-        int z = edit.Label;
-        bool substitute = edit.Kind == EditKind.Substitute;
-        int nextIndex = substitute ? j + 1 : j; // the label after the new one
-        int outBlank = nextIndex; // B[...] index of the blank after the new label
-        int outLabel = y0 + 1 + nextIndex; // Y[nextIndex] (zero cell when nextIndex == L)
-        double mIn = j > 0 && hyp[j - 1] != z ? 1.0 : 0.0;
-        double mOut = nextIndex < length && hyp[nextIndex] != z ? 1.0 : 0.0;
-        bool isLast = nextIndex == length;
-        int inB = j, inY = y0 + j; // B[j] (blank before position j), Y[j-1]
-        ReadOnlySpan<double> emit = _emit;
-        ReadOnlySpan<double> factor = _factor;
-        double a = j == 0 ? emit[z] : 0.0; // factor[0] == 1
-        double total = 0;
-        for (int t = 1; t < frames; t++)
+        for (int j = 1; j < counts.Length; j++)
         {
-            int row = t * width;
-            total += a * (beta[row + outBlank] + (mOut * beta[row + outLabel]));
-            int prevRow = row - width;
-            a = emit[(t * classes) + z] * factor[t] * (a + alpha[prevRow + inB] + (mIn * alpha[prevRow + inY]));
+            counts[j] += counts[j - 1];
         }
 
-        if (isLast)
+        deletions = 0;
+        for (int i = 0; i < count; i++)
         {
-            total += a;
+            LabelEdit edit = edits[i];
+            int j = edit.Position;
+            if (edit.Kind == EditKind.Delete)
+            {
+                if (j == 0)
+                {
+                    // β̃_0(B_1) + β̃_0(Y_1): the paths that start after the deleted first label.
+                    sums[i] = Unsafe.Add(ref _streams.Start, StreamAt(OutBoth, 1) - 1);
+                    continue;
+                }
+
+                bool skipOut = j + 1 < length && hyp[j - 1] != hyp[j + 1];
+                _deletions[deletions++] = new SpliceLane
+                {
+                    Edit = i,
+                    In = StreamAt(AlphaLabel, j - 1),
+                    Out = StreamAt(skipOut ? OutBoth : OutBlank, j + 1),
+                    Start = _hypPrefix[j] - 1,
+                    End = frames - 1 - _hypSuffix[j + 1],
+                };
+                continue;
+            }
+
+            int z = edit.Label;
+            int next = edit.Kind == EditKind.Substitute ? j + 1 : j; // the label after the new one
+            bool skipIn = j > 0 && hyp[j - 1] != z;
+            bool skipNext = next < length && hyp[next] != z;
+            _chains[counts[j]++] = new SpliceLane
+            {
+                Edit = i,
+                Emit = (z * stride) + Pad,
+                In = StreamAt(skipIn ? InBoth : InBlank, j),
+                Out = StreamAt(skipNext ? OutBoth : OutBlank, next),
+                Start = _hypPrefix[j],
+                End = frames - 1 - _hypSuffix[next],
+            };
         }
 
-        return total;
+        // Pad the chains to whole groups with lanes that read zeros.
+        int group = 2 * TL.Count;
+        int zero = (Families * family * stride) + Pad;
+        for (int i = chains; i < RoundUp(chains, group); i++)
+        {
+            _chains[i] = new SpliceLane { Edit = -1, Emit = (_classes * stride) + Pad, In = zero, Out = zero, Start = int.MaxValue, End = -1 };
+        }
+
+        ref double emit = ref _emit.Start;
+        ref double streams = ref _streams.Start;
+        ref double factor = ref Unsafe.Add(ref _factor.Start, Pad);
+        for (int g = 0; g < chains; g += group)
+        {
+            SpliceChains<TL>(ref emit, ref streams, ref factor, _chains.AsSpan(g, group), sums);
+        }
+
+        for (int i = 0; i < deletions; i++)
+        {
+            ref SpliceLane lane = ref _deletions[i];
+            sums[lane.Edit] = SpliceDeletion<TL>(ref streams, lane);
+        }
+    }
+
+    private int StreamAt(int familyIndex, int index) => ((((familyIndex * _family) + index) * _stride) + Pad);
+
+    // 2N substitutions/insertions at once (two groups of N lanes, interleaved so that their dependency chains overlap).
+    // Every lane runs a_t = (e_t(z) · F_t) · (a_{t-1} + in_t);  P += a_t · out_t  over the group's frame range; frames
+    // outside a lane's own range contribute exact zeros, so each lane gives the bits of the scalar loop.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SpliceChains<TL>(ref double emit, ref double streams, ref double factor, ReadOnlySpan<SpliceLane> lanes, Span<double> sums)
+        where TL : struct, ILanes<TL>
+    {
+        int n = TL.Count;
+        int start = int.MaxValue, end = -1;
+        foreach (SpliceLane lane in lanes)
+        {
+            if (lane.Start <= lane.End)
+            {
+                start = Math.Min(start, lane.Start);
+                end = Math.Max(end, lane.End);
+            }
+        }
+
+        if (end < 0)
+        {
+            return;
+        }
+
+        start -= start % Block;
+        end = RoundUp(end + 1, Block);
+        nint eA0 = lanes[0].Emit, dA0 = lanes[0].In, oA0 = lanes[0].Out;
+        nint eB0 = lanes[n].Emit, dB0 = lanes[n].In, oB0 = lanes[n].Out;
+        nint eA1 = 0, dA1 = 0, oA1 = 0, eB1 = 0, dB1 = 0, oB1 = 0;
+        nint eA2 = 0, dA2 = 0, oA2 = 0, eB2 = 0, dB2 = 0, oB2 = 0;
+        nint eA3 = 0, dA3 = 0, oA3 = 0, eB3 = 0, dB3 = 0, oB3 = 0;
+        if (TL.Count > 1)
+        {
+            (eA1, dA1, oA1) = (lanes[1].Emit, lanes[1].In, lanes[1].Out);
+            (eB1, dB1, oB1) = (lanes[n + 1].Emit, lanes[n + 1].In, lanes[n + 1].Out);
+        }
+
+        if (TL.Count > 2)
+        {
+            (eA2, dA2, oA2) = (lanes[2].Emit, lanes[2].In, lanes[2].Out);
+            (eB2, dB2, oB2) = (lanes[n + 2].Emit, lanes[n + 2].In, lanes[n + 2].Out);
+            (eA3, dA3, oA3) = (lanes[3].Emit, lanes[3].In, lanes[3].Out);
+            (eB3, dB3, oB3) = (lanes[n + 3].Emit, lanes[n + 3].In, lanes[n + 3].Out);
+        }
+
+        TL a = TL.Zero, p = TL.Zero, b = TL.Zero, q = TL.Zero;
+        for (nint t = start; t < end; t += n)
+        {
+            TL f0 = TL.Broadcast(Unsafe.Add(ref factor, t));
+            TL f1 = TL.Count > 1 ? TL.Broadcast(Unsafe.Add(ref factor, t + 1)) : default;
+            TL f2 = TL.Count > 2 ? TL.Broadcast(Unsafe.Add(ref factor, t + 2)) : default;
+            TL f3 = TL.Count > 2 ? TL.Broadcast(Unsafe.Add(ref factor, t + 3)) : default;
+
+            LoadBlock(ref emit, eA0, eA1, eA2, eA3, t, out TL e0, out TL e1, out TL e2, out TL e3);
+            LoadBlock(ref streams, dA0, dA1, dA2, dA3, t, out TL d0, out TL d1, out TL d2, out TL d3);
+            LoadBlock(ref streams, oA0, oA1, oA2, oA3, t, out TL o0, out TL o1, out TL o2, out TL o3);
+            ChainStep(ref a, ref p, e0, f0, d0, o0);
+            if (TL.Count > 1)
+            {
+                ChainStep(ref a, ref p, e1, f1, d1, o1);
+            }
+
+            if (TL.Count > 2)
+            {
+                ChainStep(ref a, ref p, e2, f2, d2, o2);
+                ChainStep(ref a, ref p, e3, f3, d3, o3);
+            }
+
+            LoadBlock(ref emit, eB0, eB1, eB2, eB3, t, out e0, out e1, out e2, out e3);
+            LoadBlock(ref streams, dB0, dB1, dB2, dB3, t, out d0, out d1, out d2, out d3);
+            LoadBlock(ref streams, oB0, oB1, oB2, oB3, t, out o0, out o1, out o2, out o3);
+            ChainStep(ref b, ref q, e0, f0, d0, o0);
+            if (TL.Count > 1)
+            {
+                ChainStep(ref b, ref q, e1, f1, d1, o1);
+            }
+
+            if (TL.Count > 2)
+            {
+                ChainStep(ref b, ref q, e2, f2, d2, o2);
+                ChainStep(ref b, ref q, e3, f3, d3, o3);
+            }
+        }
+
+        Span<double> totals = stackalloc double[2 * Block];
+        TL.Store(p, ref MemoryMarshal.GetReference(totals), 0);
+        TL.Store(q, ref MemoryMarshal.GetReference(totals), n);
+        for (int i = 0; i < 2 * n; i++)
+        {
+            if (lanes[i].Edit >= 0)
+            {
+                sums[lanes[i].Edit] = totals[i];
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ChainStep<TL>(ref TL a, ref TL total, TL e, TL f, TL d, TL o)
+        where TL : struct, ILanes<TL>
+    {
+        a = (e * f) * (a + d);
+        total += a * o;
+    }
+
+    // Σ_t α_t(Y_{j-1}) · out_t over the deletion's frame range, as eight interleaved partial sums (frames t mod 8)
+    // added in a fixed tree at the end: the same bits at every width.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double SpliceDeletion<TL>(ref double streams, in SpliceLane lane)
+        where TL : struct, ILanes<TL>
+    {
+        int start = lane.Start - (lane.Start % DelBlock), end = RoundUp(lane.End + 1, DelBlock);
+        ref double alpha = ref Unsafe.Add(ref streams, lane.In);
+        ref double beta = ref Unsafe.Add(ref streams, lane.Out);
+        int n = TL.Count;
+        TL s0 = TL.Zero, s1 = TL.Zero, s2 = TL.Zero, s3 = TL.Zero, s4 = TL.Zero, s5 = TL.Zero, s6 = TL.Zero, s7 = TL.Zero;
+        for (nint t = start; t < end; t += DelBlock)
+        {
+            s0 += TL.Load(ref alpha, t) * TL.Load(ref beta, t);
+            if (TL.Count < 8)
+            {
+                s1 += TL.Load(ref alpha, t + n) * TL.Load(ref beta, t + n);
+            }
+
+            if (TL.Count < 4)
+            {
+                s2 += TL.Load(ref alpha, t + (2 * n)) * TL.Load(ref beta, t + (2 * n));
+                s3 += TL.Load(ref alpha, t + (3 * n)) * TL.Load(ref beta, t + (3 * n));
+            }
+
+            if (TL.Count < 2)
+            {
+                s4 += TL.Load(ref alpha, t + 4) * TL.Load(ref beta, t + 4);
+                s5 += TL.Load(ref alpha, t + 5) * TL.Load(ref beta, t + 5);
+                s6 += TL.Load(ref alpha, t + 6) * TL.Load(ref beta, t + 6);
+                s7 += TL.Load(ref alpha, t + 7) * TL.Load(ref beta, t + 7);
+            }
+        }
+
+        Span<double> part = stackalloc double[DelBlock];
+        ref double dst = ref MemoryMarshal.GetReference(part);
+        TL.Store(s0, ref dst, 0);
+        if (TL.Count < 8)
+        {
+            TL.Store(s1, ref dst, n);
+        }
+
+        if (TL.Count < 4)
+        {
+            TL.Store(s2, ref dst, 2 * n);
+            TL.Store(s3, ref dst, 3 * n);
+        }
+
+        if (TL.Count < 2)
+        {
+            TL.Store(s4, ref dst, 4);
+            TL.Store(s5, ref dst, 5);
+            TL.Store(s6, ref dst, 6);
+            TL.Store(s7, ref dst, 7);
+        }
+
+        return ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Block helpers.
+
+    // Loads N frames from each of the first N streams (offsets o_i from src, frame t) and transposes them: on return r_i
+    // holds frame t + i of every stream (lane i = stream i).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LoadBlock<TL>(ref double src, nint o0, nint o1, nint o2, nint o3, nint t, out TL r0, out TL r1, out TL r2, out TL r3)
+        where TL : struct, ILanes<TL>
+    {
+        r0 = TL.Load(ref src, o0 + t);
+        r1 = TL.Count > 1 ? TL.Load(ref src, o1 + t) : default;
+        r2 = TL.Count > 2 ? TL.Load(ref src, o2 + t) : default;
+        r3 = TL.Count > 2 ? TL.Load(ref src, o3 + t) : default;
+        TL.Transpose(ref r0, ref r1, ref r2, ref r3);
+    }
+
+    // Stores the first N vectors at dst + at + i·stride.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreColumns<TL>(ref double dst, nint at, int stride, TL c0, TL c1, TL c2, TL c3)
+        where TL : struct, ILanes<TL>
+    {
+        TL.Store(c0, ref dst, at);
+        if (TL.Count > 1)
+        {
+            TL.Store(c1, ref dst, at + stride);
+        }
+
+        if (TL.Count > 2)
+        {
+            TL.Store(c2, ref dst, at + (2 * stride));
+            TL.Store(c3, ref dst, at + (3 * stride));
+        }
     }
 
     private static void Grow<T>(ref T[] array, int length)

@@ -7,32 +7,6 @@ namespace Nko.Ctc.Tests;
 
 public class CtcScorerTests
 {
-    private static IEnumerable<LabelEdit> AllEdits(int length, int classes, int blank)
-    {
-        for (int i = 0; i <= length; i++)
-        {
-            for (int c = 0; c < classes; c++)
-            {
-                if (c == blank)
-                {
-                    continue;
-                }
-
-                if (i < length)
-                {
-                    yield return LabelEdit.Substitute(i, c);
-                }
-
-                yield return LabelEdit.Insert(i, c);
-            }
-
-            if (i < length)
-            {
-                yield return LabelEdit.Delete(i);
-            }
-        }
-    }
-
     [Property(MaxTest = 250)]
     public Property Every_single_edit_equals_the_full_forward_of_the_edited_target(int seed, PositiveInt framesRaw, NonNegativeInt lengthRaw, bool blankLast, NonNegativeInt kind)
     {
@@ -52,7 +26,7 @@ public class CtcScorerTests
             failures.Add("hypothesis");
         }
 
-        foreach (LabelEdit edit in AllEdits(length, classes, blank))
+        foreach (LabelEdit edit in EditEnumeration.All(length, classes, blank))
         {
             double spliced = scorer.ScoreEdit(edit);
             double full = CtcForward.LogSpaceLogLikelihood(m, blank, edit.Apply(hyp));
@@ -74,7 +48,7 @@ public class CtcScorerTests
         var scorer = new CtcScorer();
         scorer.Reset(m, 0);
         scorer.SetHypothesis(hyp);
-        var edits = AllEdits(hyp.Length, 66, 0).Where((_, i) => i % 7 == 0).ToArray();
+        var edits = EditEnumeration.All(hyp.Length, 66, 0).Where((_, i) => i % 7 == 0).ToArray();
         double[] scores = new double[edits.Length];
         scorer.ScoreEdits(edits, scores);
         for (int i = 0; i < edits.Length; i++)
@@ -89,7 +63,7 @@ public class CtcScorerTests
     {
         var m = TestMatrices.Random(2, 375, 66, sharpness: 4);
         int[] hyp = TestMatrices.RandomTarget(new Random(2), 45, 66, 0, repeats: true);
-        var edits = AllEdits(hyp.Length, 66, 0).Take(256).ToArray();
+        var edits = EditEnumeration.All(hyp.Length, 66, 0).Take(256).ToArray();
         double[] scores = new double[edits.Length];
         var scorer = new CtcScorer();
         scorer.Reset(m, 0);

@@ -1,0 +1,278 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace Nko.Ctc.Internal;
+
+/// <summary>
+/// N lanes of doubles (N = 1, 2 or 4). The CTC kernels are written once against this interface and instantiated
+/// for each width; every operation is lane-wise (or an exact rearrangement), so every width computes the same bits.
+/// </summary>
+/// <remarks>
+/// Only plain IEEE additions, subtractions and multiplications are exposed (never a fused multiply-add), and
+/// <see cref="Max"/> is only applied to non-negative, non-NaN values, where every maximum instruction agrees.
+/// </remarks>
+internal interface ILanes<TSelf>
+    where TSelf : struct, ILanes<TSelf>
+{
+    /// <summary>Number of lanes N.</summary>
+    static abstract int Count { get; }
+
+    static abstract TSelf Zero { get; }
+
+    static abstract TSelf Load(ref double source, nint offset);
+
+    /// <summary>Loads N floats and widens them to double (exact).</summary>
+    static abstract TSelf LoadWidened(ref float source, nint offset);
+
+    static abstract void Store(TSelf value, ref double destination, nint offset);
+
+    static abstract TSelf Broadcast(double value);
+
+    static abstract TSelf operator +(TSelf left, TSelf right);
+
+    static abstract TSelf operator -(TSelf left, TSelf right);
+
+    static abstract TSelf operator *(TSelf left, TSelf right);
+
+    /// <summary>Lane-wise maximum of non-negative, non-NaN values.</summary>
+    static abstract TSelf Max(TSelf left, TSelf right);
+
+    /// <summary>Lane-wise maximum of two values where neither is NaN (used for clamping).</summary>
+    static abstract TSelf MaxOrdered(TSelf left, TSelf right);
+
+    static abstract double MaxAcross(TSelf value);
+
+    static abstract bool AnyLessThan(TSelf value, double threshold);
+
+    /// <summary>
+    /// For k = m + 1.5·2^52 with m an integer in [-1022, 1023] (the result of the rounding trick), returns 2^m.
+    /// </summary>
+    static abstract TSelf Pow2FromRounded(TSelf k);
+
+    /// <summary>Transposes the N×N block held in the first N of the four rows (the others are left alone).</summary>
+    static abstract void Transpose(ref TSelf r0, ref TSelf r1, ref TSelf r2, ref TSelf r3);
+}
+
+/// <summary>One lane: the scalar twin of the vector kernels.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal readonly struct Lanes1 : ILanes<Lanes1>
+{
+    private readonly double _v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Lanes1(double v) => _v = v;
+
+    public static int Count => 1;
+
+    public static Lanes1 Zero => default;
+
+    public double Value => _v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes1 Load(ref double source, nint offset) => new(Unsafe.Add(ref source, offset));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes1 LoadWidened(ref float source, nint offset) => new(Unsafe.Add(ref source, offset));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Lanes1 value, ref double destination, nint offset) => Unsafe.Add(ref destination, offset) = value._v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes1 Broadcast(double value) => new(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes1 operator +(Lanes1 left, Lanes1 right) => new(left._v + right._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes1 operator -(Lanes1 left, Lanes1 right) => new(left._v - right._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes1 operator *(Lanes1 left, Lanes1 right) => new(left._v * right._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes1 Max(Lanes1 left, Lanes1 right) => new(double.MaxNative(left._v, right._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes1 MaxOrdered(Lanes1 left, Lanes1 right) => new(left._v >= right._v ? left._v : right._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double MaxAcross(Lanes1 value) => value._v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyLessThan(Lanes1 value, double threshold) => value._v < threshold;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes1 Pow2FromRounded(Lanes1 k) =>
+        new(BitConverter.Int64BitsToDouble((BitConverter.DoubleToInt64Bits(k._v) + Pow2.Bias) << 52));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Transpose(ref Lanes1 r0, ref Lanes1 r1, ref Lanes1 r2, ref Lanes1 r3)
+    {
+    }
+}
+
+/// <summary>Two lanes in a <see cref="Vector128{T}"/> (SSE2, Arm64 AdvSimd).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal readonly struct Lanes2 : ILanes<Lanes2>
+{
+    private readonly Vector128<double> _v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Lanes2(Vector128<double> v) => _v = v;
+
+    public static int Count => 2;
+
+    public static Lanes2 Zero => default;
+
+    public Vector128<double> Value => _v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 Load(ref double source, nint offset) => new(Vector128.LoadUnsafe(ref Unsafe.Add(ref source, offset)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 LoadWidened(ref float source, nint offset)
+    {
+        // Exactly two floats (8 bytes): never read past the caller's buffer.
+        double bits = Unsafe.ReadUnaligned<double>(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref source, offset)));
+        return new(Vector128.WidenLower(Vector128.CreateScalarUnsafe(bits).AsSingle()));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Lanes2 value, ref double destination, nint offset) => value._v.StoreUnsafe(ref Unsafe.Add(ref destination, offset));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 Broadcast(double value) => new(Vector128.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 operator +(Lanes2 left, Lanes2 right) => new(left._v + right._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 operator -(Lanes2 left, Lanes2 right) => new(left._v - right._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 operator *(Lanes2 left, Lanes2 right) => new(left._v * right._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 Max(Lanes2 left, Lanes2 right) => new(Vector128.MaxNative(left._v, right._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 MaxOrdered(Lanes2 left, Lanes2 right) => new(Vector128.MaxNative(left._v, right._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double MaxAcross(Lanes2 value) => double.MaxNative(value._v.ToScalar(), value._v.GetElement(1));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyLessThan(Lanes2 value, double threshold) => Vector128.LessThanAny(value._v, Vector128.Create(threshold));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 Pow2FromRounded(Lanes2 k) =>
+        new(((k._v.AsInt64() + Vector128.Create(Pow2.Bias)) << 52).AsDouble());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Transpose(ref Lanes2 r0, ref Lanes2 r1, ref Lanes2 r2, ref Lanes2 r3)
+    {
+        Vector128<double> a = r0._v, b = r1._v;
+        if (AdvSimd.Arm64.IsSupported)
+        {
+            r0 = new(AdvSimd.Arm64.ZipLow(a, b));
+            r1 = new(AdvSimd.Arm64.ZipHigh(a, b));
+        }
+        else if (Sse2.IsSupported)
+        {
+            r0 = new(Sse2.UnpackLow(a, b));
+            r1 = new(Sse2.UnpackHigh(a, b));
+        }
+        else
+        {
+            r0 = new(Vector128.Create(a.ToScalar(), b.ToScalar()));
+            r1 = new(Vector128.Create(a.GetElement(1), b.GetElement(1)));
+        }
+    }
+}
+
+/// <summary>Four lanes in a <see cref="Vector256{T}"/> (x86 AVX; only selected when AVX is supported).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal readonly struct Lanes4 : ILanes<Lanes4>
+{
+    private readonly Vector256<double> _v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Lanes4(Vector256<double> v) => _v = v;
+
+    public static int Count => 4;
+
+    public static Lanes4 Zero => default;
+
+    public Vector256<double> Value => _v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes4 Load(ref double source, nint offset) => new(Vector256.LoadUnsafe(ref Unsafe.Add(ref source, offset)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes4 LoadWidened(ref float source, nint offset)
+    {
+        Vector128<float> v = Vector128.LoadUnsafe(ref Unsafe.Add(ref source, offset));
+        return new(Avx.IsSupported ? Avx.ConvertToVector256Double(v) : Vector256.Create(Vector128.WidenLower(v), Vector128.WidenUpper(v)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Lanes4 value, ref double destination, nint offset) => value._v.StoreUnsafe(ref Unsafe.Add(ref destination, offset));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes4 Broadcast(double value) => new(Vector256.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes4 operator +(Lanes4 left, Lanes4 right) => new(left._v + right._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes4 operator -(Lanes4 left, Lanes4 right) => new(left._v - right._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes4 operator *(Lanes4 left, Lanes4 right) => new(left._v * right._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes4 Max(Lanes4 left, Lanes4 right) => new(Vector256.MaxNative(left._v, right._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes4 MaxOrdered(Lanes4 left, Lanes4 right) => new(Vector256.MaxNative(left._v, right._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double MaxAcross(Lanes4 value)
+    {
+        Vector128<double> m = Vector128.MaxNative(value._v.GetLower(), value._v.GetUpper());
+        return double.MaxNative(m.ToScalar(), m.GetElement(1));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyLessThan(Lanes4 value, double threshold) => Vector256.LessThanAny(value._v, Vector256.Create(threshold));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes4 Pow2FromRounded(Lanes4 k) =>
+        new(((k._v.AsInt64() + Vector256.Create(Pow2.Bias)) << 52).AsDouble());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Transpose(ref Lanes4 r0, ref Lanes4 r1, ref Lanes4 r2, ref Lanes4 r3)
+    {
+        Vector256<double> t0 = Avx.UnpackLow(r0._v, r1._v);
+        Vector256<double> t1 = Avx.UnpackHigh(r0._v, r1._v);
+        Vector256<double> t2 = Avx.UnpackLow(r2._v, r3._v);
+        Vector256<double> t3 = Avx.UnpackHigh(r2._v, r3._v);
+        r0 = new(Avx.Permute2x128(t0, t2, 0x20));
+        r1 = new(Avx.Permute2x128(t1, t3, 0x20));
+        r2 = new(Avx.Permute2x128(t0, t2, 0x31));
+        r3 = new(Avx.Permute2x128(t1, t3, 0x31));
+    }
+}
+
+/// <summary>Constants of the power-of-two construction shared by every width.</summary>
+internal static class Pow2
+{
+    /// <summary>1.5·2^52: adding it to a double of magnitude below 2^51 rounds to an integer (to nearest, ties to even).</summary>
+    public const double RoundingMagic = 6755399441055744.0;
+
+    /// <summary>Added to the bits of m + <see cref="RoundingMagic"/> gives m + 1023, the biased exponent of 2^m.</summary>
+    public const long Bias = 1023L - 0x4338000000000000L;
+}

@@ -1,0 +1,32 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Nko.Ctc.Internal;
+
+/// <summary>Which kernel width a scorer or decoder uses. Every width gives bit-identical results.</summary>
+internal enum SimdWidth
+{
+    /// <summary>The widest width the hardware accelerates.</summary>
+    Auto = 0,
+
+    /// <summary>Plain scalar code: the reference twin of the vector kernels.</summary>
+    Scalar = 1,
+
+    /// <summary>128-bit vectors (SSE2, Arm64 AdvSimd).</summary>
+    Vector128 = 2,
+
+    /// <summary>256-bit vectors (x86 AVX).</summary>
+    Vector256 = 3,
+}
+
+internal static class SimdWidths
+{
+    /// <summary>The widest width this machine runs; requests above it fall back to it.</summary>
+    public static SimdWidth Resolve(SimdWidth requested)
+    {
+        SimdWidth best = Vector256.IsHardwareAccelerated && Avx.IsSupported ? SimdWidth.Vector256
+            : Vector128.IsHardwareAccelerated ? SimdWidth.Vector128
+            : SimdWidth.Scalar;
+        return requested == SimdWidth.Auto || requested > best ? best : requested;
+    }
+}
