@@ -231,14 +231,24 @@ public sealed class RankerTrainer
         for (int i = 0; i < rows.Count; i++)
         {
             TrainingUtterance u = rows[i] ?? throw new TrainingDataException($"{split} row {i} is null.");
+            if (u.Hypothesis is null || u.Reference is null)
+            {
+                throw new TrainingDataException($"{split} row {i} ({u.Id}) has no {(u.Hypothesis is null ? "hypothesis" : "reference")}.");
+            }
+
+            // Name the part that failed: an out-of-vocabulary character in the hypothesis and in the reference read alike.
+            string part = "log-probs";
             try
             {
                 u.LogProbs.Validate(vocabulary);
-                result[i] = new Encoded(u, vocabulary.Encode(u.Hypothesis), vocabulary.Encode(u.Reference), u.Reference);
+                part = "hypothesis";
+                int[] hypothesis = vocabulary.Encode(u.Hypothesis);
+                part = "reference";
+                result[i] = new Encoded(u, hypothesis, vocabulary.Encode(u.Reference), u.Reference);
             }
             catch (ArgumentException e)
             {
-                throw new TrainingDataException($"{split} row {i} ({u.Id}): {e.Message}", e);
+                throw new TrainingDataException($"{split} row {i} ({u.Id}) {part}: {e.Message}", e);
             }
         }
 
@@ -352,7 +362,9 @@ public sealed class RankerTrainer
         return z;
     }
 
-    private sealed record Trace(int ReferenceLength, int BaselineEdits, double[] Probabilities, double[] Gains, int[] EditsAfter, bool[] Helpful, bool[] Harmful);
+    // ChangedAfter[s]: whether the text after s + 1 edits differs from the hypothesis (edits can cancel out, e.g. an
+    // insertion undone by a later deletion); "changed" is about the text, as CerTally and `nko eval` count it.
+    private sealed record Trace(int ReferenceLength, int BaselineEdits, double[] Probabilities, double[] Gains, int[] EditsAfter, bool[] ChangedAfter, bool[] Helpful, bool[] Harmful);
 
     private Trace[] TraceAll(RankerConfig draft, Encoded[] rows, string stage, IProgress<TrainingProgress>? progress)
     {
@@ -369,6 +381,7 @@ public sealed class RankerTrainer
             int[] after = new int[steps];
             bool[] helpful = new bool[steps];
             bool[] harmful = new bool[steps];
+            bool[] changed = new bool[steps];
             int[] current = row.Hypothesis;
             int previous = EditDistance.Levenshtein<int>(current, row.Reference);
             int baseline = previous;
@@ -380,12 +393,13 @@ public sealed class RankerTrainer
                 probabilities[s] = e.Probability;
                 gains[s] = e.CtcGain;
                 after[s] = now;
+                changed[s] = !current.AsSpan().SequenceEqual(row.Hypothesis);
                 helpful[s] = now < previous;
                 harmful[s] = now > previous;
                 previous = now;
             }
 
-            traces[i] = new Trace(row.Reference.Length, baseline, probabilities, gains, after, helpful, harmful);
+            traces[i] = new Trace(row.Reference.Length, baseline, probabilities, gains, after, changed, helpful, harmful);
             progress?.Report(new TrainingProgress(stage, Interlocked.Increment(ref done), rows.Length));
         });
         return traces;
@@ -407,7 +421,7 @@ public sealed class RankerTrainer
                 }
 
                 int edits = applied == 0 ? t.BaselineEdits : t.EditsAfter[applied - 1];
-                tally.Add(t.ReferenceLength, t.BaselineEdits, edits, applied > 0);
+                tally.Add(t.ReferenceLength, t.BaselineEdits, edits, applied > 0 && t.ChangedAfter[applied - 1]);
                 accepted += applied;
                 for (int s = 0; s < applied; s++)
                 {

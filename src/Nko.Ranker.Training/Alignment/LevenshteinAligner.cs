@@ -4,7 +4,11 @@ namespace Nko.Ranker.Training.Alignment;
 /// <remarks>
 /// Unit costs. Among optimal alignments, the backtrace (from the end) prefers, in order: a match, a substitution
 /// (diagonal), a hypothesis insertion (consume a hypothesis label), then a hypothesis deletion (consume a reference
-/// label). Equivalently, errors are placed as late as possible. The result lists steps from the start.
+/// label). So matches and substitutions are taken as late as possible and gaps land as early as possible: in a run of
+/// repeated labels the first copy is the recogniser's insertion (hypothesis "aab", reference "ab": the 'a' at 0), a
+/// dropped repeat belongs before its run (hypothesis "ab", reference "abb": 'b' missing at 1, left context 'a'), and
+/// hypothesis "ab" against reference "c" is an insertion of 'a' then the substitution 'b'→'c'. The result lists steps
+/// from the start.
 /// </remarks>
 public static class LevenshteinAligner
 {
