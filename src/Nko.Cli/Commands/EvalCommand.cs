@@ -111,7 +111,7 @@ internal sealed class EvalReport
     public void WriteJson(TextWriter writer)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = CliJson.NkoEncoder }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n", Encoder = CliJson.NkoEncoder }))
         {
             json.WriteStartObject();
             json.WriteNumber("rows", Rows);
