@@ -103,7 +103,7 @@ public sealed class AffineProperties
 
                 Assert.True(m <= lo, $"min {m} above data min {lo} in {c}");
                 Assert.True(s >= 0 && !float.IsNegative(s), $"negative scale in {c}");
-                Assert.True((double)m + ((double)levels * s) >= hi - (1e-6 * Math.Abs(hi)) - 1e-30, $"range not covered: m={m} s={s} hi={hi} in {c}");
+                Assert.True((double)m + ((double)levels * s) >= hi - (2.5e-7 * (Math.Abs(hi) + Math.Abs(m))) - 1e-30, $"range not covered: m={m} s={s} hi={hi} in {c}");
                 Assert.Equal(lo == hi && (float)(Half)lo == lo, s == 0);
                 for (int i = 0; i < g; i++)
                 {

@@ -57,15 +57,17 @@ internal static class AffineKernel<TOps, TF, TU>
         int blockBytes = AffineLayout.BlockBytes(bits, groupSize);
         float levels = (1 << bits) - 1;
         Span<float> converted = stackalloc float[typeof(TIn) == typeof(Half) ? ChunkGroups * groupSize : 0];
+        Span<float> partialMins = stackalloc float[ChunkGroups * 16];
+        Span<float> partialMaxs = stackalloc float[ChunkGroups * 16];
+        ref float partialMin = ref MemoryMarshal.GetReference(partialMins);
+        ref float partialMax = ref MemoryMarshal.GetReference(partialMaxs);
         Span<float> lows = stackalloc float[ChunkGroups];
         Span<float> highs = stackalloc float[ChunkGroups];
         Span<float> mins = stackalloc float[ChunkGroups];
         Span<float> inverseScales = stackalloc float[ChunkGroups];
         Span<ushort> minBits = stackalloc ushort[ChunkGroups];
         Span<ushort> scaleBits = stackalloc ushort[ChunkGroups];
-        Span<byte> codes = stackalloc byte[bits is 2 or 3 ? groupSize : 0];
         TF limit = TOps.Broadcast(HalfBits.MaxValue);
-        TF levelVector = TOps.Broadcast(levels);
         ref byte output = ref MemoryMarshal.GetReference(destination);
 
         for (int g0 = 0; g0 < groups; g0 += ChunkGroups)
@@ -86,18 +88,27 @@ internal static class AffineKernel<TOps, TF, TU>
                     TF v = TOps.LoadHalf(ref Unsafe.Add(ref input, o));
                     TOps.Store(v, ref Unsafe.Add(ref chunk, o));
                     TF lo = v, hi = v;
-                    ok = TOps.And(ok, TOps.AbsLessThanOrEqual(v, limit));
                     for (int j = count; j < groupSize; j += count)
                     {
                         v = TOps.LoadHalf(ref Unsafe.Add(ref input, o + j));
                         TOps.Store(v, ref Unsafe.Add(ref chunk, o + j));
                         lo = TOps.Min(lo, v);
                         hi = TOps.Max(hi, v);
-                        ok = TOps.And(ok, TOps.AbsLessThanOrEqual(v, limit));
                     }
 
-                    lows[g] = TOps.HorizontalMin(lo);
-                    highs[g] = TOps.HorizontalMax(hi);
+                    TOps.Store(lo, ref Unsafe.Add(ref partialMin, g * count));
+                    TOps.Store(hi, ref Unsafe.Add(ref partialMax, g * count));
+                }
+
+                TOps.ReduceGroups(ref partialMin, ref partialMax, lows, highs);
+
+                // fp16 Inf and NaN convert to magnitudes above 65504 (never NaN), so the extremes reveal them.
+                for (int g = 0; g < k; g++)
+                {
+                    if (!(highs[g] <= HalfBits.MaxValue && lows[g] >= -HalfBits.MaxValue))
+                    {
+                        ok = default;
+                    }
                 }
             }
             else
@@ -117,9 +128,11 @@ internal static class AffineKernel<TOps, TF, TU>
                         ok = TOps.And(ok, TOps.AbsLessThanOrEqual(v, limit));
                     }
 
-                    lows[g] = TOps.HorizontalMin(lo);
-                    highs[g] = TOps.HorizontalMax(hi);
+                    TOps.Store(lo, ref Unsafe.Add(ref partialMin, g * count));
+                    TOps.Store(hi, ref Unsafe.Add(ref partialMax, g * count));
                 }
+
+                TOps.ReduceGroups(ref partialMin, ref partialMax, lows, highs);
             }
 
             if (!TOps.AllBitsSet(ok))
@@ -127,52 +140,103 @@ internal static class AffineKernel<TOps, TF, TU>
                 ThrowFirstInvalid(source.Slice(chunkStart, k * groupSize), firstIndex + chunkStart);
             }
 
-            AffineParameters.Compute(lows, highs, levels, minBits, scaleBits, mins, inverseScales);
+            if (TOps.Count == 16)
+            {
+                AffineParameters.Compute512(lows, highs, levels, minBits, scaleBits, mins, inverseScales);
+            }
+            else if (TOps.Count == 8)
+            {
+                AffineParameters.Compute256(lows, highs, levels, minBits, scaleBits, mins, inverseScales);
+            }
+            else
+            {
+                AffineParameters.Compute128(lows, highs, levels, minBits, scaleBits, mins, inverseScales);
+            }
 
             // Pass 2: codes.
-            for (int g = 0; g < k; g++)
+            ref byte blocks = ref Unsafe.Add(ref output, (nint)g0 * blockBytes);
+            switch (bits)
             {
-                ref byte block = ref Unsafe.Add(ref output, (nint)(g0 + g) * blockBytes);
-                Unsafe.WriteUnaligned(ref block, BitConverter.IsLittleEndian
-                    ? scaleBits[g] | ((uint)minBits[g] << 16)
-                    : BinaryPrimitives.ReverseEndianness(scaleBits[g]) | ((uint)BinaryPrimitives.ReverseEndianness(minBits[g]) << 16));
-                ref byte packed = ref Unsafe.Add(ref block, AffineLayout.HeaderBytes);
-                ref float x = ref Unsafe.Add(ref chunk, g * groupSize);
-                TF min = TOps.Broadcast(mins[g]);
-                TF inv = TOps.Broadcast(inverseScales[g]);
-                switch (bits)
-                {
-                    case 8:
+                case 8:
+                    for (int g = 0; g < k; g++)
+                    {
+                        ref byte packed = ref WriteHeader(ref Unsafe.Add(ref blocks, g * blockBytes), scaleBits[g], minBits[g]);
+                        ref float x = ref Unsafe.Add(ref chunk, g * groupSize);
+                        TF min = TOps.Broadcast(mins[g]);
+                        TF inv = TOps.Broadcast(inverseScales[g] * 2f); // 2/s exactly: codes come from 2t
                         for (int j = 0; j < groupSize; j += count)
                         {
-                            TU q = TOps.AffineCodes(TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j)), min), inv), levelVector);
+                            TU q = TOps.AffineCodes(TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j)), min), inv));
                             TOps.StoreBytes(q, ref Unsafe.Add(ref packed, j));
                         }
+                    }
 
-                        break;
-                    case 4:
-                        int half = groupSize / 2;
+                    break;
+                case 4:
+                    int half = groupSize / 2;
+                    for (int g = 0; g < k; g++)
+                    {
+                        ref byte packed = ref WriteHeader(ref Unsafe.Add(ref blocks, g * blockBytes), scaleBits[g], minBits[g]);
+                        ref float x = ref Unsafe.Add(ref chunk, g * groupSize);
+                        TF min = TOps.Broadcast(mins[g]);
+                        TF inv = TOps.Broadcast(inverseScales[g] * 2f);
                         for (int j = 0; j < half; j += count)
                         {
-                            TU low = TOps.AffineCodes(TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j)), min), inv), levelVector);
-                            TU high = TOps.AffineCodes(TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j + half)), min), inv), levelVector);
+                            TU low = TOps.AffineCodes(TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j)), min), inv));
+                            TU high = TOps.AffineCodes(TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j + half)), min), inv));
                             TOps.StoreBytes(TOps.Or(low, TOps.ShiftLeft(high, 4)), ref Unsafe.Add(ref packed, j));
                         }
+                    }
 
-                        break;
-                    default:
-                        ref byte code = ref MemoryMarshal.GetReference(codes);
-                        for (int j = 0; j < groupSize; j += count)
-                        {
-                            TU q = TOps.AffineCodes(TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j)), min), inv), levelVector);
-                            TOps.StoreBytes(q, ref Unsafe.Add(ref code, j));
-                        }
-
-                        BitPacking.Pack(bits, codes, MemoryMarshal.CreateSpan(ref packed, BitPacking.PackedBytes(bits, groupSize)));
-                        break;
-                }
+                    break;
+                default:
+                    EncodePackedGroups(ref chunk, k, bits, groupSize, mins, inverseScales, minBits, scaleBits, ref blocks);
+                    break;
             }
         }
+    }
+
+    /// <summary>2- and 3-bit codes: computed with vectors into a byte per code, then packed.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void EncodePackedGroups(
+        ref float chunk,
+        int groups,
+        int bits,
+        int groupSize,
+        ReadOnlySpan<float> mins,
+        ReadOnlySpan<float> inverseScales,
+        ReadOnlySpan<ushort> minBits,
+        ReadOnlySpan<ushort> scaleBits,
+        ref byte blocks)
+    {
+        int count = TOps.Count;
+        int blockBytes = AffineLayout.BlockBytes(bits, groupSize);
+        int packedBytes = BitPacking.PackedBytes(bits, groupSize);
+        Span<byte> codes = stackalloc byte[groupSize];
+        ref byte code = ref MemoryMarshal.GetReference(codes);
+        for (int g = 0; g < groups; g++)
+        {
+            ref byte packed = ref WriteHeader(ref Unsafe.Add(ref blocks, g * blockBytes), scaleBits[g], minBits[g]);
+            ref float x = ref Unsafe.Add(ref chunk, g * groupSize);
+            TF min = TOps.Broadcast(mins[g]);
+            TF inv = TOps.Broadcast(inverseScales[g] * 2f);
+            for (int j = 0; j < groupSize; j += count)
+            {
+                TU q = TOps.AffineCodes(TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j)), min), inv));
+                TOps.StoreBytes(q, ref Unsafe.Add(ref code, j));
+            }
+
+            BitPacking.Pack(bits, codes, MemoryMarshal.CreateSpan(ref packed, packedBytes));
+        }
+    }
+
+    /// <summary>Writes the fp16 scale and minimum (little-endian) and returns the first code byte.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref byte WriteHeader(ref byte block, ushort scaleBits, ushort minBits)
+    {
+        uint header = scaleBits | ((uint)minBits << 16);
+        Unsafe.WriteUnaligned(ref block, BitConverter.IsLittleEndian ? header : (uint)(BinaryPrimitives.ReverseEndianness(scaleBits) | (BinaryPrimitives.ReverseEndianness(minBits) << 16)));
+        return ref Unsafe.Add(ref block, AffineLayout.HeaderBytes);
     }
 
     public static void Decode<TOut>(ReadOnlySpan<byte> source, int rowLength, int bits, int groupSize, Span<TOut> destination)
@@ -203,54 +267,79 @@ internal static class AffineKernel<TOps, TF, TU>
     {
         int count = TOps.Count;
         int blockBytes = AffineLayout.BlockBytes(bits, groupSize);
-        Span<byte> codes = stackalloc byte[bits is 2 or 3 ? groupSize : 0];
         ref byte input = ref MemoryMarshal.GetReference(source);
         ref TOut output = ref MemoryMarshal.GetReference(destination);
-        TU nibble = TOps.Broadcast(15u);
-        for (int g = 0; g < groups; g++)
+        switch (bits)
         {
-            ref byte block = ref Unsafe.Add(ref input, (nint)g * blockBytes);
-            uint header = Unsafe.ReadUnaligned<uint>(ref block);
-            if (!BitConverter.IsLittleEndian)
-            {
-                header = BinaryPrimitives.ReverseEndianness(header);
-                header = (header >> 16) | (header << 16);
-            }
-
-            TF scale = TOps.Broadcast(HalfBits.ToSingle((ushort)header));
-            TF min = TOps.Broadcast(HalfBits.ToSingle((ushort)(header >> 16)));
-            ref byte packed = ref Unsafe.Add(ref block, AffineLayout.HeaderBytes);
-            ref TOut y = ref Unsafe.Add(ref output, (nint)g * groupSize);
-            switch (bits)
-            {
-                case 8:
+            case 8:
+                for (int g = 0; g < groups; g++)
+                {
+                    ref byte packed = ref ReadHeader(ref Unsafe.Add(ref input, (nint)g * blockBytes), out TF scale, out TF min);
+                    ref TOut y = ref Unsafe.Add(ref output, (nint)g * groupSize);
                     for (int j = 0; j < groupSize; j += count)
                     {
                         Put(TOps.Add(TOps.Multiply(TOps.ConvertToSingle(TOps.LoadBytes(ref Unsafe.Add(ref packed, j))), scale), min), ref y, j);
                     }
+                }
 
-                    break;
-                case 4:
-                    int half = groupSize / 2;
+                break;
+            case 4:
+                int half = groupSize / 2;
+                TU nibble = TOps.Broadcast(15u);
+                for (int g = 0; g < groups; g++)
+                {
+                    ref byte packed = ref ReadHeader(ref Unsafe.Add(ref input, (nint)g * blockBytes), out TF scale, out TF min);
+                    ref TOut y = ref Unsafe.Add(ref output, (nint)g * groupSize);
                     for (int j = 0; j < half; j += count)
                     {
                         TU both = TOps.LoadBytes(ref Unsafe.Add(ref packed, j));
                         Put(TOps.Add(TOps.Multiply(TOps.ConvertToSingle(TOps.And(both, nibble)), scale), min), ref y, j);
                         Put(TOps.Add(TOps.Multiply(TOps.ConvertToSingle(TOps.ShiftRight(both, 4)), scale), min), ref y, j + half);
                     }
+                }
 
-                    break;
-                default:
-                    BitPacking.Unpack(bits, MemoryMarshal.CreateReadOnlySpan(ref packed, BitPacking.PackedBytes(bits, groupSize)), codes);
-                    ref byte code = ref MemoryMarshal.GetReference(codes);
-                    for (int j = 0; j < groupSize; j += count)
-                    {
-                        Put(TOps.Add(TOps.Multiply(TOps.ConvertToSingle(TOps.LoadBytes(ref Unsafe.Add(ref code, j))), scale), min), ref y, j);
-                    }
+                break;
+            default:
+                DecodePackedGroups(ref input, groups, bits, groupSize, ref output);
+                break;
+        }
+    }
 
-                    break;
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void DecodePackedGroups<TOut>(ref byte input, int groups, int bits, int groupSize, ref TOut output)
+        where TOut : struct
+    {
+        int count = TOps.Count;
+        int blockBytes = AffineLayout.BlockBytes(bits, groupSize);
+        int packedBytes = BitPacking.PackedBytes(bits, groupSize);
+        Span<byte> codes = stackalloc byte[groupSize];
+        ref byte code = ref MemoryMarshal.GetReference(codes);
+        for (int g = 0; g < groups; g++)
+        {
+            ref byte packed = ref ReadHeader(ref Unsafe.Add(ref input, (nint)g * blockBytes), out TF scale, out TF min);
+            BitPacking.Unpack(bits, MemoryMarshal.CreateReadOnlySpan(ref packed, packedBytes), codes);
+            ref TOut y = ref Unsafe.Add(ref output, (nint)g * groupSize);
+            for (int j = 0; j < groupSize; j += count)
+            {
+                Put(TOps.Add(TOps.Multiply(TOps.ConvertToSingle(TOps.LoadBytes(ref Unsafe.Add(ref code, j))), scale), min), ref y, j);
             }
         }
+    }
+
+    /// <summary>Reads the fp16 scale and minimum, broadcast, and returns the first code byte.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref byte ReadHeader(ref byte block, out TF scale, out TF min)
+    {
+        uint header = Unsafe.ReadUnaligned<uint>(ref block);
+        if (!BitConverter.IsLittleEndian)
+        {
+            header = BinaryPrimitives.ReverseEndianness(header);
+            header = (header >> 16) | (header << 16);
+        }
+
+        scale = TOps.Broadcast(HalfBits.ToSingle((ushort)header));
+        min = TOps.Broadcast(HalfBits.ToSingle((ushort)(header >> 16)));
+        return ref Unsafe.Add(ref block, AffineLayout.HeaderBytes);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

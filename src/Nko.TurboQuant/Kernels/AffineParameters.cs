@@ -29,7 +29,7 @@ internal static class AffineParameters
     /// The vector twin, four groups per step. Spans are padded to a multiple of four (the extra lanes produce
     /// parameters nobody reads).
     /// </summary>
-    public static void Compute(
+    public static void Compute128(
         ReadOnlySpan<float> lows,
         ReadOnlySpan<float> highs,
         float levels,
@@ -55,10 +55,76 @@ internal static class AffineParameters
         }
     }
 
+    /// <summary>
+    /// The vector twin, 8 groups per step (spans padded to a multiple of 8).
+    /// </summary>
+    public static void Compute256(
+        ReadOnlySpan<float> lows,
+        ReadOnlySpan<float> highs,
+        float levels,
+        Span<ushort> minBits,
+        Span<ushort> scaleBits,
+        Span<float> mins,
+        Span<float> inverseScales)
+    {
+        for (int i = 0; i < lows.Length; i += 8)
+        {
+            Vector256<float> lo = Vector256.Create(lows.Slice(i, 8)) + Vector256<float>.Zero;
+            Vector256<float> hi = Vector256.Create(highs.Slice(i, 8));
+            Vector256<uint> mBits = HalfBits.RoundDirected(lo, up: false);
+            Vector256<float> m = HalfBits.ToSingle(mBits);
+            Vector256<float> range = (hi - m) + Vector256<float>.Zero;
+            Vector256<uint> sBits = HalfBits.RoundDirected(range / Vector256.Create(levels), up: true);
+            Vector256<float> s = HalfBits.ToSingle(sBits);
+            Vector256<float> inv = Vector256.AndNot(Vector256<float>.One / s, Vector256.Equals(s, Vector256<float>.Zero));
+            m.CopyTo(mins.Slice(i, 8));
+            inv.CopyTo(inverseScales.Slice(i, 8));
+            StoreLow16(mBits, minBits.Slice(i, 8));
+            StoreLow16(sBits, scaleBits.Slice(i, 8));
+        }
+    }
+
+    /// <summary>
+    /// The vector twin, 16 groups per step (spans padded to a multiple of 16).
+    /// </summary>
+    public static void Compute512(
+        ReadOnlySpan<float> lows,
+        ReadOnlySpan<float> highs,
+        float levels,
+        Span<ushort> minBits,
+        Span<ushort> scaleBits,
+        Span<float> mins,
+        Span<float> inverseScales)
+    {
+        for (int i = 0; i < lows.Length; i += 16)
+        {
+            Vector512<float> lo = Vector512.Create(lows.Slice(i, 16)) + Vector512<float>.Zero;
+            Vector512<float> hi = Vector512.Create(highs.Slice(i, 16));
+            Vector512<uint> mBits = HalfBits.RoundDirected(lo, up: false);
+            Vector512<float> m = HalfBits.ToSingle(mBits);
+            Vector512<float> range = (hi - m) + Vector512<float>.Zero;
+            Vector512<uint> sBits = HalfBits.RoundDirected(range / Vector512.Create(levels), up: true);
+            Vector512<float> s = HalfBits.ToSingle(sBits);
+            Vector512<float> inv = Vector512.AndNot(Vector512<float>.One / s, Vector512.Equals(s, Vector512<float>.Zero));
+            m.CopyTo(mins.Slice(i, 16));
+            inv.CopyTo(inverseScales.Slice(i, 16));
+            StoreLow16(mBits, minBits.Slice(i, 16));
+            StoreLow16(sBits, scaleBits.Slice(i, 16));
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreLow16(Vector128<uint> value, Span<ushort> destination)
     {
         ulong packed = Vector128.Narrow(value, value).AsUInt64().ToScalar();
         MemoryMarshal.Write(MemoryMarshal.AsBytes(destination), in packed);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreLow16(Vector256<uint> value, Span<ushort> destination) =>
+        Vector256.Narrow(value, value).GetLower().CopyTo(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreLow16(Vector512<uint> value, Span<ushort> destination) =>
+        Vector512.Narrow(value, value).GetLower().CopyTo(destination);
 }

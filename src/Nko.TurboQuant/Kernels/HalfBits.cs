@@ -80,4 +80,78 @@ internal static class HalfBits
         magnitude += inexact & awayFromZero & Vector128<uint>.One;
         return magnitude | (sign >> 16);
     }
+
+    /// <summary>Vector256 copy of the Vector128 overload.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ToSingle(Vector256<uint> bits)
+    {
+        Vector256<uint> em = bits & Vector256.Create(0x7FFFu);
+        Vector256<float> normal = ((em << 13) + Vector256.Create(112u << 23)).AsSingle();
+        Vector256<float> subnormal = Vector256.ConvertToSingle(em.AsInt32()) * Vector256.Create(TwoPowMinus24);
+        Vector256<float> magnitude = Vector256.ConditionalSelect(Vector256.LessThan(em, Vector256.Create(0x400u)).AsSingle(), subnormal, normal);
+        return (magnitude.AsUInt32() | ((bits & Vector256.Create(0x8000u)) << 16)).AsSingle();
+    }
+
+    /// <summary>Vector256 copy of the Vector128 overload.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> RoundDirected(Vector256<float> value, bool up)
+    {
+        Vector256<uint> bits = value.AsUInt32();
+        Vector256<uint> sign = bits & Vector256.Create(0x8000_0000u);
+        Vector256<uint> abs = bits ^ sign;
+
+        // fp16 normal range (|x| ≥ 2^-14): drop 13 mantissa bits and rebias the exponent.
+        Vector256<uint> normal = (abs - Vector256.Create(112u << 23)) >> 13;
+        Vector256<uint> normalInexact = ~Vector256.Equals(abs & Vector256.Create(0x1FFFu), Vector256<uint>.Zero);
+
+        // fp16 subnormal range: the pattern is |x| / 2^-24 truncated (the product is exact).
+        Vector256<float> scaled = abs.AsSingle() * Vector256.Create(16777216f);
+        Vector256<float> truncated = Vector256.Truncate(scaled);
+        Vector256<uint> subnormal = Vector256.ConvertToInt32Native(truncated).AsUInt32();
+        Vector256<uint> subnormalInexact = ~Vector256.Equals(scaled, truncated).AsUInt32();
+
+        Vector256<uint> isNormal = Vector256.GreaterThanOrEqual(abs, Vector256.Create(113u << 23));
+        Vector256<uint> magnitude = Vector256.ConditionalSelect(isNormal, normal, subnormal);
+        Vector256<uint> inexact = Vector256.ConditionalSelect(isNormal, normalInexact, subnormalInexact);
+        Vector256<uint> awayFromZero = up ? Vector256.Equals(sign, Vector256<uint>.Zero) : ~Vector256.Equals(sign, Vector256<uint>.Zero);
+        magnitude += inexact & awayFromZero & Vector256<uint>.One;
+        return magnitude | (sign >> 16);
+    }
+
+    /// <summary>Vector512 copy of the Vector128 overload.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ToSingle(Vector512<uint> bits)
+    {
+        Vector512<uint> em = bits & Vector512.Create(0x7FFFu);
+        Vector512<float> normal = ((em << 13) + Vector512.Create(112u << 23)).AsSingle();
+        Vector512<float> subnormal = Vector512.ConvertToSingle(em.AsInt32()) * Vector512.Create(TwoPowMinus24);
+        Vector512<float> magnitude = Vector512.ConditionalSelect(Vector512.LessThan(em, Vector512.Create(0x400u)).AsSingle(), subnormal, normal);
+        return (magnitude.AsUInt32() | ((bits & Vector512.Create(0x8000u)) << 16)).AsSingle();
+    }
+
+    /// <summary>Vector512 copy of the Vector128 overload.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<uint> RoundDirected(Vector512<float> value, bool up)
+    {
+        Vector512<uint> bits = value.AsUInt32();
+        Vector512<uint> sign = bits & Vector512.Create(0x8000_0000u);
+        Vector512<uint> abs = bits ^ sign;
+
+        // fp16 normal range (|x| ≥ 2^-14): drop 13 mantissa bits and rebias the exponent.
+        Vector512<uint> normal = (abs - Vector512.Create(112u << 23)) >> 13;
+        Vector512<uint> normalInexact = ~Vector512.Equals(abs & Vector512.Create(0x1FFFu), Vector512<uint>.Zero);
+
+        // fp16 subnormal range: the pattern is |x| / 2^-24 truncated (the product is exact).
+        Vector512<float> scaled = abs.AsSingle() * Vector512.Create(16777216f);
+        Vector512<float> truncated = Vector512.Truncate(scaled);
+        Vector512<uint> subnormal = Vector512.ConvertToInt32Native(truncated).AsUInt32();
+        Vector512<uint> subnormalInexact = ~Vector512.Equals(scaled, truncated).AsUInt32();
+
+        Vector512<uint> isNormal = Vector512.GreaterThanOrEqual(abs, Vector512.Create(113u << 23));
+        Vector512<uint> magnitude = Vector512.ConditionalSelect(isNormal, normal, subnormal);
+        Vector512<uint> inexact = Vector512.ConditionalSelect(isNormal, normalInexact, subnormalInexact);
+        Vector512<uint> awayFromZero = up ? Vector512.Equals(sign, Vector512<uint>.Zero) : ~Vector512.Equals(sign, Vector512<uint>.Zero);
+        magnitude += inexact & awayFromZero & Vector512<uint>.One;
+        return magnitude | (sign >> 16);
+    }
 }

@@ -59,12 +59,23 @@ internal interface ISimdOps<TF, TU>
 
     static abstract bool AllBitsSet(TU mask);
 
+    /// <summary>
+    /// For 16 groups whose partial minima (and maxima) were stored as one vector each at <paramref name="partialMins"/>
+    /// (<see cref="Count"/> floats per group), writes each group's minimum and maximum.
+    /// </summary>
+    static abstract void ReduceGroups(ref float partialMins, ref float partialMaxs, Span<float> lows, Span<float> highs);
+
     static abstract float HorizontalMin(TF value);
 
     static abstract float HorizontalMax(TF value);
 
-    /// <summary>min(levels, round-half-away-from-zero(t)) for t ≥ 0, as integers.</summary>
-    static abstract TU AffineCodes(TF t, TF levels);
+    /// <summary>
+    /// round-half-away-from-zero(t) for t ≥ 0, from <paramref name="twiceT"/> = 2t (exact: scaling by 2 commutes with
+    /// rounding): ⌊2t⌋ = 2⌊t⌋ + [frac(t) ≥ ½], so (⌊2t⌋ + 1) ≫ 1 = ⌊t⌋ + [frac(t) ≥ ½]. No clamp to L is needed:
+    /// with m ≤ x ≤ hi, s ≥ fl((hi − m)/L) and every step rounded to nearest, t ≤ L·(1 + 2^-24)²/(1 − 2^-24) &lt; L + ½,
+    /// so the reference's min(L, ·) never binds (the properties check the bytes are identical).
+    /// </summary>
+    static abstract TU AffineCodes(TF twiceT);
 
     /// <summary>Converts non-negative integer lanes exactly to float.</summary>
     static abstract TF ConvertToSingle(TU value);
@@ -78,8 +89,11 @@ internal interface ISimdOps<TF, TU>
     /// <summary>One in-register stage of the unnormalised Walsh–Hadamard butterfly for a stride below <see cref="Count"/>.</summary>
     static abstract TF HadamardStage(TF value, int stride);
 
-    /// <summary>The number of thresholds t with t ≤ value, per lane (thresholds ascending).</summary>
-    static abstract TU CountThresholdsAtOrBelow(TF value, ReadOnlySpan<float> thresholds);
+    /// <summary>
+    /// The number of thresholds t with t ≤ value, per lane. <paramref name="thresholds"/> is ascending and padded with
+    /// +∞ to 16 entries; <paramref name="count"/> (3, 7 or 15) is how many are real.
+    /// </summary>
+    static abstract TU CountThresholdsAtOrBelow(TF value, ReadOnlySpan<float> thresholds, int count);
 
     /// <summary>table[code] per lane; the table is padded to 16 entries.</summary>
     static abstract TF Lookup(TU codes, ReadOnlySpan<float> table);

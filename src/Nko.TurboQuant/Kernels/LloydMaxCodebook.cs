@@ -26,8 +26,21 @@ internal static class LloydMaxCodebook
     /// <summary>The 2^bits centroids in ascending order, padded with zeros to 16 entries.</summary>
     public static ReadOnlySpan<float> GetCentroids(int bits) => Centroids[bits - 2];
 
+    private static readonly float[][] PaddedMidpoints = [Pad(Midpoints[0]), Pad(Midpoints[1]), Pad(Midpoints[2])];
+
     /// <summary>The 2^bits − 1 ascending decision thresholds: code = number of thresholds ≤ value.</summary>
     public static ReadOnlySpan<float> GetThresholds(int bits) => Midpoints[bits - 2];
+
+    /// <summary>The thresholds padded with +∞ to 16 entries (for table lookups).</summary>
+    public static ReadOnlySpan<float> GetPaddedThresholds(int bits) => PaddedMidpoints[bits - 2];
+
+    private static float[] Pad(float[] thresholds)
+    {
+        float[] padded = new float[16];
+        Array.Fill(padded, float.PositiveInfinity);
+        thresholds.CopyTo(padded, 0);
+        return padded;
+    }
 
     private static float[] Build(float[] positive)
     {

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Nko.TurboQuant.Kernels;
 
@@ -35,10 +36,10 @@ internal readonly struct Simd128 : ISimdOps<Vector128<float>, Vector128<uint>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreHalf(Vector128<float> value, ref ushort destination)
     {
-        Vector128<float> clamped = Vector128.MinNative(Vector128.MaxNative(value, Vector128.Create(-HalfBits.MaxValue)), Vector128.Create(HalfBits.MaxValue));
-        Vector128<uint> bits = clamped.AsUInt32();
+        // Saturate on the magnitude's bit pattern (ordered like the magnitude for non-negative floats).
+        Vector128<uint> bits = value.AsUInt32();
         Vector128<uint> sign = bits & Vector128.Create(0x8000_0000u);
-        Vector128<uint> abs = bits ^ sign;
+        Vector128<uint> abs = Vector128.Min(bits ^ sign, Vector128.Create(0x477F_E000u));
         Vector128<uint> odd = (abs >> 13) & Vector128<uint>.One;
         Vector128<uint> normal = (abs + Vector128.Create(0xC800_0FFFu) + odd) >> 13;
         Vector128<uint> subnormal = (abs.AsSingle() + Vector128.Create(0.5f)).AsUInt32() - Vector128.Create(0x3F00_0000u);
@@ -91,6 +92,15 @@ internal readonly struct Simd128 : ISimdOps<Vector128<float>, Vector128<uint>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AllBitsSet(Vector128<uint> mask) => mask == Vector128<uint>.AllBitsSet;
 
+    public static void ReduceGroups(ref float partialMins, ref float partialMaxs, Span<float> lows, Span<float> highs)
+    {
+        for (int g = 0; g < 16; g++)
+        {
+            lows[g] = HorizontalMin(Vector128.LoadUnsafe(ref partialMins, (nuint)(4 * g)));
+            highs[g] = HorizontalMax(Vector128.LoadUnsafe(ref partialMaxs, (nuint)(4 * g)));
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float HorizontalMin(Vector128<float> value)
     {
@@ -106,12 +116,8 @@ internal readonly struct Simd128 : ISimdOps<Vector128<float>, Vector128<uint>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<uint> AffineCodes(Vector128<float> t, Vector128<float> levels)
-    {
-        Vector128<float> q = Vector128.Truncate(t);
-        Vector128<float> up = Vector128.GreaterThanOrEqual(t - q, Vector128.Create(0.5f)) & Vector128<float>.One;
-        return Vector128.ConvertToInt32Native(Vector128.MinNative(q + up, levels)).AsUInt32();
-    }
+    public static Vector128<uint> AffineCodes(Vector128<float> twiceT) =>
+        (Vector128.ConvertToInt32Native(twiceT).AsUInt32() + Vector128<uint>.One) >>> 1;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> ConvertToSingle(Vector128<uint> value) => Vector128.ConvertToSingle(value.AsInt32());
@@ -136,22 +142,27 @@ internal readonly struct Simd128 : ISimdOps<Vector128<float>, Vector128<uint>>
     {
         if (stride == 1)
         {
-            return Vector128.Shuffle(value, Vector128.Create(1, 0, 3, 2)) + value * Vector128.Create(1f, -1f, 1f, -1f);
+            return FusedOrSeparate(value, Vector128.Create(1f, -1f, 1f, -1f), Vector128.Shuffle(value, Vector128.Create(1, 0, 3, 2)));
         }
 
-        return Vector128.Shuffle(value, Vector128.Create(2, 3, 0, 1)) + value * Vector128.Create(1f, 1f, -1f, -1f);
+        return FusedOrSeparate(value, Vector128.Create(1f, 1f, -1f, -1f), Vector128.Shuffle(value, Vector128.Create(2, 3, 0, 1)));
     }
 
+    /// <summary>value · sign + partner with sign = ±1: the product is exact, so fused and separate give the same bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<uint> CountThresholdsAtOrBelow(Vector128<float> value, ReadOnlySpan<float> thresholds)
+    private static Vector128<float> FusedOrSeparate(Vector128<float> value, Vector128<float> sign, Vector128<float> partner) =>
+        Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported ? Vector128.FusedMultiplyAdd(value, sign, partner) : (value * sign) + partner;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<uint> CountThresholdsAtOrBelow(Vector128<float> value, ReadOnlySpan<float> thresholds, int count)
     {
-        Vector128<uint> count = Vector128<uint>.Zero;
-        foreach (float t in thresholds)
+        Vector128<uint> code = Vector128<uint>.Zero;
+        foreach (float t in thresholds[..count])
         {
-            count -= Vector128.GreaterThanOrEqual(value, Vector128.Create(t)).AsUInt32();
+            code -= Vector128.GreaterThanOrEqual(value, Vector128.Create(t)).AsUInt32();
         }
 
-        return count;
+        return code;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -35,15 +35,21 @@ internal readonly struct Simd256 : ISimdOps<Vector256<float>, Vector256<uint>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreHalf(Vector256<float> value, ref ushort destination)
     {
-        Vector256<float> clamped = Vector256.MinNative(Vector256.MaxNative(value, Vector256.Create(-HalfBits.MaxValue)), Vector256.Create(HalfBits.MaxValue));
-        Vector256<uint> bits = clamped.AsUInt32();
+        // Saturate on the magnitude's bit pattern (ordered like the magnitude for non-negative floats).
+        Vector256<uint> bits = value.AsUInt32();
         Vector256<uint> sign = bits & Vector256.Create(0x8000_0000u);
-        Vector256<uint> abs = bits ^ sign;
+        Vector256<uint> abs = Vector256.Min(bits ^ sign, Vector256.Create(0x477F_E000u));
         Vector256<uint> odd = (abs >> 13) & Vector256<uint>.One;
         Vector256<uint> normal = (abs + Vector256.Create(0xC800_0FFFu) + odd) >> 13;
         Vector256<uint> subnormal = (abs.AsSingle() + Vector256.Create(0.5f)).AsUInt32() - Vector256.Create(0x3F00_0000u);
         Vector256<uint> isNormal = Vector256.GreaterThanOrEqual(abs, Vector256.Create(113u << 23));
         Vector256<uint> half = Vector256.ConditionalSelect(isNormal, normal, subnormal) | (sign >> 16);
+        if (Avx512F.VL.IsSupported)
+        {
+            Avx512F.VL.ConvertToVector128UInt16(half).StoreUnsafe(ref destination);
+            return;
+        }
+
         // Lanes hold values < 65536: pack to 16 bits within each 128-bit half, then gather the two halves.
         Vector256<ushort> packed = Avx2.PackUnsignedSaturate(half.AsInt32(), half.AsInt32());
         Vector256<ulong> ordered = Avx2.Permute4x64(packed.AsUInt64(), 0b_11_01_10_00);
@@ -93,6 +99,60 @@ internal readonly struct Simd256 : ISimdOps<Vector256<float>, Vector256<uint>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AllBitsSet(Vector256<uint> mask) => mask == Vector256<uint>.AllBitsSet;
 
+    public static void ReduceGroups(ref float partialMins, ref float partialMaxs, Span<float> lows, Span<float> highs)
+    {
+        Reduce<MinOp>(ref partialMins).CopyTo(lows);
+        Reduce<MinOp>(ref Unsafe.Add(ref partialMins, 64)).CopyTo(lows[8..]);
+        Reduce<MaxOp>(ref partialMaxs).CopyTo(highs);
+        Reduce<MaxOp>(ref Unsafe.Add(ref partialMaxs, 64)).CopyTo(highs[8..]);
+    }
+
+    /// <summary>
+    /// Transposed reduction of 8 vectors (one per group) to one vector holding each group's extreme: three levels of
+    /// two shuffles and a min/max, then one permute back to group order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Reduce<TOp>(ref float v)
+        where TOp : struct, IPick
+    {
+        // [a.lo, b.lo] with [a.hi, b.hi]: 4 partials per group, lanes [g_2i | g_2i+1].
+        Vector256<float> c01 = Level1<TOp>(ref v, 0), c23 = Level1<TOp>(ref v, 16), c45 = Level1<TOp>(ref v, 32), c67 = Level1<TOp>(ref v, 48);
+
+        // Interleave: 2 partials per group, lanes [g0 g2 g0 g2 | g1 g3 g1 g3].
+        Vector256<float> e0 = TOp.Pick(Avx.UnpackLow(c01, c23), Avx.UnpackHigh(c01, c23));
+        Vector256<float> e1 = TOp.Pick(Avx.UnpackLow(c45, c67), Avx.UnpackHigh(c45, c67));
+
+        // Lanes [g0 g2 g4 g6 | g1 g3 g5 g7], then back to group order.
+        Vector256<float> r = TOp.Pick(Avx.Shuffle(e0, e1, 0x44), Avx.Shuffle(e0, e1, 0xEE));
+        return Avx2.PermuteVar8x32(r, Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Level1<TOp>(ref float v, int offset)
+        where TOp : struct, IPick
+    {
+        Vector256<float> a = Vector256.LoadUnsafe(ref v, (nuint)offset);
+        Vector256<float> b = Vector256.LoadUnsafe(ref v, (nuint)(offset + 8));
+        return TOp.Pick(Avx.Permute2x128(a, b, 0x20), Avx.Permute2x128(a, b, 0x31));
+    }
+
+    private interface IPick
+    {
+        static abstract Vector256<float> Pick(Vector256<float> a, Vector256<float> b);
+    }
+
+    private readonly struct MinOp : IPick
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> Pick(Vector256<float> a, Vector256<float> b) => Vector256.MinNative(a, b);
+    }
+
+    private readonly struct MaxOp : IPick
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> Pick(Vector256<float> a, Vector256<float> b) => Vector256.MaxNative(a, b);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float HorizontalMin(Vector256<float> value) =>
         Simd128.HorizontalMin(Vector128.MinNative(value.GetLower(), value.GetUpper()));
@@ -102,12 +162,8 @@ internal readonly struct Simd256 : ISimdOps<Vector256<float>, Vector256<uint>>
         Simd128.HorizontalMax(Vector128.MaxNative(value.GetLower(), value.GetUpper()));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<uint> AffineCodes(Vector256<float> t, Vector256<float> levels)
-    {
-        Vector256<float> q = Vector256.Truncate(t);
-        Vector256<float> up = Vector256.GreaterThanOrEqual(t - q, Vector256.Create(0.5f)) & Vector256<float>.One;
-        return Vector256.ConvertToInt32Native(Vector256.MinNative(q + up, levels)).AsUInt32();
-    }
+    public static Vector256<uint> AffineCodes(Vector256<float> twiceT) =>
+        (Vector256.ConvertToInt32Native(twiceT).AsUInt32() + Vector256<uint>.One) >>> 1;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ConvertToSingle(Vector256<uint> value) => Vector256.ConvertToSingle(value.AsInt32());
@@ -119,13 +175,18 @@ internal readonly struct Simd256 : ISimdOps<Vector256<float>, Vector256<uint>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreBytes(Vector256<uint> value, ref byte destination)
     {
+        if (Avx512F.VL.IsSupported)
+        {
+            Unsafe.WriteUnaligned(ref destination, Avx512F.VL.ConvertToVector128Byte(value).AsUInt64().ToScalar());
+            return;
+        }
+
         // Lanes hold values < 256: pick byte 0 of each 32-bit lane within each 128-bit half, then join the halves.
         Vector256<byte> picked = Avx2.Shuffle(value.AsByte(), Vector256.Create(
             0, 4, 8, 12, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
             0, 4, 8, 12, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80));
-        uint low = picked.AsUInt32().GetElement(0);
-        uint high = picked.AsUInt32().GetElement(4);
-        Unsafe.WriteUnaligned(ref destination, low | ((ulong)high << 32));
+        Vector256<uint> joined = Avx2.PermuteVar8x32(picked.AsUInt32(), Vector256.Create(0u, 4, 0, 0, 0, 0, 0, 0));
+        Unsafe.WriteUnaligned(ref destination, joined.AsUInt64().ToScalar());
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -149,19 +210,24 @@ internal readonly struct Simd256 : ISimdOps<Vector256<float>, Vector256<uint>>
                 break;
         }
 
-        return partner + value * sign;
+        return FusedOrSeparate(value, sign, partner);
     }
 
+    /// <summary>value · sign + partner with sign = ±1: the product is exact, so fused and separate give the same bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<uint> CountThresholdsAtOrBelow(Vector256<float> value, ReadOnlySpan<float> thresholds)
+    private static Vector256<float> FusedOrSeparate(Vector256<float> value, Vector256<float> sign, Vector256<float> partner) =>
+        Fma.IsSupported ? Vector256.FusedMultiplyAdd(value, sign, partner) : (value * sign) + partner;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> CountThresholdsAtOrBelow(Vector256<float> value, ReadOnlySpan<float> thresholds, int count)
     {
-        Vector256<uint> count = Vector256<uint>.Zero;
-        foreach (float t in thresholds)
+        Vector256<uint> code = Vector256<uint>.Zero;
+        foreach (float t in thresholds[..count])
         {
-            count -= Vector256.GreaterThanOrEqual(value, Vector256.Create(t)).AsUInt32();
+            code -= Vector256.GreaterThanOrEqual(value, Vector256.Create(t)).AsUInt32();
         }
 
-        return count;
+        return code;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

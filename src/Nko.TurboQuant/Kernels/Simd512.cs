@@ -34,10 +34,10 @@ internal readonly struct Simd512 : ISimdOps<Vector512<float>, Vector512<uint>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreHalf(Vector512<float> value, ref ushort destination)
     {
-        Vector512<float> clamped = Vector512.MinNative(Vector512.MaxNative(value, Vector512.Create(-HalfBits.MaxValue)), Vector512.Create(HalfBits.MaxValue));
-        Vector512<uint> bits = clamped.AsUInt32();
+        // Saturate on the magnitude's bit pattern (ordered like the magnitude for non-negative floats).
+        Vector512<uint> bits = value.AsUInt32();
         Vector512<uint> sign = bits & Vector512.Create(0x8000_0000u);
-        Vector512<uint> abs = bits ^ sign;
+        Vector512<uint> abs = Vector512.Min(bits ^ sign, Vector512.Create(0x477F_E000u));
         Vector512<uint> odd = (abs >> 13) & Vector512<uint>.One;
         Vector512<uint> normal = (abs + Vector512.Create(0xC800_0FFFu) + odd) >> 13;
         Vector512<uint> subnormal = (abs.AsSingle() + Vector512.Create(0.5f)).AsUInt32() - Vector512.Create(0x3F00_0000u);
@@ -89,6 +89,65 @@ internal readonly struct Simd512 : ISimdOps<Vector512<float>, Vector512<uint>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AllBitsSet(Vector512<uint> mask) => mask == Vector512<uint>.AllBitsSet;
 
+    public static void ReduceGroups(ref float partialMins, ref float partialMaxs, Span<float> lows, Span<float> highs)
+    {
+        Reduce<MinOp>(ref partialMins).CopyTo(lows);
+        Reduce<MaxOp>(ref partialMaxs).CopyTo(highs);
+    }
+
+    /// <summary>
+    /// Transposed reduction of 16 vectors (one per group) to one vector holding each group's extreme: four levels of
+    /// two shuffles and a min/max, then one permute back to group order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Reduce<TOp>(ref float v)
+        where TOp : struct, IPick
+    {
+        // Level 1: [a.lo256, b.lo256] with [a.hi256, b.hi256] → 8 partials per group, lanes [g_2i | g_2i+1].
+        Vector512<float> c0 = Level1<TOp>(ref v, 0), c1 = Level1<TOp>(ref v, 32), c2 = Level1<TOp>(ref v, 64), c3 = Level1<TOp>(ref v, 96);
+        Vector512<float> c4 = Level1<TOp>(ref v, 128), c5 = Level1<TOp>(ref v, 160), c6 = Level1<TOp>(ref v, 192), c7 = Level1<TOp>(ref v, 224);
+
+        // Level 2: 128-bit blocks [A.l B.l C.l D.l] with [A.h B.h C.h D.h] → 4 partials, blocks [g0 | g1 | g2 | g3].
+        Vector512<float> d0 = TOp.Pick(Avx512F.Shuffle4x128(c0, c1, 0x88), Avx512F.Shuffle4x128(c0, c1, 0xDD));
+        Vector512<float> d1 = TOp.Pick(Avx512F.Shuffle4x128(c2, c3, 0x88), Avx512F.Shuffle4x128(c2, c3, 0xDD));
+        Vector512<float> d2 = TOp.Pick(Avx512F.Shuffle4x128(c4, c5, 0x88), Avx512F.Shuffle4x128(c4, c5, 0xDD));
+        Vector512<float> d3 = TOp.Pick(Avx512F.Shuffle4x128(c6, c7, 0x88), Avx512F.Shuffle4x128(c6, c7, 0xDD));
+
+        // Level 3: interleave within blocks → 2 partials, block j = [g_j g_{j+4} g_j g_{j+4}].
+        Vector512<float> e0 = TOp.Pick(Avx512F.UnpackLow(d0, d1), Avx512F.UnpackHigh(d0, d1));
+        Vector512<float> e1 = TOp.Pick(Avx512F.UnpackLow(d2, d3), Avx512F.UnpackHigh(d2, d3));
+
+        // Level 4: block j = [g_j g_{j+4} g_{j+8} g_{j+12}]; a 4×4 transpose restores group order.
+        Vector512<float> r = TOp.Pick(Avx512F.Shuffle(e0, e1, 0x44), Avx512F.Shuffle(e0, e1, 0xEE));
+        return Avx512F.PermuteVar16x32(r, Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Level1<TOp>(ref float v, int offset)
+        where TOp : struct, IPick
+    {
+        Vector512<float> a = Vector512.LoadUnsafe(ref v, (nuint)offset);
+        Vector512<float> b = Vector512.LoadUnsafe(ref v, (nuint)(offset + 16));
+        return TOp.Pick(Avx512F.Shuffle4x128(a, b, 0x44), Avx512F.Shuffle4x128(a, b, 0xEE));
+    }
+
+    private interface IPick
+    {
+        static abstract Vector512<float> Pick(Vector512<float> a, Vector512<float> b);
+    }
+
+    private readonly struct MinOp : IPick
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> Pick(Vector512<float> a, Vector512<float> b) => Vector512.MinNative(a, b);
+    }
+
+    private readonly struct MaxOp : IPick
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> Pick(Vector512<float> a, Vector512<float> b) => Vector512.MaxNative(a, b);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float HorizontalMin(Vector512<float> value)
     {
@@ -104,12 +163,8 @@ internal readonly struct Simd512 : ISimdOps<Vector512<float>, Vector512<uint>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<uint> AffineCodes(Vector512<float> t, Vector512<float> levels)
-    {
-        Vector512<float> q = Vector512.Truncate(t);
-        Vector512<float> up = Vector512.GreaterThanOrEqual(t - q, Vector512.Create(0.5f)) & Vector512<float>.One;
-        return Vector512.ConvertToInt32Native(Vector512.MinNative(q + up, levels)).AsUInt32();
-    }
+    public static Vector512<uint> AffineCodes(Vector512<float> twiceT) =>
+        (Vector512.ConvertToInt32Native(twiceT).AsUInt32() + Vector512<uint>.One) >>> 1;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> ConvertToSingle(Vector512<uint> value) => Vector512.ConvertToSingle(value.AsInt32());
@@ -146,19 +201,28 @@ internal readonly struct Simd512 : ISimdOps<Vector512<float>, Vector512<uint>>
                 break;
         }
 
-        return partner + value * sign;
+        return FusedOrSeparate(value, sign, partner);
     }
 
+    /// <summary>value · sign + partner with sign = ±1: the product is exact, so fused and separate give the same bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<uint> CountThresholdsAtOrBelow(Vector512<float> value, ReadOnlySpan<float> thresholds)
+    private static Vector512<float> FusedOrSeparate(Vector512<float> value, Vector512<float> sign, Vector512<float> partner) =>
+        Fma.IsSupported ? Vector512.FusedMultiplyAdd(value, sign, partner) : (value * sign) + partner;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<uint> CountThresholdsAtOrBelow(Vector512<float> value, ReadOnlySpan<float> thresholds, int count)
     {
-        Vector512<uint> count = Vector512<uint>.Zero;
-        foreach (float t in thresholds)
+        // Binary search over the ascending, +∞-padded table: code += step while table[code + step − 1] ≤ value.
+        Vector512<float> table = Vector512.Create(thresholds);
+        Vector512<uint> code = Vector512<uint>.Zero;
+        for (int step = (count + 1) >> 1; step > 0; step >>= 1)
         {
-            count -= Vector512.GreaterThanOrEqual(value, Vector512.Create(t)).AsUInt32();
+            Vector512<uint> candidate = code + Vector512.Create((uint)step);
+            Vector512<float> t = Avx512F.PermuteVar16x32(table, (candidate - Vector512<uint>.One).AsInt32());
+            code = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(value, t).AsUInt32(), candidate, code);
         }
 
-        return count;
+        return code;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -20,7 +20,8 @@ internal static class TurboKernel<TOps, TF, TU>
         int rows = source.Length / rowLength;
         Span<float> buffer = stackalloc float[blockSize];
         Span<byte> codes = stackalloc byte[bits is 2 or 3 ? blockSize : 0];
-        ReadOnlySpan<float> thresholds = LloydMaxCodebook.GetThresholds(bits);
+        ReadOnlySpan<float> thresholds = LloydMaxCodebook.GetPaddedThresholds(bits);
+        int thresholdCount = (1 << bits) - 1;
         ref float y = ref MemoryMarshal.GetReference(buffer);
         ref uint sign = ref MemoryMarshal.GetReference(signs);
         TF limit = TOps.Broadcast(float.MaxValue);
@@ -90,8 +91,8 @@ internal static class TurboKernel<TOps, TF, TU>
                 {
                     for (int j = 0; j < half; j += count)
                     {
-                        TU low = TOps.CountThresholdsAtOrBelow(TOps.Load(ref Unsafe.Add(ref y, j)), thresholds);
-                        TU high = TOps.CountThresholdsAtOrBelow(TOps.Load(ref Unsafe.Add(ref y, j + half)), thresholds);
+                        TU low = TOps.CountThresholdsAtOrBelow(TOps.Load(ref Unsafe.Add(ref y, j)), thresholds, thresholdCount);
+                        TU high = TOps.CountThresholdsAtOrBelow(TOps.Load(ref Unsafe.Add(ref y, j + half)), thresholds, thresholdCount);
                         TOps.StoreBytes(TOps.Or(low, TOps.ShiftLeft(high, 4)), ref Unsafe.Add(ref packed, j));
                     }
                 }
@@ -100,7 +101,7 @@ internal static class TurboKernel<TOps, TF, TU>
                     ref byte code = ref MemoryMarshal.GetReference(codes);
                     for (int j = 0; j < blockSize; j += count)
                     {
-                        TOps.StoreBytes(TOps.CountThresholdsAtOrBelow(TOps.Load(ref Unsafe.Add(ref y, j)), thresholds), ref Unsafe.Add(ref code, j));
+                        TOps.StoreBytes(TOps.CountThresholdsAtOrBelow(TOps.Load(ref Unsafe.Add(ref y, j)), thresholds, thresholdCount), ref Unsafe.Add(ref code, j));
                     }
 
                     BitPacking.Pack(bits, codes, MemoryMarshal.CreateSpan(ref packed, BitPacking.PackedBytes(bits, blockSize)));
