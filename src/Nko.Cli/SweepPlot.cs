@@ -75,6 +75,7 @@ internal static class SweepPlot
         deltaLine.LegendText = "dev CER change (pp)";
 
         bottom.YLabel("utterances made worse");
+        bottom.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         bottom.XLabel("threshold (minimum ranker probability to apply an edit)");
         Scatter trainLine = bottom.Add.ScatterLine(thresholds, trainWorse, TrainColor);
         trainLine.LineWidth = 2;
