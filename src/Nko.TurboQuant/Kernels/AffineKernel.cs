@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Nko.TurboQuant.Kernels;
 
@@ -53,146 +54,212 @@ internal static class AffineKernel<TOps, TF, TU>
     private static void EncodeGroups<TIn>(ReadOnlySpan<TIn> source, long firstIndex, int groups, int bits, int groupSize, Span<byte> destination)
         where TIn : struct
     {
-        int count = TOps.Count;
+        // Software pipeline: the parameters of chunk c + 1 (a long dependency chain) are computed before the codes
+        // of chunk c are written, so the out-of-order core overlaps the two.
         int blockBytes = AffineLayout.BlockBytes(bits, groupSize);
-        float levels = (1 << bits) - 1;
-        Span<float> converted = stackalloc float[typeof(TIn) == typeof(Half) ? ChunkGroups * groupSize : 0];
-        Span<float> partialMins = stackalloc float[ChunkGroups * 16];
-        Span<float> partialMaxs = stackalloc float[ChunkGroups * 16];
-        ref float partialMin = ref MemoryMarshal.GetReference(partialMins);
-        ref float partialMax = ref MemoryMarshal.GetReference(partialMaxs);
+        int chunkValues = ChunkGroups * groupSize;
+        Span<float> converted = stackalloc float[typeof(TIn) == typeof(Half) ? 2 * chunkValues : 0];
+        Span<float> mins = stackalloc float[2 * ChunkGroups];
+        Span<float> inverseScales = stackalloc float[2 * ChunkGroups];
+        Span<ushort> minBits = stackalloc ushort[2 * ChunkGroups];
+        Span<ushort> scaleBits = stackalloc ushort[2 * ChunkGroups];
+        Span<float> partials = stackalloc float[2 * ChunkGroups * 16];
+        ref byte output = ref MemoryMarshal.GetReference(destination);
+        int chunks = (groups + ChunkGroups - 1) / ChunkGroups;
+        for (int c = -1; c < chunks; c++)
+        {
+            int next = c + 1;
+            if (next < chunks)
+            {
+                int slot = (next & 1) * ChunkGroups;
+                int g0 = next * ChunkGroups;
+                Analyse(
+                    source,
+                    firstIndex,
+                    g0,
+                    Math.Min(ChunkGroups, groups - g0),
+                    bits,
+                    groupSize,
+                    converted.Slice(typeof(TIn) == typeof(Half) ? (next & 1) * chunkValues : 0, typeof(TIn) == typeof(Half) ? chunkValues : 0),
+                    partials,
+                    minBits.Slice(slot, ChunkGroups),
+                    scaleBits.Slice(slot, ChunkGroups),
+                    mins.Slice(slot, ChunkGroups),
+                    inverseScales.Slice(slot, ChunkGroups));
+            }
+
+            if (c >= 0)
+            {
+                int slot = (c & 1) * ChunkGroups;
+                int g0 = c * ChunkGroups;
+                ref float chunk = ref typeof(TIn) == typeof(Half)
+                    ? ref Unsafe.Add(ref MemoryMarshal.GetReference(converted), (c & 1) * chunkValues)
+                    : ref Unsafe.Add(ref Unsafe.As<TIn, float>(ref MemoryMarshal.GetReference(source)), g0 * groupSize);
+                Emit(
+                    ref chunk,
+                    Math.Min(ChunkGroups, groups - g0),
+                    bits,
+                    groupSize,
+                    minBits.Slice(slot, ChunkGroups),
+                    scaleBits.Slice(slot, ChunkGroups),
+                    mins.Slice(slot, ChunkGroups),
+                    inverseScales.Slice(slot, ChunkGroups),
+                    ref Unsafe.Add(ref output, (nint)g0 * blockBytes));
+            }
+        }
+    }
+
+    /// <summary>Pass 1 over one chunk: converts Half input into <paramref name="converted"/>, finds each group's min/max, checks the range, computes the parameters.</summary>
+    private static void Analyse<TIn>(
+        ReadOnlySpan<TIn> source,
+        long firstIndex,
+        int g0,
+        int k,
+        int bits,
+        int groupSize,
+        Span<float> converted,
+        Span<float> partials,
+        Span<ushort> minBits,
+        Span<ushort> scaleBits,
+        Span<float> mins,
+        Span<float> inverseScales)
+        where TIn : struct
+    {
+        int count = TOps.Count;
+        int chunkStart = g0 * groupSize;
+        ref float partialMin = ref MemoryMarshal.GetReference(partials);
+        ref float partialMax = ref Unsafe.Add(ref partialMin, ChunkGroups * 16);
         Span<float> lows = stackalloc float[ChunkGroups];
         Span<float> highs = stackalloc float[ChunkGroups];
-        Span<float> mins = stackalloc float[ChunkGroups];
-        Span<float> inverseScales = stackalloc float[ChunkGroups];
-        Span<ushort> minBits = stackalloc ushort[ChunkGroups];
-        Span<ushort> scaleBits = stackalloc ushort[ChunkGroups];
-        TF limit = TOps.Broadcast(HalfBits.MaxValue);
-        ref byte output = ref MemoryMarshal.GetReference(destination);
-
-        for (int g0 = 0; g0 < groups; g0 += ChunkGroups)
+        bool ok = true;
+        if (typeof(TIn) == typeof(Half))
         {
-            int k = Math.Min(ChunkGroups, groups - g0);
-            int chunkStart = g0 * groupSize;
-
-            // Pass 1: min/max per group, finiteness and range.
-            scoped ref float chunk = ref Unsafe.NullRef<float>();
-            TU ok = TOps.Broadcast(uint.MaxValue);
-            if (typeof(TIn) == typeof(Half))
+            ref ushort input = ref Unsafe.Add(ref Unsafe.As<TIn, ushort>(ref MemoryMarshal.GetReference(source)), chunkStart);
+            ref float chunk = ref MemoryMarshal.GetReference(converted);
+            for (int g = 0; g < k; g++)
             {
-                ref ushort input = ref Unsafe.Add(ref Unsafe.As<TIn, ushort>(ref MemoryMarshal.GetReference(source)), chunkStart);
-                chunk = ref MemoryMarshal.GetReference(converted);
-                for (int g = 0; g < k; g++)
+                int o = g * groupSize;
+                TF v = TOps.LoadHalf(ref Unsafe.Add(ref input, o));
+                TOps.Store(v, ref Unsafe.Add(ref chunk, o));
+                TF lo = v, hi = v;
+                for (int j = count; j < groupSize; j += count)
                 {
-                    int o = g * groupSize;
-                    TF v = TOps.LoadHalf(ref Unsafe.Add(ref input, o));
-                    TOps.Store(v, ref Unsafe.Add(ref chunk, o));
-                    TF lo = v, hi = v;
-                    for (int j = count; j < groupSize; j += count)
-                    {
-                        v = TOps.LoadHalf(ref Unsafe.Add(ref input, o + j));
-                        TOps.Store(v, ref Unsafe.Add(ref chunk, o + j));
-                        lo = TOps.Min(lo, v);
-                        hi = TOps.Max(hi, v);
-                    }
-
-                    TOps.Store(lo, ref Unsafe.Add(ref partialMin, g * count));
-                    TOps.Store(hi, ref Unsafe.Add(ref partialMax, g * count));
+                    v = TOps.LoadHalf(ref Unsafe.Add(ref input, o + j));
+                    TOps.Store(v, ref Unsafe.Add(ref chunk, o + j));
+                    lo = TOps.Min(lo, v);
+                    hi = TOps.Max(hi, v);
                 }
 
-                TOps.ReduceGroups(ref partialMin, ref partialMax, lows, highs);
+                TOps.Store(lo, ref Unsafe.Add(ref partialMin, g * count));
+                TOps.Store(hi, ref Unsafe.Add(ref partialMax, g * count));
+            }
 
-                // fp16 Inf and NaN convert to magnitudes above 65504 (never NaN), so the extremes reveal them.
+            TOps.ReduceGroups(ref partialMin, ref partialMax, lows, highs);
+
+            // fp16 Inf and NaN convert to magnitudes above 65504 (never NaN), so the extremes reveal them.
+            for (int g = 0; g < k; g++)
+            {
+                ok &= highs[g] <= HalfBits.MaxValue && lows[g] >= -HalfBits.MaxValue;
+            }
+        }
+        else
+        {
+            TF limit = TOps.Broadcast(HalfBits.MaxValue);
+            TU valid = TOps.Broadcast(uint.MaxValue);
+            ref float chunk = ref Unsafe.Add(ref Unsafe.As<TIn, float>(ref MemoryMarshal.GetReference(source)), chunkStart);
+            for (int g = 0; g < k; g++)
+            {
+                int o = g * groupSize;
+                TF v = TOps.Load(ref Unsafe.Add(ref chunk, o));
+                TF lo = v, hi = v;
+                valid = TOps.And(valid, TOps.AbsLessThanOrEqual(v, limit));
+                for (int j = count; j < groupSize; j += count)
+                {
+                    v = TOps.Load(ref Unsafe.Add(ref chunk, o + j));
+                    lo = TOps.Min(lo, v);
+                    hi = TOps.Max(hi, v);
+                    valid = TOps.And(valid, TOps.AbsLessThanOrEqual(v, limit));
+                }
+
+                TOps.Store(lo, ref Unsafe.Add(ref partialMin, g * count));
+                TOps.Store(hi, ref Unsafe.Add(ref partialMax, g * count));
+            }
+
+            TOps.ReduceGroups(ref partialMin, ref partialMax, lows, highs);
+            ok = TOps.AllBitsSet(valid);
+        }
+
+        if (!ok)
+        {
+            ThrowFirstInvalid(source.Slice(chunkStart, k * groupSize), firstIndex + chunkStart);
+        }
+
+        float levels = (1 << bits) - 1;
+        if (TOps.Count == 16)
+        {
+            AffineParameters.Compute512(lows, highs, levels, minBits, scaleBits, mins, inverseScales);
+        }
+        else if (TOps.Count == 8)
+        {
+            AffineParameters.Compute256(lows, highs, levels, minBits, scaleBits, mins, inverseScales);
+        }
+        else
+        {
+            AffineParameters.Compute128(lows, highs, levels, minBits, scaleBits, mins, inverseScales);
+        }
+    }
+
+    /// <summary>Pass 2 over one chunk: block headers and codes.</summary>
+    private static void Emit(
+        ref float chunk,
+        int k,
+        int bits,
+        int groupSize,
+        ReadOnlySpan<ushort> minBits,
+        ReadOnlySpan<ushort> scaleBits,
+        ReadOnlySpan<float> mins,
+        ReadOnlySpan<float> inverseScales,
+        ref byte blocks)
+    {
+        int count = TOps.Count;
+        int blockBytes = AffineLayout.BlockBytes(bits, groupSize);
+        switch (bits)
+        {
+            case 8:
                 for (int g = 0; g < k; g++)
                 {
-                    if (!(highs[g] <= HalfBits.MaxValue && lows[g] >= -HalfBits.MaxValue))
+                    ref byte packed = ref WriteHeader(ref Unsafe.Add(ref blocks, g * blockBytes), scaleBits[g], minBits[g]);
+                    ref float x = ref Unsafe.Add(ref chunk, g * groupSize);
+                    TF min = TOps.Broadcast(mins[g]);
+                    TF inv = TOps.Broadcast(inverseScales[g] * 2f); // 2/s exactly: codes come from 2t
+                    for (int j = 0; j < groupSize; j += count)
                     {
-                        ok = default;
+                        TU q = TOps.AffineCodes(TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j)), min), inv));
+                        TOps.StoreBytes(q, ref Unsafe.Add(ref packed, j));
                     }
                 }
-            }
-            else
-            {
-                chunk = ref Unsafe.Add(ref Unsafe.As<TIn, float>(ref MemoryMarshal.GetReference(source)), chunkStart);
+
+                break;
+            case 4:
+                int half = groupSize / 2;
                 for (int g = 0; g < k; g++)
                 {
-                    int o = g * groupSize;
-                    TF v = TOps.Load(ref Unsafe.Add(ref chunk, o));
-                    TF lo = v, hi = v;
-                    ok = TOps.And(ok, TOps.AbsLessThanOrEqual(v, limit));
-                    for (int j = count; j < groupSize; j += count)
+                    ref byte packed = ref WriteHeader(ref Unsafe.Add(ref blocks, g * blockBytes), scaleBits[g], minBits[g]);
+                    ref float x = ref Unsafe.Add(ref chunk, g * groupSize);
+                    TF min = TOps.Broadcast(mins[g]);
+                    TF inv = TOps.Broadcast(inverseScales[g] * 2f);
+                    for (int j = 0; j < half; j += count)
                     {
-                        v = TOps.Load(ref Unsafe.Add(ref chunk, o + j));
-                        lo = TOps.Min(lo, v);
-                        hi = TOps.Max(hi, v);
-                        ok = TOps.And(ok, TOps.AbsLessThanOrEqual(v, limit));
+                        TU low = TOps.AffineCodes(TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j)), min), inv));
+                        TU high = TOps.AffineCodes(TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j + half)), min), inv));
+                        TOps.StoreBytes(TOps.Or(low, TOps.ShiftLeft(high, 4)), ref Unsafe.Add(ref packed, j));
                     }
-
-                    TOps.Store(lo, ref Unsafe.Add(ref partialMin, g * count));
-                    TOps.Store(hi, ref Unsafe.Add(ref partialMax, g * count));
                 }
 
-                TOps.ReduceGroups(ref partialMin, ref partialMax, lows, highs);
-            }
-
-            if (!TOps.AllBitsSet(ok))
-            {
-                ThrowFirstInvalid(source.Slice(chunkStart, k * groupSize), firstIndex + chunkStart);
-            }
-
-            if (TOps.Count == 16)
-            {
-                AffineParameters.Compute512(lows, highs, levels, minBits, scaleBits, mins, inverseScales);
-            }
-            else if (TOps.Count == 8)
-            {
-                AffineParameters.Compute256(lows, highs, levels, minBits, scaleBits, mins, inverseScales);
-            }
-            else
-            {
-                AffineParameters.Compute128(lows, highs, levels, minBits, scaleBits, mins, inverseScales);
-            }
-
-            // Pass 2: codes.
-            ref byte blocks = ref Unsafe.Add(ref output, (nint)g0 * blockBytes);
-            switch (bits)
-            {
-                case 8:
-                    for (int g = 0; g < k; g++)
-                    {
-                        ref byte packed = ref WriteHeader(ref Unsafe.Add(ref blocks, g * blockBytes), scaleBits[g], minBits[g]);
-                        ref float x = ref Unsafe.Add(ref chunk, g * groupSize);
-                        TF min = TOps.Broadcast(mins[g]);
-                        TF inv = TOps.Broadcast(inverseScales[g] * 2f); // 2/s exactly: codes come from 2t
-                        for (int j = 0; j < groupSize; j += count)
-                        {
-                            TU q = TOps.AffineCodes(TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j)), min), inv));
-                            TOps.StoreBytes(q, ref Unsafe.Add(ref packed, j));
-                        }
-                    }
-
-                    break;
-                case 4:
-                    int half = groupSize / 2;
-                    for (int g = 0; g < k; g++)
-                    {
-                        ref byte packed = ref WriteHeader(ref Unsafe.Add(ref blocks, g * blockBytes), scaleBits[g], minBits[g]);
-                        ref float x = ref Unsafe.Add(ref chunk, g * groupSize);
-                        TF min = TOps.Broadcast(mins[g]);
-                        TF inv = TOps.Broadcast(inverseScales[g] * 2f);
-                        for (int j = 0; j < half; j += count)
-                        {
-                            TU low = TOps.AffineCodes(TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j)), min), inv));
-                            TU high = TOps.AffineCodes(TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j + half)), min), inv));
-                            TOps.StoreBytes(TOps.Or(low, TOps.ShiftLeft(high, 4)), ref Unsafe.Add(ref packed, j));
-                        }
-                    }
-
-                    break;
-                default:
-                    EncodePackedGroups(ref chunk, k, bits, groupSize, mins, inverseScales, minBits, scaleBits, ref blocks);
-                    break;
-            }
+                break;
+            default:
+                EncodePackedGroups(ref chunk, k, bits, groupSize, mins, inverseScales, minBits, scaleBits, ref blocks);
+                break;
         }
     }
 
@@ -269,27 +336,44 @@ internal static class AffineKernel<TOps, TF, TU>
         int blockBytes = AffineLayout.BlockBytes(bits, groupSize);
         ref byte input = ref MemoryMarshal.GetReference(source);
         ref TOut output = ref MemoryMarshal.GetReference(destination);
-        switch (bits)
+        if (bits is 2 or 3)
         {
-            case 8:
-                for (int g = 0; g < groups; g++)
+            DecodePackedGroups(ref input, groups, bits, groupSize, ref output);
+            return;
+        }
+
+        Span<float> scales = stackalloc float[ChunkGroups];
+        Span<float> mins = stackalloc float[ChunkGroups];
+        int half = groupSize / 2;
+        TU nibble = TOps.Broadcast(15u);
+        for (int g0 = 0; g0 < groups; g0 += ChunkGroups)
+        {
+            int k = Math.Min(ChunkGroups, groups - g0);
+            ref byte blocks = ref Unsafe.Add(ref input, (nint)g0 * blockBytes);
+            ref TOut chunk = ref Unsafe.Add(ref output, (nint)g0 * groupSize);
+            ReadHeaders(ref blocks, k, blockBytes, scales, mins);
+            if (bits == 8)
+            {
+                for (int g = 0; g < k; g++)
                 {
-                    ref byte packed = ref ReadHeader(ref Unsafe.Add(ref input, (nint)g * blockBytes), out TF scale, out TF min);
-                    ref TOut y = ref Unsafe.Add(ref output, (nint)g * groupSize);
+                    ref byte packed = ref Unsafe.Add(ref blocks, (g * blockBytes) + AffineLayout.HeaderBytes);
+                    ref TOut y = ref Unsafe.Add(ref chunk, g * groupSize);
+                    TF scale = TOps.Broadcast(scales[g]);
+                    TF min = TOps.Broadcast(mins[g]);
                     for (int j = 0; j < groupSize; j += count)
                     {
                         Put(TOps.Add(TOps.Multiply(TOps.ConvertToSingle(TOps.LoadBytes(ref Unsafe.Add(ref packed, j))), scale), min), ref y, j);
                     }
                 }
-
-                break;
-            case 4:
-                int half = groupSize / 2;
-                TU nibble = TOps.Broadcast(15u);
-                for (int g = 0; g < groups; g++)
+            }
+            else
+            {
+                for (int g = 0; g < k; g++)
                 {
-                    ref byte packed = ref ReadHeader(ref Unsafe.Add(ref input, (nint)g * blockBytes), out TF scale, out TF min);
-                    ref TOut y = ref Unsafe.Add(ref output, (nint)g * groupSize);
+                    ref byte packed = ref Unsafe.Add(ref blocks, (g * blockBytes) + AffineLayout.HeaderBytes);
+                    ref TOut y = ref Unsafe.Add(ref chunk, g * groupSize);
+                    TF scale = TOps.Broadcast(scales[g]);
+                    TF min = TOps.Broadcast(mins[g]);
                     for (int j = 0; j < half; j += count)
                     {
                         TU both = TOps.LoadBytes(ref Unsafe.Add(ref packed, j));
@@ -297,11 +381,32 @@ internal static class AffineKernel<TOps, TF, TU>
                         Put(TOps.Add(TOps.Multiply(TOps.ConvertToSingle(TOps.ShiftRight(both, 4)), scale), min), ref y, j + half);
                     }
                 }
+            }
+        }
+    }
 
-                break;
-            default:
-                DecodePackedGroups(ref input, groups, bits, groupSize, ref output);
-                break;
+    /// <summary>Converts the fp16 scale and minimum of up to 16 consecutive blocks, four at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ReadHeaders(ref byte blocks, int groups, int blockBytes, Span<float> scales, Span<float> mins)
+    {
+        Span<uint> headers = stackalloc uint[ChunkGroups];
+        for (int g = 0; g < groups; g++)
+        {
+            uint header = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref blocks, g * blockBytes));
+            if (!BitConverter.IsLittleEndian)
+            {
+                header = BinaryPrimitives.ReverseEndianness(header);
+                header = (header >> 16) | (header << 16);
+            }
+
+            headers[g] = header;
+        }
+
+        for (int g = 0; g < ChunkGroups; g += 4)
+        {
+            Vector128<uint> h = Vector128.Create(headers.Slice(g, 4));
+            HalfBits.ToSingle(h & Vector128.Create(0xFFFFu)).CopyTo(scales.Slice(g, 4));
+            HalfBits.ToSingle(h >>> 16).CopyTo(mins.Slice(g, 4));
         }
     }
 
