@@ -14,7 +14,9 @@ namespace Nko.Ranker;
 /// <para><b>Rounds.</b> Each round generates the candidates of the current text, rescores them all with single-edit
 /// rescoring, scores them with the ranker, and takes the best. It is applied if the mode accepts it (probability ≥
 /// threshold, and CTC gain ≥ the mode's minimum when set); otherwise correction stops. At most
-/// <see cref="RankerConfig.MaxRounds"/> edits are applied. COPY when no round applies an edit.</para>
+/// <see cref="RankerConfig.MaxRounds"/> edits are applied. COPY when no round applies an edit. A candidate the log-probs
+/// cannot produce at all (CTC likelihood 0, e.g. longer than the frames allow) is never applied, so a hypothesis
+/// that is itself impossible and has no possible neighbour comes back as COPY.</para>
 /// <para><b>Ties</b> are broken by a total order: higher ranker logit (equivalently, probability), then higher CTC gain,
 /// then the generator's order (<see cref="Nko.Candidates.Candidate.Compare"/>). So the output depends only on the
 /// input and the config.</para>
@@ -95,6 +97,11 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
             ReadOnlySpan<double> logps = evaluator.LogLikelihoods;
             for (int i = 0; i < n; i++)
             {
+                if (double.IsNegativeInfinity(logps[i]))
+                {
+                    continue; // the recogniser's frames cannot produce this text: never apply it
+                }
+
                 double z = config.Ranker.Logit(evaluator.GetFeatures(i));
                 double gain = Gain(logps[i], hypLogp);
                 if (z > bestZ || (z == bestZ && gain > bestGain))

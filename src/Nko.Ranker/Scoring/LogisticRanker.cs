@@ -50,6 +50,10 @@ public sealed class LogisticRanker
             _indices[k] = index;
             _scaledWeights[k] = weights[k] / stds[k];
             folded -= _scaledWeights[k] * means[k];
+            if (!double.IsFinite(_scaledWeights[k]) || !double.IsFinite(folded))
+            {
+                throw new ArgumentException($"Feature '{features[k]}': weight / std or the folded bias overflows; its std is too small for its weight and mean.");
+            }
         }
 
         _foldedBias = folded;
