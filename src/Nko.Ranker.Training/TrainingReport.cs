@@ -15,7 +15,14 @@ public static class TrainingReport
         var inv = CultureInfo.InvariantCulture;
         sb.AppendLine(inv, $"# Training report: {c.Name}");
         sb.AppendLine();
-        sb.AppendLine("The config was trained on **simulated** CTC emissions (nko-ctc-sim). An app must retrain on its own recogniser's output for real use: `nko train --train DIR --dev DIR --out FILE`.");
+        // What the data was is the caller's to say (TrainerOptions.Description): the same report serves simulated and real data.
+        if (!string.IsNullOrWhiteSpace(c.Provenance.Description))
+        {
+            sb.AppendLine(c.Provenance.Description);
+            sb.AppendLine();
+        }
+
+        sb.AppendLine("A config describes the recogniser whose output it was trained on: for real use, train on your own recogniser's output with `nko train --train DIR --dev DIR --out FILE` (see the Nko.Ranker.Training README).");
         sb.AppendLine();
         sb.AppendLine("## Data");
         sb.AppendLine();
