@@ -90,10 +90,11 @@ internal interface ISimdOps<TF, TU>
     static abstract TF HadamardStage(TF value, int stride);
 
     /// <summary>
-    /// The number of thresholds t with t ≤ value, per lane. <paramref name="thresholds"/> is ascending and padded with
-    /// +∞ to 16 entries; <paramref name="count"/> (3, 7 or 15) is how many are real.
+    /// The turbo code of each lane: the number of Lloyd–Max thresholds at or below the value.
+    /// <paramref name="search"/> is <see cref="LloydMaxCodebook.GetSearchTable"/> (entry c = the c-th threshold, +∞ padded);
+    /// call with a constant <paramref name="bits"/> so the dispatch folds away.
     /// </summary>
-    static abstract TU CountThresholdsAtOrBelow(TF value, ReadOnlySpan<float> thresholds, int count);
+    static abstract TU TurboCodes(TF value, ReadOnlySpan<float> search, int bits);
 
     /// <summary>table[code] per lane; the table is padded to 16 entries.</summary>
     static abstract TF Lookup(TU codes, ReadOnlySpan<float> table);

@@ -26,20 +26,20 @@ internal static class LloydMaxCodebook
     /// <summary>The 2^bits centroids in ascending order, padded with zeros to 16 entries.</summary>
     public static ReadOnlySpan<float> GetCentroids(int bits) => Centroids[bits - 2];
 
-    private static readonly float[][] PaddedMidpoints = [Pad(Midpoints[0]), Pad(Midpoints[1]), Pad(Midpoints[2])];
+    private static readonly float[][] SearchTables = [Search(Midpoints[0]), Search(Midpoints[1]), Search(Midpoints[2])];
 
     /// <summary>The 2^bits − 1 ascending decision thresholds: code = number of thresholds ≤ value.</summary>
     public static ReadOnlySpan<float> GetThresholds(int bits) => Midpoints[bits - 2];
 
-    /// <summary>The thresholds padded with +∞ to 16 entries (for table lookups).</summary>
-    public static ReadOnlySpan<float> GetPaddedThresholds(int bits) => PaddedMidpoints[bits - 2];
+    /// <summary>16 entries: entry c (1 ≤ c &lt; 2^bits) is the c-th threshold; the rest +∞ (for a vector binary search).</summary>
+    public static ReadOnlySpan<float> GetSearchTable(int bits) => SearchTables[bits - 2];
 
-    private static float[] Pad(float[] thresholds)
+    private static float[] Search(float[] thresholds)
     {
-        float[] padded = new float[16];
-        Array.Fill(padded, float.PositiveInfinity);
-        thresholds.CopyTo(padded, 0);
-        return padded;
+        float[] table = new float[16];
+        Array.Fill(table, float.PositiveInfinity);
+        thresholds.CopyTo(table, 1);
+        return table;
     }
 
     private static float[] Build(float[] positive)

@@ -154,10 +154,11 @@ internal readonly struct Simd128 : ISimdOps<Vector128<float>, Vector128<uint>>
         Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported ? Vector128.FusedMultiplyAdd(value, sign, partner) : (value * sign) + partner;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<uint> CountThresholdsAtOrBelow(Vector128<float> value, ReadOnlySpan<float> thresholds, int count)
+    public static Vector128<uint> TurboCodes(Vector128<float> value, ReadOnlySpan<float> search, int bits)
     {
+        // Count the thresholds at or below the value: each comparison gives −1 (all bits set) or 0.
         Vector128<uint> code = Vector128<uint>.Zero;
-        foreach (float t in thresholds[..count])
+        foreach (float t in search[1..(1 << bits)])
         {
             code -= Vector128.GreaterThanOrEqual(value, Vector128.Create(t)).AsUInt32();
         }

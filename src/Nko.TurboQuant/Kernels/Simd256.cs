@@ -219,10 +219,11 @@ internal readonly struct Simd256 : ISimdOps<Vector256<float>, Vector256<uint>>
         Fma.IsSupported ? Vector256.FusedMultiplyAdd(value, sign, partner) : (value * sign) + partner;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<uint> CountThresholdsAtOrBelow(Vector256<float> value, ReadOnlySpan<float> thresholds, int count)
+    public static Vector256<uint> TurboCodes(Vector256<float> value, ReadOnlySpan<float> search, int bits)
     {
+        // Count the thresholds at or below the value: each comparison gives −1 (all bits set) or 0.
         Vector256<uint> code = Vector256<uint>.Zero;
-        foreach (float t in thresholds[..count])
+        foreach (float t in search[1..(1 << bits)])
         {
             code -= Vector256.GreaterThanOrEqual(value, Vector256.Create(t)).AsUInt32();
         }

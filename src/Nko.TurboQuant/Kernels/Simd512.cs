@@ -210,19 +210,32 @@ internal readonly struct Simd512 : ISimdOps<Vector512<float>, Vector512<uint>>
         Fma.IsSupported ? Vector512.FusedMultiplyAdd(value, sign, partner) : (value * sign) + partner;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<uint> CountThresholdsAtOrBelow(Vector512<float> value, ReadOnlySpan<float> thresholds, int count)
+    public static Vector512<uint> TurboCodes(Vector512<float> value, ReadOnlySpan<float> search, int bits)
     {
-        // Binary search over the ascending, +∞-padded table: code += step while table[code + step − 1] ≤ value.
-        Vector512<float> table = Vector512.Create(thresholds);
-        Vector512<uint> code = Vector512<uint>.Zero;
-        for (int step = (count + 1) >> 1; step > 0; step >>= 1)
+        // Binary search, unrolled: search[c] is the c-th threshold (1-based), so a candidate code indexes it directly.
+        // The first step compares with the middle threshold; each further step halves the stride.
+        int step = 1 << (bits - 1);
+        Vector512<uint> code = Vector512.GreaterThanOrEqual(value, Vector512.Create(search[step])).AsUInt32() & Vector512.Create((uint)step);
+        Vector512<float> table = Vector512.Create(search);
+        if (step >= 8)
         {
-            Vector512<uint> candidate = code + Vector512.Create((uint)step);
-            Vector512<float> t = Avx512F.PermuteVar16x32(table, (candidate - Vector512<uint>.One).AsInt32());
-            code = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(value, t).AsUInt32(), candidate, code);
+            code = SearchStep(value, table, code, 4);
         }
 
-        return code;
+        if (step >= 4)
+        {
+            code = SearchStep(value, table, code, 2);
+        }
+
+        return SearchStep(value, table, code, 1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<uint> SearchStep(Vector512<float> value, Vector512<float> search, Vector512<uint> code, uint step)
+    {
+        Vector512<uint> candidate = code + Vector512.Create(step);
+        Vector512<float> t = Avx512F.PermuteVar16x32(search, candidate.AsInt32());
+        return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(value, t).AsUInt32(), candidate, code);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

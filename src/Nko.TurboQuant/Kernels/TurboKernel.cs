@@ -20,12 +20,11 @@ internal static class TurboKernel<TOps, TF, TU>
         int rows = source.Length / rowLength;
         Span<float> buffer = stackalloc float[blockSize];
         Span<byte> codes = stackalloc byte[bits is 2 or 3 ? blockSize : 0];
-        ReadOnlySpan<float> thresholds = LloydMaxCodebook.GetPaddedThresholds(bits);
-        int thresholdCount = (1 << bits) - 1;
         ref float y = ref MemoryMarshal.GetReference(buffer);
         ref uint sign = ref MemoryMarshal.GetReference(signs);
         TF limit = TOps.Broadcast(float.MaxValue);
         int half = blockSize / 2;
+        ReadOnlySpan<float> search = LloydMaxCodebook.GetSearchTable(bits);
 
         for (int r = 0; r < rows; r++)
         {
@@ -91,17 +90,27 @@ internal static class TurboKernel<TOps, TF, TU>
                 {
                     for (int j = 0; j < half; j += count)
                     {
-                        TU low = TOps.CountThresholdsAtOrBelow(TOps.Load(ref Unsafe.Add(ref y, j)), thresholds, thresholdCount);
-                        TU high = TOps.CountThresholdsAtOrBelow(TOps.Load(ref Unsafe.Add(ref y, j + half)), thresholds, thresholdCount);
+                        TU low = TOps.TurboCodes(TOps.Load(ref Unsafe.Add(ref y, j)), search, 4);
+                        TU high = TOps.TurboCodes(TOps.Load(ref Unsafe.Add(ref y, j + half)), search, 4);
                         TOps.StoreBytes(TOps.Or(low, TOps.ShiftLeft(high, 4)), ref Unsafe.Add(ref packed, j));
                     }
                 }
                 else
                 {
                     ref byte code = ref MemoryMarshal.GetReference(codes);
-                    for (int j = 0; j < blockSize; j += count)
+                    if (bits == 3)
                     {
-                        TOps.StoreBytes(TOps.CountThresholdsAtOrBelow(TOps.Load(ref Unsafe.Add(ref y, j)), thresholds, thresholdCount), ref Unsafe.Add(ref code, j));
+                        for (int j = 0; j < blockSize; j += count)
+                        {
+                            TOps.StoreBytes(TOps.TurboCodes(TOps.Load(ref Unsafe.Add(ref y, j)), search, 3), ref Unsafe.Add(ref code, j));
+                        }
+                    }
+                    else
+                    {
+                        for (int j = 0; j < blockSize; j += count)
+                        {
+                            TOps.StoreBytes(TOps.TurboCodes(TOps.Load(ref Unsafe.Add(ref y, j)), search, 2), ref Unsafe.Add(ref code, j));
+                        }
                     }
 
                     BitPacking.Pack(bits, codes, MemoryMarshal.CreateSpan(ref packed, BitPacking.PackedBytes(bits, blockSize)));
