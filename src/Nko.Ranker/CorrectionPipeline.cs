@@ -14,7 +14,9 @@ namespace Nko.Ranker;
 /// <para><b>Rounds.</b> Each round generates the candidates of the current text, rescores them all with single-edit
 /// rescoring, scores them with the ranker, and takes the best. It is applied if the mode accepts it (probability ≥
 /// threshold, and CTC gain ≥ the mode's minimum when set); otherwise correction stops. At most
-/// <see cref="RankerConfig.MaxRounds"/> edits are applied. COPY when no round applies an edit. A candidate the log-probs
+/// <see cref="RankerConfig.MaxRounds"/> edits are applied, and correction also stops when the best edit would return
+/// to a text this call already produced (a cycle such as inserting and then deleting the same label). COPY when no
+/// round applies an edit. A candidate the log-probs
 /// cannot produce at all (CTC likelihood 0, e.g. longer than the frames allow) is never applied, so a hypothesis
 /// that is itself impossible and has no possible neighbour comes back as COPY.</para>
 /// <para><b>Ties</b> are broken by a total order: higher ranker logit (equivalently, probability), then higher CTC gain,
@@ -80,6 +82,7 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
 
         CandidateEvaluator evaluator = ws.Evaluator;
         evaluator.Reset(logProbs, vocabulary.BlankIndex, request.AsrScore);
+        ws.ClearHistory();
         int applied = 0;
         for (int round = 0; round < config.MaxRounds; round++)
         {
@@ -120,8 +123,15 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
             }
 
             LabelEdit edit = evaluator.Candidates[best].Edit;
+            int next = edit.Apply(current, ws.Scratch);
+            if (ws.Visited(ws.Scratch.AsSpan(0, next)))
+            {
+                break; // the best edit would return to a text already produced (e.g. undo the last edit): a cycle
+            }
+
             ws.Applied[applied++] = new Step(edit, bestP, bestGain, round, Describe(edit, current, vocabulary));
-            length = edit.Apply(current, ws.Scratch);
+            ws.Remember(current);
+            length = next;
             ws.Scratch.AsSpan(0, length).CopyTo(ws.Labels);
         }
 
@@ -167,6 +177,12 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
 
         public Step[] Applied { get; private set; } = [];
 
+        // The texts produced so far in this call (label sequences, back to back), to stop at cycles.
+        private int[] _history = [];
+        private int[] _historyLengths = [];
+        private int _historyCount;
+        private int _historyUsed;
+
         public void Ensure(int labels, int rounds)
         {
             int needed = labels + rounds + 1;
@@ -180,6 +196,46 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
             {
                 Applied = new Step[rounds];
             }
+
+            if (_history.Length < needed * (rounds + 1))
+            {
+                _history = new int[needed * (rounds + 1)];
+            }
+
+            if (_historyLengths.Length < rounds + 1)
+            {
+                _historyLengths = new int[rounds + 1];
+            }
+        }
+
+        public void ClearHistory()
+        {
+            _historyCount = 0;
+            _historyUsed = 0;
+        }
+
+        public void Remember(ReadOnlySpan<int> labels)
+        {
+            labels.CopyTo(_history.AsSpan(_historyUsed));
+            _historyLengths[_historyCount++] = labels.Length;
+            _historyUsed += labels.Length;
+        }
+
+        public bool Visited(ReadOnlySpan<int> labels)
+        {
+            int at = 0;
+            for (int i = 0; i < _historyCount; i++)
+            {
+                int n = _historyLengths[i];
+                if (n == labels.Length && labels.SequenceEqual(_history.AsSpan(at, n)))
+                {
+                    return true;
+                }
+
+                at += n;
+            }
+
+            return false;
         }
     }
 }

@@ -19,10 +19,11 @@ internal static class TrainCommand
         var output = new Option<string>("--out") { Description = "Where to write the config JSON.", Required = true };
         var report = new Option<string?>("--report") { Description = "Also write a report folder: README.md summary and sweep.png." };
         var dump = new Option<string?>("--dump-features") { Description = "Also write the training matrix as CSV (features in config order, then label)." };
+        var description = new Option<string?>("--description") { Description = "Free text recorded in the config's provenance and the report (what the data is, which recogniser produced it)." };
         Option<string> blank = CliOptions.Blank();
         var command = new Command("train", "Train and calibrate a ranker config from (hypothesis, reference, log-probs) rows.")
         {
-            train, dev, output, report, dump, blank,
+            train, dev, output, report, dump, description, blank,
         };
         command.SetAction(parseResult => CommandRunner.Run(parseResult, () =>
         {
@@ -35,7 +36,7 @@ internal static class TrainCommand
             var trainer = new RankerTrainer(new TrainerOptions
             {
                 Vocabulary = vocabulary,
-                Description = "Trained by `nko train` on simulated CTC emissions (nko-ctc-sim). Retrain on your own recogniser's output for real use.",
+                Description = parseResult.GetValue(description),
             });
             TrainingResult result = trainer.Train(trainRows, devRows, TrainProgressReporter.Create(err));
             result.Config.Save(parseResult.GetRequiredValue(output));
@@ -72,7 +73,7 @@ internal static class TrainCommand
             CtcDatasetRow row = dataset.Rows[i];
             if (row.Reference is null)
             {
-                throw new DatasetFormatException($"{folder}: row {i} ({row.FeatId}) has no \"ref\"; training needs references.");
+                throw new DatasetFormatException($"{folder}: row {i} (0-based; feat_id {row.FeatId}) has no \"ref\"; training needs references.");
             }
 
             rows.Add(new TrainingUtterance(row.FeatId, row.Hypothesis, row.Reference, dataset.GetLogProbs(i), double.IsFinite(row.AsrScore) ? row.AsrScore : null));
