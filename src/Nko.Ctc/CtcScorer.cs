@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Nko.Ctc.Internal;
 
 namespace Nko.Ctc;
@@ -35,9 +37,11 @@ public sealed class CtcScorer
 {
     private const int MaxJoinExponent = 960;
     private const int MaxScaleExponent = 1022; // |e| ≤ 1022: the scale factor 2^-e is a normal number
-    private const int Pad = 4; // slots before frame 0 in every time stream (slot -1 holds β at frame 0)
-    private const int Block = 4; // time streams are padded to multiples of the widest lane count
+    private const int Pad = 8; // slots before frame 0 in every time stream (slot -1 holds β at frame 0); keeps frame 0 64-byte aligned
+    private const int Block = 8; // rows and time streams are padded to multiples of the widest lane count
     private const int DelBlock = 8; // deletions sum eight interleaved partial sums at every width
+    private const int Chunk = 4; // frames per recursion call (label emissions are transposed chunk by chunk)
+    private const int Slots = 7; // ring slot mask: eight rows
     private static readonly double Ln2 = Math.Log(2.0);
 
     // Stream families of a hypothesis (each holds _family streams of _stride doubles):
@@ -61,14 +65,15 @@ public sealed class CtcScorer
     private int _stride;
 
     // The prepared target. Split row layout of width _rowWidth: B[k] (blank before label k, B[L] the final blank) at k,
-    // Y[k] (label k) at _y0 + 1 + k, exact zeros everywhere else (Y[-1] at _y0, the gap after B[L], the tail).
+    // Y[k] (label k) at _y0 + k, exact zeros everywhere else (the gap of at least four cells after B[L], the tail).
     private int _y0;
     private int _rowWidth;
     private int _labelWidth;
-    private readonly AlignedDoubles _ring = new(); // four rows: row u in slot u & 3
-    private readonly AlignedDoubles _labelEmit = new(); // frame-major: e_t(y_k) at [t * _labelWidth + k], zero for k ≥ L
+    private readonly AlignedDoubles _ring = new(); // eight rows: row u in slot u & 7
+    private readonly AlignedDoubles _labelEmit = new(); // eight rows: e_t(y_k) at [(t & 7) * _labelWidth + k], zero for k ≥ L
     private int[] _labelRows = []; // offset of each label's emission stream (row C past the end)
     private double[] _skip = []; // [k] = 1 when y_k may follow y_{k-1} directly (k ≥ 1, y_k ≠ y_{k-1}), else 0
+    private bool _repeats; // some label repeats the one before it
     private int[] _prefix = []; // [j] = frames needed for y_0..y_{j-1}
     private int[] _suffix = []; // [b] = frames needed for y_b..y_{L-1}
 
@@ -85,6 +90,7 @@ public sealed class CtcScorer
     private double _hypFinal;
     private double _hypLogLikelihood = double.NaN;
     private bool _spliceOk;
+    private bool _unscaled; // every α scale factor of the hypothesis is 1
 
     // Edit scratch.
     private int[] _edited = [];
@@ -134,14 +140,17 @@ public sealed class CtcScorer
         _hypLogLikelihood = double.NaN;
         switch (_simd)
         {
+            case SimdWidth.Vector512:
+                Exponentiate<Lanes4, Lanes8>(logProbs);
+                break;
             case SimdWidth.Vector256:
-                Exponentiate<Lanes4>(logProbs);
+                Exponentiate<Lanes4, Lanes4>(logProbs);
                 break;
             case SimdWidth.Vector128:
-                Exponentiate<Lanes2>(logProbs);
+                Exponentiate<Lanes2, Lanes2>(logProbs);
                 break;
             default:
-                Exponentiate<Lanes1>(logProbs);
+                Exponentiate<Lanes1, Lanes1>(logProbs);
                 break;
         }
 
@@ -184,13 +193,15 @@ public sealed class CtcScorer
         {
             _spliceOk = _simd switch
             {
-                SimdWidth.Vector256 => Backward<Lanes4>(length),
-                SimdWidth.Vector128 => Backward<Lanes2>(length),
-                _ => Backward<Lanes1>(length),
+                SimdWidth.Vector512 => Backward<Lanes4, Lanes8>(length),
+                SimdWidth.Vector256 => Backward<Lanes4, Lanes4>(length),
+                SimdWidth.Vector128 => Backward<Lanes2, Lanes2>(length),
+                _ => Backward<Lanes1, Lanes1>(length),
             };
             if (_spliceOk)
             {
                 FinishStreams();
+                _unscaled = !_factor.AsSpan(Pad, _frames).ContainsAnyExcept(1.0);
             }
         }
 
@@ -304,8 +315,9 @@ public sealed class CtcScorer
     // Emissions.
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Exponentiate<TL>(LogProbMatrix logProbs)
+    private void Exponentiate<TL, TS>(LogProbMatrix logProbs)
         where TL : struct, ILanes<TL>
+        where TS : struct, ILanes<TS>
     {
         int frames = logProbs.Frames, classes = logProbs.Classes, n = TL.Count;
         int stride = StreamStride(frames);
@@ -393,7 +405,7 @@ public sealed class CtcScorer
             }
         }
 
-        DeterministicExp.ExpInPlace<TL>(ref dst, classes * stride);
+        DeterministicExp.ExpInPlace<TS>(ref dst, classes * stride);
         emit.Slice(classes * stride, stride).Clear();
         _offset = offset;
         _frames = frames;
@@ -406,50 +418,56 @@ public sealed class CtcScorer
 
     private double Forward(ReadOnlySpan<int> target, bool storeTables) => _simd switch
     {
-        SimdWidth.Vector256 => Forward<Lanes4>(target, storeTables),
-        SimdWidth.Vector128 => Forward<Lanes2>(target, storeTables),
-        _ => Forward<Lanes1>(target, storeTables),
+        SimdWidth.Vector512 => Forward<Lanes4, Lanes8>(target, storeTables),
+        SimdWidth.Vector256 => Forward<Lanes4, Lanes4>(target, storeTables),
+        SimdWidth.Vector128 => Forward<Lanes2, Lanes2>(target, storeTables),
+        _ => Forward<Lanes1, Lanes1>(target, storeTables),
     };
 
     // Lays out the target: row geometry, skip flags, minimum frames, and the label emissions e_t(y_k) frame-major.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PrepareTarget<TL>(ReadOnlySpan<int> target)
-        where TL : struct, ILanes<TL>
+    // Lays out the target: row geometry, skip flags, minimum frames, and where each label's emissions start.
+    private void PrepareTarget(ReadOnlySpan<int> target)
     {
-        int length = target.Length, frames = _frames, stride = _stride, n = TL.Count;
-        _y0 = RoundUp(length + 1, Block);
-        _rowWidth = RoundUp(_y0 + 1 + RoundUp(length + 1, Block) + Block, Block);
-        _labelWidth = RoundUp(length, Block);
-        _ring.EnsureCapacity(4 * _rowWidth);
+        int length = target.Length, stride = _stride;
+        _y0 = RoundUp(length + 1, Block) + Block;
+        _rowWidth = _y0 + RoundUp(length + 1, Block) + Block;
+        _labelWidth = RoundUp(length + 1, Block); // zero columns from L on
+        _ring.EnsureCapacity((Slots + 1) * _rowWidth);
+        _labelEmit.EnsureCapacity((Slots + 1) * _labelWidth);
         Grow(ref _skip, _labelWidth + Block);
         Grow(ref _prefix, length + 1);
         Grow(ref _suffix, length + 1);
-        _labelEmit.EnsureCapacity(RoundUp(frames, Block) * _labelWidth);
         Grow(ref _labelRows, _labelWidth);
         MinimumFrames(target, _prefix, _suffix);
         Span<double> skip = _skip.AsSpan(0, _labelWidth + Block);
         skip.Clear();
+        _repeats = false;
         for (int k = 1; k < length; k++)
         {
             skip[k] = target[k] != target[k - 1] ? 1.0 : 0.0;
+            _repeats |= target[k] == target[k - 1];
         }
 
-        // e_t(y_k) for k in [0, _labelWidth): N×N block transposes of the class-major emissions (row C is zero),
-        // frame block by frame block so that the destination is written sequentially.
+        for (int k = 0; k < _labelWidth; k++)
+        {
+            _labelRows[k] = (Label(target, k) * stride) + Pad;
+        }
+    }
+
+    // e_t(y_k) for the frames [t0, t0 + Chunk) and k in [0, _labelWidth), into label slots t & 7: N×N block transposes
+    // of the class-major emissions (row C, read past the last label, is zero).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void LoadLabelEmissions<TL>(int t0)
+        where TL : struct, ILanes<TL>
+    {
         ref double emit = ref _emit.Start;
         ref double dst = ref _labelEmit.Start;
-        int width = _labelWidth, framesRounded = RoundUp(frames, n);
-        Span<int> rows = _labelRows.AsSpan(0, width);
-        for (int k = 0; k < width; k++)
+        ref int row = ref At(_labelRows);
+        int width = _labelWidth;
+        for (int t = t0; t < t0 + Chunk; t += TL.Count)
         {
-            rows[k] = (Label(target, k) * stride) + Pad;
-        }
-
-        ref int row = ref MemoryMarshal.GetReference(rows);
-        for (int t = 0; t < framesRounded; t += n)
-        {
-            ref double at = ref Unsafe.Add(ref dst, t * width);
-            for (int k = 0; k < width; k += n)
+            ref double at = ref Unsafe.Add(ref dst, (t & Slots) * width);
+            for (int k = 0; k < width; k += TL.Count)
             {
                 LoadBlock(
                     ref emit,
@@ -470,8 +488,9 @@ public sealed class CtcScorer
     private int Label(ReadOnlySpan<int> target, int k) => k < target.Length ? target[k] : _classes;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private double Forward<TL>(ReadOnlySpan<int> target, bool storeTables)
+    private double Forward<TL, TS>(ReadOnlySpan<int> target, bool storeTables)
         where TL : struct, ILanes<TL>
+        where TS : struct, ILanes<TS>
     {
         int frames = _frames, length = target.Length, n = TL.Count;
         if (storeTables)
@@ -484,46 +503,102 @@ public sealed class CtcScorer
             return double.NegativeInfinity;
         }
 
-        PrepareTarget<TL>(target);
+        PrepareTarget(target);
         int y0 = _y0, width = _rowWidth, labelWidth = _labelWidth;
-        _ring.AsSpan(0, 4 * width).Clear();
+        _ring.AsSpan(0, (Slots + 1) * width).Clear();
         ref double ring = ref _ring.Start;
-        ref double labelEmit = ref _labelEmit.Start;
-        ref double skip = ref At(_skip);
+        ref double labels = ref _labelEmit.Start;
         ref double blankEmit = ref Unsafe.Add(ref _emit.Start, (_blank * _stride) + Pad);
-        ref int prefix = ref At(_prefix);
+        LoadLabelEmissions<TL>(0);
         ring = blankEmit;
-        double max = ring;
+        var state = new ForwardState { Max = ring, ReachB = 1, ReachY = length > 0 ? 1 : 0 };
         if (length > 0)
         {
-            Unsafe.Add(ref ring, y0 + 1) = labelEmit;
-            max = Math.Max(max, labelEmit);
+            Unsafe.Add(ref ring, y0) = labels;
+            state.Max = Math.Max(state.Max, labels);
         }
 
-        long exponent = 0;
         int inDone = 0, labelDone = 0; // stream frames written so far
+        ref double factor = ref Unsafe.Add(ref _factor.Start, Pad);
         if (storeTables)
         {
-            // Row -1 (slot 3, overwritten at frame 3): the start condition, B[0] = 1, so that the in-streams read
+            // Row -1 (slot 7, overwritten at frame 7): the start condition, B[0] = 1, so that the in-streams read
             // [0] = (j == 0) like every other frame.
-            Unsafe.Add(ref ring, (3 * width) + 0) = 1;
+            Unsafe.Add(ref ring, Slots * width) = 1;
             _factor.AsSpan(0, _stride).Clear();
-            ref double factor0 = ref _factor.Start;
-            Unsafe.Add(ref factor0, Pad) = 1;
+            factor = 1;
             _alphaExp[0] = 0;
             EmitAlpha<TL>(0, length, ref inDone, ref labelDone);
         }
 
-        int reachB = 1, reachY = length > 0 ? 1 : 0; // cells that can be non-zero at the current frame
-        for (int t = 1; t < frames; t++)
+        bool repeats = _repeats;
+        for (int chunk = 0; chunk < frames; chunk += Chunk)
         {
-            if (max == 0)
+            if (chunk > 0)
+            {
+                LoadLabelEmissions<TL>(chunk);
+            }
+
+            int from = Math.Max(chunk, 1), to = Math.Min(chunk + Chunk, frames);
+            bool ok = repeats
+                ? ForwardFrames<TS, Yes>(ref state, from, to, ref ring, width, y0, ref labels, labelWidth, ref blankEmit, ref At(_skip), ref At(_prefix), length, ref factor, _alphaExp, storeTables)
+                : ForwardFrames<TS, No>(ref state, from, to, ref ring, width, y0, ref labels, labelWidth, ref blankEmit, ref At(_skip), ref At(_prefix), length, ref factor, _alphaExp, storeTables);
+            if (!ok)
             {
                 return double.NegativeInfinity;
             }
 
+            if (storeTables)
+            {
+                EmitAlpha<TL>(to - 1, length, ref inDone, ref labelDone);
+            }
+        }
+
+        if (storeTables)
+        {
+            // The last blocks: rows past T - 1 are stale but finite; FinishStreams zeroes what they write.
+            EmitAlpha<TL>(frames + n, length, ref inDone, ref labelDone);
+        }
+
+        ref double last = ref Unsafe.Add(ref ring, ((frames - 1) & Slots) * width);
+        double final = Unsafe.Add(ref last, length) + Unsafe.Add(ref last, y0 + length - 1);
+        if (storeTables)
+        {
+            _hypFinal = final;
+        }
+
+        return final > 0 ? Math.Log(final) + (state.Exponent * Ln2) + _offset : double.NegativeInfinity;
+    }
+
+    private struct ForwardState
+    {
+        public double Max; // of the last computed row
+        public long Exponent; // sum of the scale exponents so far
+        public int ReachB; // B cells that can be non-zero at the last computed frame
+        public int ReachY;
+    }
+
+    // Frames [from, to) of the α recursion: scale factor 2^-e from the previous row's maximum, the reachable cells, one
+    // step. False when a row is all zero (the target cannot be aligned).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static bool ForwardFrames<TS, TRepeats>(
+        ref ForwardState state, int from, int to, ref double ring, int width, int y0, ref double labels, int labelWidth, ref double blankEmit, ref double skip, ref int prefix, int length, ref double factor, int[] alphaExp, bool store)
+        where TS : struct, ILanes<TS>
+        where TRepeats : struct, IFlag
+    {
+        double max = state.Max;
+        long exponent = state.Exponent;
+        int reachB = state.ReachB, reachY = state.ReachY;
+        bool ok = true;
+        for (int t = from; t < to; t++)
+        {
+            if (max == 0)
+            {
+                ok = false;
+                break;
+            }
+
             int e = ScaleExponent(max);
-            double f = Pow2(-e);
             exponent += e;
             while (reachB <= length && Unsafe.Add(ref prefix, reachB) <= t)
             {
@@ -535,38 +610,33 @@ public sealed class CtcScorer
                 reachY++;
             }
 
-            max = ForwardStep<TL>(
-                ref Unsafe.Add(ref ring, ((t - 1) & 3) * width),
-                ref Unsafe.Add(ref ring, (t & 3) * width),
-                y0,
-                RoundUp(reachB, n),
-                RoundUp(reachY, n),
-                Unsafe.Add(ref blankEmit, t) * f,
-                ref Unsafe.Add(ref labelEmit, t * labelWidth),
-                f,
-                ref skip);
-            if (storeTables)
+            int count = RoundUp(Math.Max(reachB, reachY), TS.Count);
+            ref double prev = ref Unsafe.Add(ref ring, ((t - 1) & Slots) * width);
+            ref double cur = ref Unsafe.Add(ref ring, (t & Slots) * width);
+            ref double labelEmit = ref Unsafe.Add(ref labels, (t & Slots) * labelWidth);
+            double blank = Unsafe.Add(ref blankEmit, t), f = 1;
+            if (e == 0)
             {
-                Unsafe.Add(ref _factor.Start, Pad + t) = f;
-                _alphaExp[t] = (int)exponent;
-                EmitAlpha<TL>(t, length, ref inDone, ref labelDone);
+                max = ForwardStep<TS, No, TRepeats>(ref prev, ref cur, y0, count, blank, ref labelEmit, f, ref skip);
+            }
+            else
+            {
+                f = Pow2(-e);
+                max = ForwardStep<TS, Yes, TRepeats>(ref prev, ref cur, y0, count, blank * f, ref labelEmit, f, ref skip);
+            }
+
+            if (store)
+            {
+                Unsafe.Add(ref factor, t) = f;
+                alphaExp[t] = (int)exponent;
             }
         }
 
-        if (storeTables)
-        {
-            // The last blocks: rows past T - 1 are stale but finite; FinishStreams zeroes what they write.
-            EmitAlpha<TL>(frames + n, length, ref inDone, ref labelDone);
-        }
-
-        ref double last = ref Unsafe.Add(ref ring, ((frames - 1) & 3) * width);
-        double final = Unsafe.Add(ref last, length) + Unsafe.Add(ref last, y0 + length);
-        if (storeTables)
-        {
-            _hypFinal = final;
-        }
-
-        return final > 0 ? Math.Log(final) + (exponent * Ln2) + _offset : double.NegativeInfinity;
+        state.Max = max;
+        state.Exponent = exponent;
+        state.ReachB = reachB;
+        state.ReachY = reachY;
+        return ok;
     }
 
     // ILogB(max) (max > 0 and finite) clamped so that 2^-e and 2^e are normal numbers.
@@ -596,62 +666,74 @@ public sealed class CtcScorer
         return needed;
     }
 
-    // cur.B[k] = (prev.B[k] + prev.Y[k-1]) · pb;  cur.Y[k] = ((prev.Y[k] + prev.B[k]) + skip[k] · prev.Y[k-1]) · (e_t(y_k) · f).
-    // Cells [0, countB) and [0, countY) are computed (multiples of N); the rest are zero at this frame. Returns the maximum.
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static double ForwardStep<TL>(ref double prev, ref double cur, int y0, int countB, int countY, double pb, ref double labelEmit, double f, ref double skip)
+    // cur.B[k] = (prev.B[k] + prev.Y[k-1]) · pb;  cur.Y[k] = ((prev.Y[k] + prev.B[k]) + skip[k] · prev.Y[k-1]) · (e_t(y_k) · f),
+    // for k in [0, count) (a multiple of N; cells beyond are zero at this frame). Y[k-1] comes from the vectors already
+    // loaded (no load that straddles the previous frame's stores). Exact shortcuts: f = 1 skips the scaling multiply,
+    // and without adjacent repeats skip[k] · Y[k-1] is Y[k-1] wherever it matters (at k = 0 and k ≥ L the cell is 0
+    // either way). Returns the maximum.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double ForwardStep<TL, TScaled, TRepeats>(ref double prev, ref double cur, int y0, int count, double pb, ref double labelEmit, double f, ref double skip)
         where TL : struct, ILanes<TL>
+        where TScaled : struct, IFlag
+        where TRepeats : struct, IFlag
     {
-        TL max = TL.Zero;
-        TL vpb = TL.Broadcast(pb);
-        ref double prevY = ref Unsafe.Add(ref prev, y0 + 1);
-        for (int k = 0; k < countB; k += TL.Count)
+        TL maxB = TL.Zero, maxY = TL.Zero, previousY = TL.Zero;
+        TL vpb = TL.Broadcast(pb), vf = TL.Broadcast(f);
+        ref double prevY = ref Unsafe.Add(ref prev, y0);
+        ref double curY = ref Unsafe.Add(ref cur, y0);
+        for (int k = 0; k < count; k += TL.Count)
         {
-            TL b = (TL.Load(ref prev, k) + TL.Load(ref prevY, k - 1)) * vpb;
-            TL.Store(b, ref cur, k);
-            max = TL.Max(max, b);
+            TL b = TL.Load(ref prev, k);
+            TL y = TL.Load(ref prevY, k);
+            TL before = TL.ShiftUp(previousY, y);
+            previousY = y;
+            TL nb = (b + before) * vpb;
+            TL sum = TRepeats.On ? (y + b) + (TL.Load(ref skip, k) * before) : (y + b) + before;
+            TL e = TScaled.On ? TL.Load(ref labelEmit, k) * vf : TL.Load(ref labelEmit, k);
+            TL ny = sum * e;
+            TL.Store(nb, ref cur, k);
+            TL.Store(ny, ref curY, k);
+            maxB = TL.Max(maxB, nb);
+            maxY = TL.Max(maxY, ny);
         }
 
-        TL vf = TL.Broadcast(f);
-        ref double curY = ref Unsafe.Add(ref cur, y0 + 1);
-        for (int k = 0; k < countY; k += TL.Count)
-        {
-            TL y = ((TL.Load(ref prevY, k) + TL.Load(ref prev, k)) + (TL.Load(ref skip, k) * TL.Load(ref prevY, k - 1)))
-                   * (TL.Load(ref labelEmit, k) * vf);
-            TL.Store(y, ref curY, k);
-            max = TL.Max(max, y);
-        }
-
-        return TL.MaxAcross(max);
+        return TL.MaxAcross(TL.Max(maxB, maxY));
     }
 
-    // β̂ in the same layout: B[k] = (B'[k] + Y'[k]) · pb;  Y[k] = ((Y'[k] + B'[k+1]) + skip[k+1] · Y'[k+1]) · (e_t(y_k) · f).
-    // Cells below fromB / fromY (multiples of N) cannot reach the end from this frame and stay zero.
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static double BackwardStep<TL>(ref double next, ref double cur, int y0, int fromB, int countB, int fromY, int countY, double pb, ref double labelEmit, double f, ref double skip)
+    // β̂ in the same layout: B[k] = (B'[k] + Y'[k]) · pb;  Y[k] = ((Y'[k] + B'[k+1]) + skip[k+1] · Y'[k+1]) · (e_t(y_k) · f),
+    // for k in [from, count) (multiples of N); cells below cannot reach the end from this frame and stay zero. The
+    // same exact shortcuts as the forward step.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double BackwardStep<TL, TScaled, TRepeats>(ref double next, ref double cur, int y0, int from, int count, double pb, ref double labelEmit, double f, ref double skip)
         where TL : struct, ILanes<TL>
+        where TScaled : struct, IFlag
+        where TRepeats : struct, IFlag
     {
-        TL max = TL.Zero;
-        TL vpb = TL.Broadcast(pb);
-        ref double nextY = ref Unsafe.Add(ref next, y0 + 1);
-        for (int k = fromB; k < countB; k += TL.Count)
+        TL maxB = TL.Zero, maxY = TL.Zero;
+        TL vpb = TL.Broadcast(pb), vf = TL.Broadcast(f);
+        ref double nextY = ref Unsafe.Add(ref next, y0);
+        ref double curY = ref Unsafe.Add(ref cur, y0);
+        TL b = TL.Load(ref next, from);
+        TL y = TL.Load(ref nextY, from);
+        for (int k = from; k < count; k += TL.Count)
         {
-            TL b = (TL.Load(ref next, k) + TL.Load(ref nextY, k)) * vpb;
-            TL.Store(b, ref cur, k);
-            max = TL.Max(max, b);
+            TL bAfterBlock = TL.Load(ref next, k + TL.Count);
+            TL yAfterBlock = TL.Load(ref nextY, k + TL.Count);
+            TL bAfter = TL.ShiftDown(b, bAfterBlock);
+            TL yAfter = TL.ShiftDown(y, yAfterBlock);
+            TL nb = (b + y) * vpb;
+            TL sum = TRepeats.On ? (y + bAfter) + (TL.Load(ref skip, k + 1) * yAfter) : (y + bAfter) + yAfter;
+            TL e = TScaled.On ? TL.Load(ref labelEmit, k) * vf : TL.Load(ref labelEmit, k);
+            TL ny = sum * e;
+            TL.Store(nb, ref cur, k);
+            TL.Store(ny, ref curY, k);
+            maxB = TL.Max(maxB, nb);
+            maxY = TL.Max(maxY, ny);
+            b = bAfterBlock;
+            y = yAfterBlock;
         }
 
-        TL vf = TL.Broadcast(f);
-        ref double curY = ref Unsafe.Add(ref cur, y0 + 1);
-        for (int k = fromY; k < countY; k += TL.Count)
-        {
-            TL y = ((TL.Load(ref nextY, k) + TL.Load(ref next, k + 1)) + (TL.Load(ref skip, k + 1) * TL.Load(ref nextY, k + 1)))
-                   * (TL.Load(ref labelEmit, k) * vf);
-            TL.Store(y, ref curY, k);
-            max = TL.Max(max, y);
-        }
-
-        return TL.MaxAcross(max);
+        return TL.MaxAcross(TL.Max(maxB, maxY));
     }
 
     // Writes every α stream block whose rows are all computed once row `done` is: in-streams [i, i + N) from rows
@@ -680,29 +762,29 @@ public sealed class CtcScorer
     {
         int y0 = _y0, width = _rowWidth, stride = _stride, family = _family;
         ref double ring = ref _ring.Start;
-        ref double r0 = ref Unsafe.Add(ref ring, ((i - 1) & 3) * width);
-        ref double r1 = ref Unsafe.Add(ref ring, (i & 3) * width);
-        ref double r2 = ref Unsafe.Add(ref ring, ((i + 1) & 3) * width);
-        ref double r3 = ref Unsafe.Add(ref ring, ((i + 2) & 3) * width);
+        ref double r0 = ref Unsafe.Add(ref ring, ((i - 1) & Slots) * width);
+        ref double r1 = ref Unsafe.Add(ref ring, (i & Slots) * width);
+        ref double r2 = ref Unsafe.Add(ref ring, ((i + 1) & Slots) * width);
+        ref double r3 = ref Unsafe.Add(ref ring, ((i + 2) & Slots) * width);
         ref double blank = ref Unsafe.Add(ref _streams.Start, (InBlank * family * stride) + Pad + i);
         ref double both = ref Unsafe.Add(ref _streams.Start, (InBoth * family * stride) + Pad + i);
         int columns = RoundUp(length + 1, TL.Count);
         for (int j = 0; j < columns; j += TL.Count)
         {
             TL b0 = TL.Load(ref r0, j), b1 = default, b2 = default, b3 = default;
-            TL s0 = b0 + TL.Load(ref r0, y0 + j), s1 = default, s2 = default, s3 = default;
+            TL s0 = b0 + TL.Load(ref r0, y0 + j - 1), s1 = default, s2 = default, s3 = default;
             if (TL.Count > 1)
             {
                 b1 = TL.Load(ref r1, j);
-                s1 = b1 + TL.Load(ref r1, y0 + j);
+                s1 = b1 + TL.Load(ref r1, y0 + j - 1);
             }
 
             if (TL.Count > 2)
             {
                 b2 = TL.Load(ref r2, j);
-                s2 = b2 + TL.Load(ref r2, y0 + j);
+                s2 = b2 + TL.Load(ref r2, y0 + j - 1);
                 b3 = TL.Load(ref r3, j);
-                s3 = b3 + TL.Load(ref r3, y0 + j);
+                s3 = b3 + TL.Load(ref r3, y0 + j - 1);
             }
 
             TL.Transpose(ref b0, ref b1, ref b2, ref b3);
@@ -719,10 +801,10 @@ public sealed class CtcScorer
     {
         int y0 = _y0, width = _rowWidth, stride = _stride, family = _family;
         ref double ring = ref _ring.Start;
-        ref double r0 = ref Unsafe.Add(ref ring, ((i & 3) * width) + y0 + 1);
-        ref double r1 = ref Unsafe.Add(ref ring, (((i + 1) & 3) * width) + y0 + 1);
-        ref double r2 = ref Unsafe.Add(ref ring, (((i + 2) & 3) * width) + y0 + 1);
-        ref double r3 = ref Unsafe.Add(ref ring, (((i + 3) & 3) * width) + y0 + 1);
+        ref double r0 = ref Unsafe.Add(ref ring, ((i & Slots) * width) + y0);
+        ref double r1 = ref Unsafe.Add(ref ring, (((i + 1) & Slots) * width) + y0);
+        ref double r2 = ref Unsafe.Add(ref ring, (((i + 2) & Slots) * width) + y0);
+        ref double r3 = ref Unsafe.Add(ref ring, (((i + 3) & Slots) * width) + y0);
         ref double labels = ref Unsafe.Add(ref _streams.Start, (AlphaLabel * family * stride) + Pad + i);
         int columns = RoundUp(length, TL.Count);
         for (int k = 0; k < columns; k += TL.Count)
@@ -737,52 +819,98 @@ public sealed class CtcScorer
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool Backward<TL>(int length)
+    private bool Backward<TL, TS>(int length)
         where TL : struct, ILanes<TL>
+        where TS : struct, ILanes<TS>
     {
         int frames = _frames, n = TL.Count, y0 = _y0, width = _rowWidth, labelWidth = _labelWidth;
-        _ring.AsSpan(0, 4 * width).Clear();
+        _ring.AsSpan(0, (Slots + 1) * width).Clear();
         _join.AsSpan(0, frames + (3 * Block)).Clear();
         ref double ring = ref _ring.Start;
-        ref double labelEmit = ref _labelEmit.Start;
-        ref double skip = ref At(_skip);
+        ref double labels = ref _labelEmit.Start;
         ref double blankEmit = ref Unsafe.Add(ref _emit.Start, (_blank * _stride) + Pad);
-        ref int suffix = ref At(_suffix);
         int outNext = (frames - 1) / n * n; // first frame of the next out-stream block to write (going down)
 
         // Row T: leaving the utterance after the final blank or the last label (probability 1, unscaled).
-        Unsafe.Add(ref ring, ((frames & 3) * width) + length) = 1;
+        Unsafe.Add(ref ring, ((frames & Slots) * width) + length) = 1;
         _join[frames + Block] = 1;
         EmitBeta<TL>(frames, length, ref outNext);
 
-        ref double top = ref Unsafe.Add(ref ring, ((frames - 1) & 3) * width);
+        // Row T - 1, unscaled.
+        int chunk = (frames - 1) / Chunk * Chunk;
+        LoadLabelEmissions<TL>(chunk);
+        ref double top = ref Unsafe.Add(ref ring, ((frames - 1) & Slots) * width);
         Unsafe.Add(ref top, length) = Unsafe.Add(ref blankEmit, frames - 1);
-        double max = Unsafe.Add(ref top, length);
+        var state = new BackwardState { Max = Unsafe.Add(ref top, length), FromB = length, FromY = Math.Max(length - 1, 0) };
         if (length > 0)
         {
-            double e = Unsafe.Add(ref labelEmit, ((frames - 1) * labelWidth) + length - 1);
-            Unsafe.Add(ref top, y0 + length) = e;
-            max = Math.Max(max, e);
+            double e = Unsafe.Add(ref labels, (((frames - 1) & Slots) * labelWidth) + length - 1);
+            Unsafe.Add(ref top, y0 + length - 1) = e;
+            state.Max = Math.Max(state.Max, e);
         }
 
-        long exponent = 0;
-        if (!SetJoin(frames - 1, exponent))
+        long join = (frames > 1 ? _alphaExp[frames - 2] : 0) - _alphaExp[frames - 1];
+        if (join > MaxJoinExponent || join < -MaxJoinExponent)
         {
             return false;
         }
 
+        _join[frames - 1 + Block] = Pow2((int)join);
         EmitBeta<TL>(frames - 1, length, ref outNext);
-        int fromB = length, fromY = Math.Max(length - 1, 0); // cells that can still reach the end
-        int countB = RoundUp(length + 1, n), countY = RoundUp(length, n);
-        for (int t = frames - 2; t >= 0; t--)
+        bool repeats = _repeats;
+        for (int high = frames - 2; chunk >= 0; chunk -= Chunk, high = chunk + Chunk - 1)
         {
-            if (max == 0)
+            if (high < frames - 2)
+            {
+                LoadLabelEmissions<TL>(chunk);
+            }
+
+            bool ok = repeats
+                ? BackwardFrames<TS, Yes>(ref state, high, chunk, frames, ref ring, width, y0, ref labels, labelWidth, ref blankEmit, ref At(_skip), ref At(_suffix), length, _alphaExp, _join)
+                : BackwardFrames<TS, No>(ref state, high, chunk, frames, ref ring, width, y0, ref labels, labelWidth, ref blankEmit, ref At(_skip), ref At(_suffix), length, _alphaExp, _join);
+            if (!ok)
             {
                 return false;
             }
 
+            EmitBeta<TL>(chunk, length, ref outNext);
+        }
+
+        // The block holding frame -1 (β̃ at frame 0, read by deletions of the first label); rows below 0 have join 0.
+        EmitBeta<TL>(-n, length, ref outNext);
+        return true;
+    }
+
+    private struct BackwardState
+    {
+        public double Max; // of the last computed row
+        public long Exponent; // sum of the scale exponents so far
+        public int FromB; // B cells below this cannot reach the end from the last computed frame
+        public int FromY;
+    }
+
+    // Frames high down to low of the β recursion, each row joined to α's scale: β̃_t = β̂_t · 2^(ea[t-1] + eb[t] - ea[T-1])
+    // (ea[-1] = 0). False when a row is all zero or a join leaves double range.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static bool BackwardFrames<TS, TRepeats>(
+        ref BackwardState state, int high, int low, int frames, ref double ring, int width, int y0, ref double labels, int labelWidth, ref double blankEmit, ref double skip, ref int suffix, int length, int[] alphaExp, double[] joins)
+        where TS : struct, ILanes<TS>
+        where TRepeats : struct, IFlag
+    {
+        double max = state.Max;
+        long exponent = state.Exponent;
+        int fromB = state.FromB, fromY = state.FromY, count = RoundUp(length + 1, TS.Count);
+        long last = alphaExp[frames - 1];
+        bool ok = true;
+        for (int t = high; t >= low; t--)
+        {
+            if (max == 0)
+            {
+                ok = false;
+                break;
+            }
+
             int e = ScaleExponent(max);
-            double f = Pow2(-e);
             exponent += e;
             int left = frames - t;
             while (fromB > 0 && Unsafe.Add(ref suffix, fromB - 1) + 1 <= left)
@@ -795,42 +923,37 @@ public sealed class CtcScorer
                 fromY--;
             }
 
-            max = BackwardStep<TL>(
-                ref Unsafe.Add(ref ring, ((t + 1) & 3) * width),
-                ref Unsafe.Add(ref ring, (t & 3) * width),
-                y0,
-                fromB - (fromB % n),
-                countB,
-                fromY - (fromY % n),
-                countY,
-                Unsafe.Add(ref blankEmit, t) * f,
-                ref Unsafe.Add(ref labelEmit, t * labelWidth),
-                f,
-                ref skip);
-            if (!SetJoin(t, exponent))
+            int from = Math.Min(fromB, fromY);
+            from -= from % TS.Count;
+            ref double next = ref Unsafe.Add(ref ring, ((t + 1) & Slots) * width);
+            ref double cur = ref Unsafe.Add(ref ring, (t & Slots) * width);
+            ref double labelEmit = ref Unsafe.Add(ref labels, (t & Slots) * labelWidth);
+            double blank = Unsafe.Add(ref blankEmit, t);
+            if (e == 0)
             {
-                return false;
+                max = BackwardStep<TS, No, TRepeats>(ref next, ref cur, y0, from, count, blank, ref labelEmit, 1, ref skip);
+            }
+            else
+            {
+                double f = Pow2(-e);
+                max = BackwardStep<TS, Yes, TRepeats>(ref next, ref cur, y0, from, count, blank * f, ref labelEmit, f, ref skip);
             }
 
-            EmitBeta<TL>(t, length, ref outNext);
+            long join = (t > 0 ? alphaExp[t - 1] : 0) + exponent - last;
+            if (join > MaxJoinExponent || join < -MaxJoinExponent)
+            {
+                ok = false;
+                break;
+            }
+
+            joins[t + Block] = Pow2((int)join);
         }
 
-        // The block holding frame -1 (β̃ at frame 0, read by deletions of the first label); rows below 0 have join 0.
-        EmitBeta<TL>(-n, length, ref outNext);
-        return true;
-    }
-
-    // β̂_t is joined to α's scale: β̃_t = β̂_t · 2^(ea[t-1] + eb[t] - ea[T-1]) (ea[-1] = 0). False if out of range.
-    private bool SetJoin(int t, long betaExponent)
-    {
-        long join = (t > 0 ? _alphaExp[t - 1] : 0) + betaExponent - _alphaExp[_frames - 1];
-        if (join > MaxJoinExponent || join < -MaxJoinExponent)
-        {
-            return false;
-        }
-
-        _join[t + Block] = Pow2((int)join);
-        return true;
+        state.Max = max;
+        state.Exponent = exponent;
+        state.FromB = fromB;
+        state.FromY = fromY;
+        return ok;
     }
 
     // Writes every out-stream block [i, i + N) whose rows i + 1 .. i + N are all computed once row `done` is.
@@ -851,10 +974,10 @@ public sealed class CtcScorer
     {
         int y0 = _y0, width = _rowWidth, stride = _stride, family = _family;
         ref double ring = ref _ring.Start;
-        ref double r0 = ref Unsafe.Add(ref ring, ((i + 1) & 3) * width);
-        ref double r1 = ref Unsafe.Add(ref ring, ((i + 2) & 3) * width);
-        ref double r2 = ref Unsafe.Add(ref ring, ((i + 3) & 3) * width);
-        ref double r3 = ref Unsafe.Add(ref ring, ((i + 4) & 3) * width);
+        ref double r0 = ref Unsafe.Add(ref ring, ((i + 1) & Slots) * width);
+        ref double r1 = ref Unsafe.Add(ref ring, ((i + 2) & Slots) * width);
+        ref double r2 = ref Unsafe.Add(ref ring, ((i + 3) & Slots) * width);
+        ref double r3 = ref Unsafe.Add(ref ring, ((i + 4) & Slots) * width);
         ref double join = ref Unsafe.Add(ref At(_join), i + 1 + Block);
         TL j0 = TL.Broadcast(join);
         TL j1 = TL.Count > 1 ? TL.Broadcast(Unsafe.Add(ref join, 1)) : default;
@@ -866,19 +989,19 @@ public sealed class CtcScorer
         for (int b = 0; b < columns; b += TL.Count)
         {
             TL b0 = TL.Load(ref r0, b) * j0, b1 = default, b2 = default, b3 = default;
-            TL s0 = b0 + (TL.Load(ref r0, y0 + 1 + b) * j0), s1 = default, s2 = default, s3 = default;
+            TL s0 = b0 + (TL.Load(ref r0, y0 + b) * j0), s1 = default, s2 = default, s3 = default;
             if (TL.Count > 1)
             {
                 b1 = TL.Load(ref r1, b) * j1;
-                s1 = b1 + (TL.Load(ref r1, y0 + 1 + b) * j1);
+                s1 = b1 + (TL.Load(ref r1, y0 + b) * j1);
             }
 
             if (TL.Count > 2)
             {
                 b2 = TL.Load(ref r2, b) * j2;
-                s2 = b2 + (TL.Load(ref r2, y0 + 1 + b) * j2);
+                s2 = b2 + (TL.Load(ref r2, y0 + b) * j2);
                 b3 = TL.Load(ref r3, b) * j3;
-                s3 = b3 + (TL.Load(ref r3, y0 + 1 + b) * j3);
+                s3 = b3 + (TL.Load(ref r3, y0 + b) * j3);
             }
 
             TL.Transpose(ref b0, ref b1, ref b2, ref b3);
@@ -928,14 +1051,17 @@ public sealed class CtcScorer
 
         switch (_simd)
         {
+            case SimdWidth.Vector512:
+                Splice<Lanes4, Lanes8>(edits);
+                break;
             case SimdWidth.Vector256:
-                Splice<Lanes4>(edits);
+                Splice<Lanes4, Lanes4>(edits);
                 break;
             case SimdWidth.Vector128:
-                Splice<Lanes2>(edits);
+                Splice<Lanes2, Lanes2>(edits);
                 break;
             default:
-                Splice<Lanes1>(edits);
+                Splice<Lanes1, Lanes1>(edits);
                 break;
         }
 
@@ -958,8 +1084,9 @@ public sealed class CtcScorer
 
     // Spliced likelihood of every edit, divided by 2^ea[T-1] (the hypothesis' final scale), into _sums.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Splice<TL>(ReadOnlySpan<LabelEdit> edits)
+    private void Splice<TL, TS>(ReadOnlySpan<LabelEdit> edits)
         where TL : struct, ILanes<TL>
+        where TS : struct, ILanes<TS>
     {
         int count = edits.Length, length = _hypLength, frames = _frames, stride = _stride, family = _family;
         Grow(ref _sums, count);
@@ -1046,13 +1173,20 @@ public sealed class CtcScorer
         ref double factor = ref Unsafe.Add(ref _factor.Start, Pad);
         for (int g = 0; g < chains; g += group)
         {
-            SpliceChains<TL>(ref emit, ref streams, ref factor, _chains.AsSpan(g, group), sums);
+            if (_unscaled)
+            {
+                SpliceChains<TL, No>(ref emit, ref streams, ref factor, _chains.AsSpan(g, group), sums);
+            }
+            else
+            {
+                SpliceChains<TL, Yes>(ref emit, ref streams, ref factor, _chains.AsSpan(g, group), sums);
+            }
         }
 
         for (int i = 0; i < deletions; i++)
         {
             ref SpliceLane lane = ref _deletions[i];
-            sums[lane.Edit] = SpliceDeletion<TL>(ref streams, lane);
+            sums[lane.Edit] = SpliceDeletion<TS>(ref streams, lane);
         }
     }
 
@@ -1062,8 +1196,9 @@ public sealed class CtcScorer
     // Every lane runs a_t = (e_t(z) · F_t) · (a_{t-1} + in_t);  P += a_t · out_t  over the group's frame range; frames
     // outside a lane's own range contribute exact zeros, so each lane gives the bits of the scalar loop.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SpliceChains<TL>(ref double emit, ref double streams, ref double factor, ReadOnlySpan<SpliceLane> lanes, Span<double> sums)
+    private static void SpliceChains<TL, TScaled>(ref double emit, ref double streams, ref double factor, ReadOnlySpan<SpliceLane> lanes, Span<double> sums)
         where TL : struct, ILanes<TL>
+        where TScaled : struct, IFlag
     {
         int n = TL.Count;
         int start = int.MaxValue, end = -1;
@@ -1113,31 +1248,31 @@ public sealed class CtcScorer
             LoadBlock(ref emit, eA0, eA1, eA2, eA3, t, out TL e0, out TL e1, out TL e2, out TL e3);
             LoadBlock(ref streams, dA0, dA1, dA2, dA3, t, out TL d0, out TL d1, out TL d2, out TL d3);
             LoadBlock(ref streams, oA0, oA1, oA2, oA3, t, out TL o0, out TL o1, out TL o2, out TL o3);
-            ChainStep(ref a, ref p, e0, f0, d0, o0);
+            ChainStep<TL, TScaled>(ref a, ref p, e0, f0, d0, o0);
             if (TL.Count > 1)
             {
-                ChainStep(ref a, ref p, e1, f1, d1, o1);
+                ChainStep<TL, TScaled>(ref a, ref p, e1, f1, d1, o1);
             }
 
             if (TL.Count > 2)
             {
-                ChainStep(ref a, ref p, e2, f2, d2, o2);
-                ChainStep(ref a, ref p, e3, f3, d3, o3);
+                ChainStep<TL, TScaled>(ref a, ref p, e2, f2, d2, o2);
+                ChainStep<TL, TScaled>(ref a, ref p, e3, f3, d3, o3);
             }
 
             LoadBlock(ref emit, eB0, eB1, eB2, eB3, t, out e0, out e1, out e2, out e3);
             LoadBlock(ref streams, dB0, dB1, dB2, dB3, t, out d0, out d1, out d2, out d3);
             LoadBlock(ref streams, oB0, oB1, oB2, oB3, t, out o0, out o1, out o2, out o3);
-            ChainStep(ref b, ref q, e0, f0, d0, o0);
+            ChainStep<TL, TScaled>(ref b, ref q, e0, f0, d0, o0);
             if (TL.Count > 1)
             {
-                ChainStep(ref b, ref q, e1, f1, d1, o1);
+                ChainStep<TL, TScaled>(ref b, ref q, e1, f1, d1, o1);
             }
 
             if (TL.Count > 2)
             {
-                ChainStep(ref b, ref q, e2, f2, d2, o2);
-                ChainStep(ref b, ref q, e3, f3, d3, o3);
+                ChainStep<TL, TScaled>(ref b, ref q, e2, f2, d2, o2);
+                ChainStep<TL, TScaled>(ref b, ref q, e3, f3, d3, o3);
             }
         }
 
@@ -1154,10 +1289,11 @@ public sealed class CtcScorer
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ChainStep<TL>(ref TL a, ref TL total, TL e, TL f, TL d, TL o)
+    private static void ChainStep<TL, TScaled>(ref TL a, ref TL total, TL e, TL f, TL d, TL o)
         where TL : struct, ILanes<TL>
+        where TScaled : struct, IFlag
     {
-        a = (e * f) * (a + d);
+        a = (TScaled.On ? e * f : e) * (a + d); // f = 1 (every frame unscaled) skips an exact multiply
         total += a * o;
     }
 

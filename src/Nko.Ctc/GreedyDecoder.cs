@@ -50,7 +50,7 @@ public static class GreedyDecoder
 
         int classes = logProbs.Classes;
         SimdWidth resolved = SimdWidths.Resolve(width);
-        if (resolved == SimdWidth.Vector256 && classes >= Vector256<float>.Count)
+        if (resolved >= SimdWidth.Vector256 && classes >= Vector256<float>.Count)
         {
             return Decode<ArgMax256>(logProbs, blankIndex, labels, spans, out score);
         }

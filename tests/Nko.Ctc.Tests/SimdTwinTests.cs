@@ -13,7 +13,7 @@ namespace Nko.Ctc.Tests;
 /// </summary>
 public class SimdTwinTests
 {
-    private static readonly SimdWidth[] Widths = [SimdWidth.Scalar, SimdWidth.Vector128, SimdWidth.Vector256];
+    private static readonly SimdWidth[] Widths = [SimdWidth.Scalar, SimdWidth.Vector128, SimdWidth.Vector256, SimdWidth.Vector512];
 
     private static CtcScorer[] Scorers() => Widths.Select(w => new CtcScorer(w)).ToArray();
 

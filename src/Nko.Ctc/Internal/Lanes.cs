@@ -54,6 +54,12 @@ internal interface ILanes<TSelf>
 
     /// <summary>Transposes the N×N block held in the first N of the four rows (the others are left alone).</summary>
     static abstract void Transpose(ref TSelf r0, ref TSelf r1, ref TSelf r2, ref TSelf r3);
+
+    /// <summary>Lane i holds lane i − 1 of <paramref name="current"/> (lane 0: the last lane of <paramref name="previous"/>).</summary>
+    static abstract TSelf ShiftUp(TSelf previous, TSelf current);
+
+    /// <summary>Lane i holds lane i + 1 of <paramref name="current"/> (the last lane: lane 0 of <paramref name="next"/>).</summary>
+    static abstract TSelf ShiftDown(TSelf current, TSelf next);
 }
 
 /// <summary>One lane: the scalar twin of the vector kernels.</summary>
@@ -112,6 +118,12 @@ internal readonly struct Lanes1 : ILanes<Lanes1>
     public static void Transpose(ref Lanes1 r0, ref Lanes1 r1, ref Lanes1 r2, ref Lanes1 r3)
     {
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes1 ShiftUp(Lanes1 previous, Lanes1 current) => previous;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes1 ShiftDown(Lanes1 current, Lanes1 next) => next;
 }
 
 /// <summary>Two lanes in a <see cref="Vector128{T}"/> (SSE2, Arm64 AdvSimd).</summary>
@@ -191,6 +203,29 @@ internal readonly struct Lanes2 : ILanes<Lanes2>
             r1 = new(Vector128.Create(a.GetElement(1), b.GetElement(1)));
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 ShiftUp(Lanes2 previous, Lanes2 current) => new(Pair(previous._v, current._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 ShiftDown(Lanes2 current, Lanes2 next) => new(Pair(current._v, next._v));
+
+    // [a1, b0]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> Pair(Vector128<double> a, Vector128<double> b)
+    {
+        if (AdvSimd.IsSupported)
+        {
+            return AdvSimd.ExtractVector128(a, b, 1);
+        }
+
+        if (Sse2.IsSupported)
+        {
+            return Sse2.Shuffle(a, b, 0b01);
+        }
+
+        return Vector128.Create(a.GetElement(1), b.ToScalar());
+    }
 }
 
 /// <summary>Four lanes in a <see cref="Vector256{T}"/> (x86 AVX; only selected when AVX is supported).</summary>
@@ -265,6 +300,93 @@ internal readonly struct Lanes4 : ILanes<Lanes4>
         r2 = new(Avx.Permute2x128(t0, t2, 0x31));
         r3 = new(Avx.Permute2x128(t1, t3, 0x31));
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes4 ShiftUp(Lanes4 previous, Lanes4 current)
+    {
+        // [p2, p3, c0, c1] then [p3, c0, c1, c2].
+        Vector256<double> middle = Avx.Permute2x128(previous._v, current._v, 0x21);
+        return new(Avx.Shuffle(middle, current._v, 0b0101));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes4 ShiftDown(Lanes4 current, Lanes4 next)
+    {
+        // [c2, c3, n0, n1] then [c1, c2, c3, n0].
+        Vector256<double> middle = Avx.Permute2x128(current._v, next._v, 0x21);
+        return new(Avx.Shuffle(current._v, middle, 0b0101));
+    }
+}
+
+/// <summary>
+/// Eight lanes in a <see cref="Vector512{T}"/> (x86 AVX-512), used for the element-wise kernels (recursion steps,
+/// exponentials); block transposes stay 4×4.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal readonly struct Lanes8 : ILanes<Lanes8>
+{
+    private readonly Vector512<double> _v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Lanes8(Vector512<double> v) => _v = v;
+
+    public static int Count => 8;
+
+    public static Lanes8 Zero => default;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes8 Load(ref double source, nint offset) => new(Vector512.LoadUnsafe(ref Unsafe.Add(ref source, offset)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes8 LoadWidened(ref float source, nint offset) =>
+        new(Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref Unsafe.Add(ref source, offset))));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Lanes8 value, ref double destination, nint offset) => value._v.StoreUnsafe(ref Unsafe.Add(ref destination, offset));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes8 Broadcast(double value) => new(Vector512.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes8 operator +(Lanes8 left, Lanes8 right) => new(left._v + right._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes8 operator -(Lanes8 left, Lanes8 right) => new(left._v - right._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes8 operator *(Lanes8 left, Lanes8 right) => new(left._v * right._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes8 Max(Lanes8 left, Lanes8 right) => new(Vector512.MaxNative(left._v, right._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes8 MaxOrdered(Lanes8 left, Lanes8 right) => new(Vector512.MaxNative(left._v, right._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double MaxAcross(Lanes8 value)
+    {
+        Vector256<double> half = Vector256.MaxNative(value._v.GetLower(), value._v.GetUpper());
+        Vector128<double> m = Vector128.MaxNative(half.GetLower(), half.GetUpper());
+        return double.MaxNative(m.ToScalar(), m.GetElement(1));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyLessThan(Lanes8 value, double threshold) => Vector512.LessThanAny(value._v, Vector512.Create(threshold));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes8 Pow2FromRounded(Lanes8 k) =>
+        new(((k._v.AsInt64() + Vector512.Create(Pow2.Bias)) << 52).AsDouble());
+
+    public static void Transpose(ref Lanes8 r0, ref Lanes8 r1, ref Lanes8 r2, ref Lanes8 r3) =>
+        throw new NotSupportedException("Block transposes are 4×4 at most.");
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes8 ShiftUp(Lanes8 previous, Lanes8 current) =>
+        new(Avx512F.AlignRight64(current._v.AsUInt64(), previous._v.AsUInt64(), 7).AsDouble());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes8 ShiftDown(Lanes8 current, Lanes8 next) =>
+        new(Avx512F.AlignRight64(next._v.AsUInt64(), current._v.AsUInt64(), 1).AsDouble());
 }
 
 /// <summary>Constants of the power-of-two construction shared by every width.</summary>
@@ -275,4 +397,22 @@ internal static class Pow2
 
     /// <summary>Added to the bits of m + <see cref="RoundingMagic"/> gives m + 1023, the biased exponent of 2^m.</summary>
     public const long Bias = 1023L - 0x4338000000000000L;
+}
+
+/// <summary>A compile-time boolean: kernels take it as a type argument, so each variant is compiled without the branch.</summary>
+internal interface IFlag
+{
+    static abstract bool On { get; }
+}
+
+/// <summary>The flag is set.</summary>
+internal readonly struct Yes : IFlag
+{
+    public static bool On => true;
+}
+
+/// <summary>The flag is clear.</summary>
+internal readonly struct No : IFlag
+{
+    public static bool On => false;
 }

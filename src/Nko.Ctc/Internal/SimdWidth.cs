@@ -17,6 +17,9 @@ internal enum SimdWidth
 
     /// <summary>256-bit vectors (x86 AVX).</summary>
     Vector256 = 3,
+
+    /// <summary>512-bit vectors for the element-wise kernels, 256-bit for the block transposes (x86 AVX-512).</summary>
+    Vector512 = 4,
 }
 
 internal static class SimdWidths
@@ -24,7 +27,8 @@ internal static class SimdWidths
     /// <summary>The widest width this machine runs; requests above it fall back to it.</summary>
     public static SimdWidth Resolve(SimdWidth requested)
     {
-        SimdWidth best = Vector256.IsHardwareAccelerated && Avx.IsSupported ? SimdWidth.Vector256
+        SimdWidth best = Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Avx.IsSupported ? SimdWidth.Vector512
+            : Vector256.IsHardwareAccelerated && Avx.IsSupported ? SimdWidth.Vector256
             : Vector128.IsHardwareAccelerated ? SimdWidth.Vector128
             : SimdWidth.Scalar;
         return requested == SimdWidth.Auto || requested > best ? best : requested;
