@@ -5,6 +5,7 @@ namespace Nko.Benchmarks.Ctc;
 
 /// <summary>Full CTC forward of one ~45-label target on a T = 375, C = 66 dev matrix (emissions prepared once).</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class CtcForwardBenchmarks
 {
     private LogProbMatrix _matrix;

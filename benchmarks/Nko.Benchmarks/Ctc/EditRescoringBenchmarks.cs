@@ -5,6 +5,7 @@ namespace Nko.Benchmarks.Ctc;
 
 /// <summary>Rescoring 256 single-edit candidates of a ~45-label hypothesis (T = 375, C = 66), tables included.</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class EditRescoringBenchmarks
 {
     private LogProbMatrix _matrix;
@@ -36,6 +37,7 @@ public class EditRescoringBenchmarks
         _scores = new double[_edits.Length];
         _edited = new int[_hyp.Length + 1];
         _scorer.Reset(_matrix, 0);
+        _scorer.SetHypothesis(_hyp);
     }
 
     [Benchmark(Baseline = true, Description = "full forward per candidate")]
@@ -61,4 +63,11 @@ public class EditRescoringBenchmarks
 
     [Benchmark(Description = "alpha/beta tables only")]
     public double TablesOnly() => _scorer.SetHypothesis(_hyp);
+
+    [Benchmark(Description = "256 spliced edits (tables ready)")]
+    public double EditsOnly()
+    {
+        _scorer.ScoreEdits(_edits, _scores);
+        return _scores[0];
+    }
 }
