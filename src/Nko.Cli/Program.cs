@@ -21,6 +21,8 @@ namespace Nko.Cli
             root.Add(CorrectCommand.Create());
             root.Add(EvalCommand.Create());
             root.Add(DemoCommand.Create());
+            root.Add(QuantCommand.Create());
+            root.Add(QuantGateCommand.Create());
             return root;
         }
     }

@@ -130,7 +130,7 @@ public sealed class Quantizer
         if (destination.Length < needed)
         {
             throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"The destination holds {destination.Length} bytes; {rows} rows need {needed}."),
+                string.Create(CultureInfo.InvariantCulture, $"The destination holds {destination.Length} bytes; {rows} × {EncodedRowLength} = {needed} are needed."),
                 nameof(destination));
         }
 
@@ -157,7 +157,7 @@ public sealed class Quantizer
         if (destination.Length < needed)
         {
             throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"The destination holds {destination.Length} values; {rows} rows need {needed}."),
+                string.Create(CultureInfo.InvariantCulture, $"The destination holds {destination.Length} values; {rows} × {RowLength} = {needed} are needed."),
                 nameof(destination));
         }
 

@@ -19,6 +19,7 @@ internal static class AffineKernel<TOps, TF, TU>
 {
     private const int ChunkGroups = 16;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Encode<TIn>(ReadOnlySpan<TIn> source, int rowLength, int bits, int groupSize, Span<byte> destination)
         where TIn : struct
     {
@@ -51,6 +52,7 @@ internal static class AffineKernel<TOps, TF, TU>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EncodeGroups<TIn>(ReadOnlySpan<TIn> source, long firstIndex, int groups, int bits, int groupSize, Span<byte> destination)
         where TIn : struct
     {
@@ -110,6 +112,7 @@ internal static class AffineKernel<TOps, TF, TU>
     }
 
     /// <summary>Pass 1 over one chunk: converts Half input into <paramref name="converted"/>, finds each group's min/max, checks the range, computes the parameters.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Analyse<TIn>(
         ReadOnlySpan<TIn> source,
         long firstIndex,
@@ -210,6 +213,7 @@ internal static class AffineKernel<TOps, TF, TU>
     }
 
     /// <summary>Pass 2 over one chunk: block headers and codes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Emit(
         ref float chunk,
         int k,
@@ -264,7 +268,7 @@ internal static class AffineKernel<TOps, TF, TU>
     }
 
     /// <summary>2- and 3-bit codes: computed with vectors into a byte per code, then packed.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void EncodePackedGroups(
         ref float chunk,
         int groups,
@@ -306,6 +310,7 @@ internal static class AffineKernel<TOps, TF, TU>
         return ref Unsafe.Add(ref block, AffineLayout.HeaderBytes);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Decode<TOut>(ReadOnlySpan<byte> source, int rowLength, int bits, int groupSize, Span<TOut> destination)
         where TOut : struct
     {
@@ -329,6 +334,7 @@ internal static class AffineKernel<TOps, TF, TU>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DecodeGroups<TOut>(ReadOnlySpan<byte> source, int groups, int bits, int groupSize, Span<TOut> destination)
         where TOut : struct
     {
@@ -410,7 +416,7 @@ internal static class AffineKernel<TOps, TF, TU>
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void DecodePackedGroups<TOut>(ref byte input, int groups, int bits, int groupSize, ref TOut output)
         where TOut : struct
     {

@@ -29,6 +29,7 @@ internal static class AffineParameters
     /// The vector twin, four groups per step. Spans are padded to a multiple of four (the extra lanes produce
     /// parameters nobody reads).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute128(
         ReadOnlySpan<float> lows,
         ReadOnlySpan<float> highs,
@@ -58,6 +59,7 @@ internal static class AffineParameters
     /// <summary>
     /// The vector twin, 8 groups per step (spans padded to a multiple of 8).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute256(
         ReadOnlySpan<float> lows,
         ReadOnlySpan<float> highs,
@@ -87,6 +89,7 @@ internal static class AffineParameters
     /// <summary>
     /// The vector twin, 16 groups per step (spans padded to a multiple of 16).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute512(
         ReadOnlySpan<float> lows,
         ReadOnlySpan<float> highs,

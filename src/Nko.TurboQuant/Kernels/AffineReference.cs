@@ -10,6 +10,7 @@ namespace Nko.TurboQuant.Kernels;
 internal static class AffineReference
 {
     /// <summary>Encodes whole rows of <paramref name="rowLength"/> values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Encode<TIn>(ReadOnlySpan<TIn> source, int rowLength, int bits, int groupSize, Span<byte> destination)
         where TIn : struct
     {
@@ -68,6 +69,7 @@ internal static class AffineReference
     }
 
     /// <summary>Decodes whole rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Decode<TOut>(ReadOnlySpan<byte> source, int rowLength, int bits, int groupSize, Span<TOut> destination)
         where TOut : struct
     {

@@ -11,6 +11,7 @@ internal static class TurboKernel<TOps, TF, TU>
     where TF : struct
     where TU : struct
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Encode<TIn>(ReadOnlySpan<TIn> source, int rowLength, int bits, int blockSize, ReadOnlySpan<uint> signs, Span<byte> destination)
         where TIn : struct
     {
@@ -119,6 +120,7 @@ internal static class TurboKernel<TOps, TF, TU>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Decode<TOut>(ReadOnlySpan<byte> source, int rowLength, int bits, int blockSize, ReadOnlySpan<uint> signs, Span<TOut> destination)
         where TOut : struct
     {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Globalization;
 
 namespace Nko.TurboQuant.Kernels;
@@ -12,6 +13,7 @@ namespace Nko.TurboQuant.Kernels;
 /// </summary>
 internal static class TurboReference
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Encode<TIn>(ReadOnlySpan<TIn> source, int rowLength, int bits, int blockSize, ReadOnlySpan<uint> signs, Span<byte> destination)
         where TIn : struct
     {
@@ -64,6 +66,7 @@ internal static class TurboReference
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Decode<TOut>(ReadOnlySpan<byte> source, int rowLength, int bits, int blockSize, ReadOnlySpan<uint> signs, Span<TOut> destination)
         where TOut : struct
     {

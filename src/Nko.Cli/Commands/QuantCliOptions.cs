@@ -1,0 +1,137 @@
+using System.Collections.Immutable;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Nko.Data;
+using Nko.TurboQuant;
+
+namespace Nko.Cli.Commands;
+
+/// <summary>Options and helpers shared by <c>nko quant</c> and <c>nko quant-gate</c>.</summary>
+internal static class QuantCliOptions
+{
+    public static Option<int> Bits() => new("--bits")
+    {
+        Description = "Bits per code: 2, 3, 4 or 8 (affine); 2, 3 or 4 (turbo).",
+        Required = true,
+    };
+
+    public static Option<int?> Group() => new("--group")
+    {
+        Description = "Affine: values per group (power of two, 8..256; default 32). Turbo: rotation block (power of two, 16..4096; default 256).",
+    };
+
+    public static Option<string> Codec()
+    {
+        var option = new Option<string>("--codec")
+        {
+            Description = "'affine' (fp16 scale + min per group; the seed's scheme) or 'turbo' (norm + seeded Hadamard rotation + Lloyd–Max codebook).",
+            DefaultValueFactory = _ => "affine",
+        };
+        option.AcceptOnlyFromAmong("affine", "turbo");
+        return option;
+    }
+
+    public static Option<ulong> Seed() => new("--seed")
+    {
+        Description = "Turbo only: seed of the random sign flips (default 0).",
+    };
+
+    public static Option<int> Repeat() => new("--repeat")
+    {
+        Description = "Timed runs of quantise and of dequantise after one warm-up; the median is reported (default 10).",
+        DefaultValueFactory = _ => 10,
+    };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print one JSON object instead of text." };
+
+    /// <summary>Validated options; a turbo seed with the affine codec is an error.</summary>
+    public static QuantOptions Create(string codec, int bits, int? group, ulong seed, bool seedGiven)
+    {
+        if (codec == "affine")
+        {
+            if (seedGiven)
+            {
+                throw new ArgumentException("--seed applies only to --codec turbo.");
+            }
+
+            return QuantOptions.Affine(bits, group ?? QuantOptions.DefaultGroupSize);
+        }
+
+        return QuantOptions.Turbo(bits, group ?? QuantOptions.DefaultBlockSize, seed);
+    }
+
+    /// <summary>The codec's name as the command line spells it.</summary>
+    public static string Name(QuantCodec codec) => codec == QuantCodec.Affine ? "affine" : "turbo";
+
+    /// <summary>Reads a float16 or float32 .npy file as fp16 or float32 values (whichever it stores).</summary>
+    public static Features Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Input file '{path}' does not exist.", path);
+        }
+
+        NpyArray array = NpyFile.Read(path);
+        if (array.Shape.Length == 0 || array.Shape[^1] < 1)
+        {
+            throw new FormatException($"'{path}' has shape [{string.Join(", ", array.Shape)}]; quantisation needs at least one axis with at least one value.");
+        }
+
+        return array.DataType == NpyDataType.Float16
+            ? new Features(array.Shape, array.ToHalfArray(), null)
+            : new Features(array.Shape, null, array.ToSingleArray());
+    }
+
+    /// <summary>Median wall time in milliseconds of <paramref name="runs"/> calls after one warm-up call.</summary>
+    public static double MedianMilliseconds(Action action, int runs)
+    {
+        action();
+        double[] times = new double[runs];
+        for (int i = 0; i < runs; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            action();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        Array.Sort(times);
+        return runs % 2 == 1 ? times[runs / 2] : (times[(runs / 2) - 1] + times[runs / 2]) / 2;
+    }
+
+    public static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+
+    /// <summary>Values read from a .npy file: exactly one of <see cref="Half"/> and <see cref="Single"/> is set.</summary>
+    internal sealed record Features(ImmutableArray<int> Shape, Half[]? Half, float[]? Single)
+    {
+        public int Length => Half?.Length ?? Single!.Length;
+
+        public int RowLength => Shape[^1];
+
+        public string DataType => Half is null ? "float32" : "float16";
+
+        public float[] ToSingle()
+        {
+            if (Single is not null)
+            {
+                return Single;
+            }
+
+            float[] result = new float[Half!.Length];
+            System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(Half, result);
+            return result;
+        }
+
+        public void Quantize(Quantizer quantizer, Span<byte> destination)
+        {
+            if (Half is not null)
+            {
+                quantizer.Quantize(Half, destination);
+            }
+            else
+            {
+                quantizer.Quantize(Single, destination);
+            }
+        }
+    }
+}

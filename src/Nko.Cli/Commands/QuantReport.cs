@@ -1,0 +1,72 @@
+using System.Buffers;
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.Json;
+using Nko.TurboQuant;
+
+namespace Nko.Cli.Commands;
+
+/// <summary>What <c>nko quant</c> measured.</summary>
+internal sealed record QuantReport(
+    QuantOptions Options,
+    ImmutableArray<int> Shape,
+    string DataType,
+    QuantMetrics Metrics,
+    double QuantMs,
+    double DequantMs,
+    int Runs)
+{
+    /// <summary>
+    /// One JSON object: <c>codec, bits, group, bits_per_value, compression_vs_fp16, compression_vs_fp32, mse, max_abs,
+    /// quant_ms, dequant_ms</c>, then <c>seed</c> (turbo), <c>shape, dtype, runs</c>.
+    /// </summary>
+    public void WriteJson(TextWriter writer)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n" }))
+        {
+            json.WriteStartObject();
+            json.WriteString("codec", QuantCliOptions.Name(Options.Codec));
+            json.WriteNumber("bits", Options.Bits);
+            json.WriteNumber("group", Options.GroupSize);
+            json.WriteNumber("bits_per_value", Metrics.BitsPerValue);
+            json.WriteNumber("compression_vs_fp16", Metrics.CompressionVsFp16);
+            json.WriteNumber("compression_vs_fp32", Metrics.CompressionVsFp32);
+            json.WriteNumber("mse", Metrics.Mse);
+            json.WriteNumber("max_abs", Metrics.MaxAbsError);
+            json.WriteNumber("quant_ms", QuantMs);
+            json.WriteNumber("dequant_ms", DequantMs);
+            if (Options.Codec == QuantCodec.Turbo)
+            {
+                json.WriteNumber("seed", Options.Seed);
+            }
+
+            json.WriteStartArray("shape");
+            foreach (int d in Shape)
+            {
+                json.WriteNumberValue(d);
+            }
+
+            json.WriteEndArray();
+            json.WriteString("dtype", DataType);
+            json.WriteNumber("runs", Runs);
+            json.WriteEndObject();
+        }
+
+        writer.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        writer.Write('\n');
+    }
+
+    /// <summary>A short aligned text report.</summary>
+    public void WriteText(TextWriter writer)
+    {
+        writer.WriteLine($"{Options} on [{string.Join(", ", Shape)}] {DataType}");
+        writer.WriteLine($"  bits/value           {QuantCliOptions.Format(Metrics.BitsPerValue)}");
+        writer.WriteLine($"  compression vs fp16  {QuantCliOptions.Format(Metrics.CompressionVsFp16)}x");
+        writer.WriteLine($"  compression vs fp32  {QuantCliOptions.Format(Metrics.CompressionVsFp32)}x");
+        writer.WriteLine($"  mse                  {QuantCliOptions.Format(Metrics.Mse)}");
+        writer.WriteLine($"  max abs error        {QuantCliOptions.Format(Metrics.MaxAbsError)}");
+        writer.WriteLine($"  quantise             {QuantCliOptions.Format(QuantMs)} ms (median of {Runs}, one thread)");
+        writer.WriteLine($"  dequantise (float32) {QuantCliOptions.Format(DequantMs)} ms (median of {Runs}, one thread)");
+    }
+}
