@@ -5,7 +5,7 @@ using Nko.TurboQuant.Kernels;
 namespace Nko.Benchmarks.TurboQuant;
 
 /// <summary>
-/// Dequantize [1500, 1280] fp16 encoder features (turbo, B = 256), fp16 out, single thread. The scalar reference is the baseline;
+/// Dequantize [1500, 1280] fp16 encoder features (turbo, B = 256), float32 or fp16 out, single thread. The scalar reference is the baseline;
 /// each vector width is measured separately (a width the machine lacks falls back to the next narrower one).
 /// </summary>
 [MemoryDiagnoser]
@@ -13,7 +13,12 @@ public class TurboDequantize
 {
     private readonly Dictionary<KernelPath, Quantizer> _quantizers = [];
     private byte[] _encoded = [];
-    private Half[] _output = [];
+    private Half[] _half = [];
+    private float[] _single = [];
+
+    /// <summary>The destination type: float32 (what an ONNX CTC head takes) or fp16.</summary>
+    [Params("Single", "Half")]
+    public string Output { get; set; } = "Single";
 
     [Params(4, 2)]
     public int Bits { get; set; }
@@ -26,25 +31,37 @@ public class TurboDequantize
             _quantizers[path] = QuantBench.Create(QuantOptions.Turbo(Bits), path);
         }
 
-
         _encoded = new byte[_quantizers[KernelPath.Scalar].GetEncodedLength(QuantBench.Frames)];
         _quantizers[KernelPath.Scalar].Quantize(QuantBench.Features, _encoded);
-        _output = new Half[QuantBench.Features.Length];
+        _half = new Half[QuantBench.Features.Length];
+        _single = new float[QuantBench.Features.Length];
     }
 
     [Benchmark(Baseline = true)]
     public void ScalarReference() =>
-        _quantizers[KernelPath.Scalar].Dequantize(_encoded, _output);
+        Run(_quantizers[KernelPath.Scalar]);
 
     [Benchmark]
     public void Vector128() =>
-        _quantizers[KernelPath.Vector128].Dequantize(_encoded, _output);
+        Run(_quantizers[KernelPath.Vector128]);
 
     [Benchmark]
     public void Vector256() =>
-        _quantizers[KernelPath.Vector256].Dequantize(_encoded, _output);
+        Run(_quantizers[KernelPath.Vector256]);
 
     [Benchmark]
     public void Vector512() =>
-        _quantizers[KernelPath.Vector512].Dequantize(_encoded, _output);
+        Run(_quantizers[KernelPath.Vector512]);
+
+    private void Run(Quantizer quantizer)
+    {
+        if (Output == "Half")
+        {
+            quantizer.Dequantize(_encoded, _half);
+        }
+        else
+        {
+            quantizer.Dequantize(_encoded, _single);
+        }
+    }
 }
