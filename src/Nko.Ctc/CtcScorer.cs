@@ -3,7 +3,6 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using Nko.Ctc.Internal;
 
 namespace Nko.Ctc;
@@ -22,14 +21,14 @@ namespace Nko.Ctc;
 /// a random target on a matrix whose log-probs reach below about −150 at nearly every frame) the reference is the exact
 /// answer.</para>
 /// <para><b>Single edits.</b> <see cref="SetHypothesis"/> computes the hypothesis' forward (α) and backward (β) tables
-/// once and keeps them as per-state streams over time. A substituted, inserted or deleted label changes only the states
-/// around the edit, so each edit is scored by a recursion over one new state joined with the untouched α prefix and
-/// β suffix: O(T) per edit instead of O(T·L), over the frames where the new state can be reached at all. The result
+/// once. A substituted, inserted or deleted label changes only the states around the edit, so each edit is scored by a
+/// recursion over one new state joined with the untouched α prefix and β suffix: O(T) per edit instead of O(T·L),
+/// over the frames where the new state can be reached at all, several edits side by side in vector lanes. The result
 /// equals the full forward of the edited target (the property tests pin this). When the join would leave double range
 /// (pathological matrices), or a spliced likelihood underflows, the edit falls back to a full forward.</para>
 /// <para><b>Determinism.</b> Every kernel (including the exponential) is a fixed sequence of IEEE additions and
-/// multiplications (never a fused multiply-add), and scale factors are chosen from maxima, so the scalar, 128-bit and
-/// 256-bit paths give bit-identical results, on every machine.</para>
+/// multiplications (never a fused multiply-add), and scale factors are chosen from maxima, so the scalar, 128-bit,
+/// 256-bit and 512-bit paths give bit-identical results, on every machine.</para>
 /// <para>An instance is not thread-safe; use one per thread (they are cheap to keep and reuse: buffers only grow, and
 /// nothing is allocated once they have grown).</para>
 /// </remarks>
@@ -37,19 +36,18 @@ public sealed class CtcScorer
 {
     private const int MaxJoinExponent = 960;
     private const int MaxScaleExponent = 1022; // |e| ≤ 1022: the scale factor 2^-e is a normal number
-    private const int Pad = 8; // slots before frame 0 in every time stream (slot -1 holds β at frame 0); keeps frame 0 64-byte aligned
-    private const int Block = 8; // rows and time streams are padded to multiples of the widest lane count
-    private const int DelBlock = 8; // deletions sum eight interleaved partial sums at every width
+    private const int Pad = 8; // slots before frame 0 in every emission stream; keeps frame 0 64-byte aligned
+    private const int Block = 8; // rows and streams are padded to multiples of the widest lane count
     private const int Chunk = 4; // frames per recursion call (label emissions are transposed chunk by chunk)
     private const int Slots = 7; // ring slot mask: eight rows
     private static readonly double Ln2 = Math.Log(2.0);
 
-    // Stream families of a hypothesis (each holds _family streams of _stride doubles):
-    private const int InBlank = 0; // [t] = α_{t-1}(B_j); [0] = (j == 0)
-    private const int InBoth = 1; // [t] = α_{t-1}(B_j) + α_{t-1}(Y_{j-1}); [0] = (j == 0)
-    private const int AlphaLabel = 2; // [t] = α_t(Y_k)
-    private const int OutBlank = 3; // [t] = β̃_{t+1}(B_b); [T-1] = (b == L); [-1] = β̃_0(B_b)
-    private const int OutBoth = 4; // [t] = β̃_{t+1}(B_b) + β̃_{t+1}(Y_b); likewise
+    // Tables of a hypothesis: frame-major rows of _family columns, frame t (from -1) in row t + 1.
+    private const int InBlank = 0; // frame t, column j: α̂_{t-1}(B_j) (frame 0: the start, 1 at j = 0)
+    private const int InBoth = 1; // α̂_{t-1}(B_j) + α̂_{t-1}(Y_{j-1})
+    private const int AlphaLabel = 2; // α̂_t(Y_k)
+    private const int OutBlank = 3; // β̃_{t+1}(B_b) (frame T - 1: leaving, 1 at b = L; frame -1: β̃_0)
+    private const int OutBoth = 4; // β̃_{t+1}(B_b) + β̃_{t+1}(Y_b)
     private const int Families = 5;
 
     private readonly SimdWidth _simd;
@@ -65,10 +63,10 @@ public sealed class CtcScorer
     private int _stride;
 
     // The prepared target. Split row layout of width _rowWidth: B[k] (blank before label k, B[L] the final blank) at k,
-    // Y[k] (label k) at _y0 + k, exact zeros everywhere else (the gap of at least four cells after B[L], the tail).
+    // Y[k] (label k) at _y0 + k, exact zeros everywhere else (the gap of at least eight cells after B[L], the tail).
     private int _y0;
     private int _rowWidth;
-    private int _labelWidth;
+    private int _labelWidth; // RoundUp(L + 1, Block): the cells every step computes in the tables
     private readonly AlignedDoubles _ring = new(); // eight rows: row u in slot u & 7
     private readonly AlignedDoubles _labelEmit = new(); // eight rows: e_t(y_k) at [(t & 7) * _labelWidth + k], zero for k ≥ L
     private int[] _labelRows = []; // offset of each label's emission stream (row C past the end)
@@ -84,9 +82,9 @@ public sealed class CtcScorer
     private int[] _hypSuffix = [];
     private readonly AlignedDoubles _factor = new(); // per-frame power-of-two factor of the α recursion, at [Pad + t]
     private int[] _alphaExp = [];
-    private double[] _join = []; // join factor of β row u at [u + Block] (zero outside [0, T])
-    private readonly AlignedDoubles _streams = new();
-    private int _family;
+    private readonly AlignedDoubles _tables = new();
+    private int _family; // columns of a table row
+    private int _tableRows; // rows of a table
     private double _hypFinal;
     private double _hypLogLikelihood = double.NaN;
     private bool _spliceOk;
@@ -95,8 +93,9 @@ public sealed class CtcScorer
     // Edit scratch.
     private int[] _edited = [];
     private SpliceLane[] _chains = [];
-    private SpliceLane[] _deletions = [];
+    private double[] _deletionSums = [];
     private int[] _counts = [];
+    private int[] _order = [];
     private double[] _sums = [];
 
     /// <summary>Creates a scorer that uses the widest SIMD width this machine accelerates.</summary>
@@ -164,7 +163,7 @@ public sealed class CtcScorer
     {
         EnsureReset();
         ValidateTarget(target, _blank, _classes);
-        return Forward(target, storeTables: false);
+        return Forward(target);
     }
 
     /// <summary>
@@ -182,29 +181,15 @@ public sealed class CtcScorer
         Grow(ref _hypPrefix, length + 1);
         Grow(ref _hypSuffix, length + 1);
         MinimumFrames(hypothesis, _hypPrefix, _hypSuffix);
-        _family = RoundUp(length + 1, Block);
-        _streams.EnsureCapacity(((Families * _family) + 1) * _stride);
-        _factor.EnsureCapacity(_stride);
-        Grow(ref _alphaExp, _frames);
-        Grow(ref _join, _frames + (3 * Block));
         _spliceOk = false;
-        _hypLogLikelihood = Forward(hypothesis, storeTables: true);
-        if (_hypFinal > 0 && !double.IsInfinity(_hypLogLikelihood))
+        _hypFinal = 0;
+        _hypLogLikelihood = _simd switch
         {
-            _spliceOk = _simd switch
-            {
-                SimdWidth.Vector512 => Backward<Lanes4, Lanes8>(length),
-                SimdWidth.Vector256 => Backward<Lanes4, Lanes4>(length),
-                SimdWidth.Vector128 => Backward<Lanes2, Lanes2>(length),
-                _ => Backward<Lanes1, Lanes1>(length),
-            };
-            if (_spliceOk)
-            {
-                FinishStreams();
-                _unscaled = !_factor.AsSpan(Pad, _frames).ContainsAnyExcept(1.0);
-            }
-        }
-
+            SimdWidth.Vector512 => Tables<Lanes4, Lanes8>(hypothesis),
+            SimdWidth.Vector256 => Tables<Lanes4, Lanes4>(hypothesis),
+            SimdWidth.Vector128 => Tables<Lanes2, Lanes2>(hypothesis),
+            _ => Tables<Lanes1, Lanes1>(hypothesis),
+        };
         return _hypLogLikelihood;
     }
 
@@ -282,6 +267,8 @@ public sealed class CtcScorer
 
     // Doubles per time stream: Pad + T rounded up + one spare block, as an odd number of 64-byte lines, so that the
     // many streams read or written side by side spread over every cache set instead of aliasing onto a few.
+    // Doubles per emission stream: Pad + T rounded up + one spare block, as an odd number of 64-byte lines, so that the
+    // streams read side by side spread over every cache set instead of aliasing onto a few.
     private static int StreamStride(int frames)
     {
         int lines = ((Pad + RoundUp(frames, Block) + Block) + 7) / 8;
@@ -292,8 +279,8 @@ public sealed class CtcScorer
 
     private static ref T At<T>(T[] array) => ref MemoryMarshal.GetArrayDataReference(array);
 
-    // prefix[j] = frames needed to emit target[0..j), suffix[b] = frames needed to emit target[b..L); returns prefix[L].
-    private static int MinimumFrames(ReadOnlySpan<int> target, Span<int> prefix, Span<int> suffix)
+    // prefix[j] = frames needed to emit target[0..j), suffix[b] = frames needed to emit target[b..L).
+    private static void MinimumFrames(ReadOnlySpan<int> target, Span<int> prefix, Span<int> suffix)
     {
         int length = target.Length;
         prefix[0] = 0;
@@ -307,8 +294,6 @@ public sealed class CtcScorer
         {
             suffix[b] = suffix[b + 1] + (b + 1 < length && target[b] == target[b + 1] ? 2 : 1);
         }
-
-        return prefix[length];
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -373,19 +358,7 @@ public sealed class CtcScorer
                     v3 = TL.LoadWidened(ref src, ((t + 3) * classes) + c) - TL.Broadcast(Unsafe.Add(ref rowMax, t + 3));
                 }
 
-                TL.Transpose(ref v0, ref v1, ref v2, ref v3);
-                nint at = (c * stride) + Pad + t;
-                TL.Store(v0, ref dst, at);
-                if (TL.Count > 1)
-                {
-                    TL.Store(v1, ref dst, at + stride);
-                }
-
-                if (TL.Count > 2)
-                {
-                    TL.Store(v2, ref dst, at + (2 * stride));
-                    TL.Store(v3, ref dst, at + (3 * stride));
-                }
+                TL.StoreTransposed(ref dst, (c * stride) + Pad + t, stride, v0, v1, v2, v3);
             }
 
             for (int c = mainClasses; c < classes; c++)
@@ -416,12 +389,15 @@ public sealed class CtcScorer
     // ---------------------------------------------------------------------------------------------------------------
     // Forward and backward recursions.
 
-    private double Forward(ReadOnlySpan<int> target, bool storeTables) => _simd switch
+    // ---------------------------------------------------------------------------------------------------------------
+    // Forward of one target (ring of rows).
+
+    private double Forward(ReadOnlySpan<int> target) => _simd switch
     {
-        SimdWidth.Vector512 => Forward<Lanes4, Lanes8>(target, storeTables),
-        SimdWidth.Vector256 => Forward<Lanes4, Lanes4>(target, storeTables),
-        SimdWidth.Vector128 => Forward<Lanes2, Lanes2>(target, storeTables),
-        _ => Forward<Lanes1, Lanes1>(target, storeTables),
+        SimdWidth.Vector512 => Forward<Lanes4, Lanes8>(target),
+        SimdWidth.Vector256 => Forward<Lanes4, Lanes4>(target),
+        SimdWidth.Vector128 => Forward<Lanes2, Lanes2>(target),
+        _ => Forward<Lanes1, Lanes1>(target),
     };
 
     // Lays out the target: row geometry, skip flags, minimum frames, and the label emissions e_t(y_k) frame-major.
@@ -488,16 +464,11 @@ public sealed class CtcScorer
     private int Label(ReadOnlySpan<int> target, int k) => k < target.Length ? target[k] : _classes;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private double Forward<TL, TS>(ReadOnlySpan<int> target, bool storeTables)
+    private double Forward<TL, TS>(ReadOnlySpan<int> target)
         where TL : struct, ILanes<TL>
         where TS : struct, ILanes<TS>
     {
-        int frames = _frames, length = target.Length, n = TL.Count;
-        if (storeTables)
-        {
-            _hypFinal = 0;
-        }
-
+        int frames = _frames, length = target.Length;
         if (MinimumFramesOf(target) > frames)
         {
             return double.NegativeInfinity;
@@ -518,19 +489,6 @@ public sealed class CtcScorer
             state.Max = Math.Max(state.Max, labels);
         }
 
-        int inDone = 0, labelDone = 0; // stream frames written so far
-        ref double factor = ref Unsafe.Add(ref _factor.Start, Pad);
-        if (storeTables)
-        {
-            // Row -1 (slot 7, overwritten at frame 7): the start condition, B[0] = 1, so that the in-streams read
-            // [0] = (j == 0) like every other frame.
-            Unsafe.Add(ref ring, Slots * width) = 1;
-            _factor.AsSpan(0, _stride).Clear();
-            factor = 1;
-            _alphaExp[0] = 0;
-            EmitAlpha<TL>(0, length, ref inDone, ref labelDone);
-        }
-
         bool repeats = _repeats;
         for (int chunk = 0; chunk < frames; chunk += Chunk)
         {
@@ -541,32 +499,16 @@ public sealed class CtcScorer
 
             int from = Math.Max(chunk, 1), to = Math.Min(chunk + Chunk, frames);
             bool ok = repeats
-                ? ForwardFrames<TS, Yes>(ref state, from, to, ref ring, width, y0, ref labels, labelWidth, ref blankEmit, ref At(_skip), ref At(_prefix), length, ref factor, _alphaExp, storeTables)
-                : ForwardFrames<TS, No>(ref state, from, to, ref ring, width, y0, ref labels, labelWidth, ref blankEmit, ref At(_skip), ref At(_prefix), length, ref factor, _alphaExp, storeTables);
+                ? ForwardFrames<TS, Yes>(ref state, from, to, ref ring, width, y0, ref labels, labelWidth, ref blankEmit, ref At(_skip), ref At(_prefix), length)
+                : ForwardFrames<TS, No>(ref state, from, to, ref ring, width, y0, ref labels, labelWidth, ref blankEmit, ref At(_skip), ref At(_prefix), length);
             if (!ok)
             {
                 return double.NegativeInfinity;
             }
-
-            if (storeTables)
-            {
-                EmitAlpha<TL>(to - 1, length, ref inDone, ref labelDone);
-            }
-        }
-
-        if (storeTables)
-        {
-            // The last blocks: rows past T - 1 are stale but finite; FinishStreams zeroes what they write.
-            EmitAlpha<TL>(frames + n, length, ref inDone, ref labelDone);
         }
 
         ref double last = ref Unsafe.Add(ref ring, ((frames - 1) & Slots) * width);
         double final = Unsafe.Add(ref last, length) + Unsafe.Add(ref last, y0 + length - 1);
-        if (storeTables)
-        {
-            _hypFinal = final;
-        }
-
         return final > 0 ? Math.Log(final) + (state.Exponent * Ln2) + _offset : double.NegativeInfinity;
     }
 
@@ -578,11 +520,11 @@ public sealed class CtcScorer
         public int ReachY;
     }
 
-    // Frames [from, to) of the α recursion: scale factor 2^-e from the previous row's maximum, the reachable cells, one
-    // step. False when a row is all zero (the target cannot be aligned).
+    // Frames [from, to) of the α recursion in the ring: scale factor 2^-e from the previous row's maximum, the cells
+    // reachable from the start, one step. False when a row is all zero (the target cannot be aligned).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static bool ForwardFrames<TS, TRepeats>(
-        ref ForwardState state, int from, int to, ref double ring, int width, int y0, ref double labels, int labelWidth, ref double blankEmit, ref double skip, ref int prefix, int length, ref double factor, int[] alphaExp, bool store)
+        ref ForwardState state, int from, int to, ref double ring, int width, int y0, ref double labels, int labelWidth, ref double blankEmit, ref double skip, ref int prefix, int length)
         where TS : struct, ILanes<TS>
         where TRepeats : struct, IFlag
     {
@@ -614,21 +556,15 @@ public sealed class CtcScorer
             ref double prev = ref Unsafe.Add(ref ring, ((t - 1) & Slots) * width);
             ref double cur = ref Unsafe.Add(ref ring, (t & Slots) * width);
             ref double labelEmit = ref Unsafe.Add(ref labels, (t & Slots) * labelWidth);
-            double blank = Unsafe.Add(ref blankEmit, t), f = 1;
+            double blank = Unsafe.Add(ref blankEmit, t);
             if (e == 0)
             {
-                max = ForwardStep<TS, No, TRepeats>(ref prev, ref cur, y0, count, blank, ref labelEmit, f, ref skip);
+                max = ForwardStep<TS, No, TRepeats, No>(ref prev, ref Unsafe.Add(ref prev, y0), ref cur, ref Unsafe.Add(ref cur, y0), ref cur, count, blank, ref labelEmit, 1, ref skip);
             }
             else
             {
-                f = Pow2(-e);
-                max = ForwardStep<TS, Yes, TRepeats>(ref prev, ref cur, y0, count, blank * f, ref labelEmit, f, ref skip);
-            }
-
-            if (store)
-            {
-                Unsafe.Add(ref factor, t) = f;
-                alphaExp[t] = (int)exponent;
+                double f = Pow2(-e);
+                max = ForwardStep<TS, Yes, TRepeats, No>(ref prev, ref Unsafe.Add(ref prev, y0), ref cur, ref Unsafe.Add(ref cur, y0), ref cur, count, blank * f, ref labelEmit, f, ref skip);
             }
         }
 
@@ -668,22 +604,22 @@ public sealed class CtcScorer
 
     // cur.B[k] = (prev.B[k] + prev.Y[k-1]) · pb;  cur.Y[k] = ((prev.Y[k] + prev.B[k]) + skip[k] · prev.Y[k-1]) · (e_t(y_k) · f),
     // for k in [0, count) (a multiple of N; cells beyond are zero at this frame). Y[k-1] comes from the vectors already
-    // loaded (no load that straddles the previous frame's stores). Exact shortcuts: f = 1 skips the scaling multiply,
-    // and without adjacent repeats skip[k] · Y[k-1] is Y[k-1] wherever it matters (at k = 0 and k ≥ L the cell is 0
-    // either way). Returns the maximum.
+    // loaded (no load straddles the previous frame's stores). Exact shortcuts: f = 1 skips the scaling multiply, and
+    // without adjacent repeats skip[k] · Y[k-1] is Y[k-1] wherever it matters (at k = 0 and k ≥ L the cell is 0 either
+    // way). With TStore, also writes cur.B[k] + cur.Y[k-1] to `both`. Returns the maximum.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double ForwardStep<TL, TScaled, TRepeats>(ref double prev, ref double cur, int y0, int count, double pb, ref double labelEmit, double f, ref double skip)
+    private static double ForwardStep<TL, TScaled, TRepeats, TStore>(
+        ref double prevB, ref double prevY, ref double curB, ref double curY, ref double both, int count, double pb, ref double labelEmit, double f, ref double skip)
         where TL : struct, ILanes<TL>
         where TScaled : struct, IFlag
         where TRepeats : struct, IFlag
+        where TStore : struct, IFlag
     {
-        TL maxB = TL.Zero, maxY = TL.Zero, previousY = TL.Zero;
+        TL maxB = TL.Zero, maxY = TL.Zero, previousY = TL.Zero, previousNewY = TL.Zero;
         TL vpb = TL.Broadcast(pb), vf = TL.Broadcast(f);
-        ref double prevY = ref Unsafe.Add(ref prev, y0);
-        ref double curY = ref Unsafe.Add(ref cur, y0);
         for (int k = 0; k < count; k += TL.Count)
         {
-            TL b = TL.Load(ref prev, k);
+            TL b = TL.Load(ref prevB, k);
             TL y = TL.Load(ref prevY, k);
             TL before = TL.ShiftUp(previousY, y);
             previousY = y;
@@ -691,8 +627,14 @@ public sealed class CtcScorer
             TL sum = TRepeats.On ? (y + b) + (TL.Load(ref skip, k) * before) : (y + b) + before;
             TL e = TScaled.On ? TL.Load(ref labelEmit, k) * vf : TL.Load(ref labelEmit, k);
             TL ny = sum * e;
-            TL.Store(nb, ref cur, k);
+            TL.Store(nb, ref curB, k);
             TL.Store(ny, ref curY, k);
+            if (TStore.On)
+            {
+                TL.Store(nb + TL.ShiftUp(previousNewY, ny), ref both, k);
+                previousNewY = ny;
+            }
+
             maxB = TL.Max(maxB, nb);
             maxY = TL.Max(maxY, ny);
         }
@@ -700,22 +642,24 @@ public sealed class CtcScorer
         return TL.MaxAcross(TL.Max(maxB, maxY));
     }
 
-    // β̂ in the same layout: B[k] = (B'[k] + Y'[k]) · pb;  Y[k] = ((Y'[k] + B'[k+1]) + skip[k+1] · Y'[k+1]) · (e_t(y_k) · f),
-    // for k in [from, count) (multiples of N); cells below cannot reach the end from this frame and stay zero. The
-    // same exact shortcuts as the forward step.
+    // β̂ in the ring layout: B[k] = (B'[k] + Y'[k]) · pb;  Y[k] = ((Y'[k] + B'[k+1]) + skip[k+1] · Y'[k+1]) · (e_t(y_k) · f),
+    // for k in [0, count) (a multiple of N; B'[count..] and Y'[count..] are zero cells). The same exact shortcuts as the
+    // forward step. Also writes the row joined to α's scale: B·J to `blank` and B·J + Y·J to `both`.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double BackwardStep<TL, TScaled, TRepeats>(ref double next, ref double cur, int y0, int from, int count, double pb, ref double labelEmit, double f, ref double skip)
+    private static double BackwardStep<TL, TScaled, TRepeats, TJoined>(
+        ref double next, ref double cur, int y0, int count, double pb, ref double labelEmit, double f, ref double skip, double join, ref double blank, ref double both)
         where TL : struct, ILanes<TL>
         where TScaled : struct, IFlag
         where TRepeats : struct, IFlag
+        where TJoined : struct, IFlag
     {
         TL maxB = TL.Zero, maxY = TL.Zero;
-        TL vpb = TL.Broadcast(pb), vf = TL.Broadcast(f);
+        TL vpb = TL.Broadcast(pb), vf = TL.Broadcast(f), vj = TL.Broadcast(join);
         ref double nextY = ref Unsafe.Add(ref next, y0);
         ref double curY = ref Unsafe.Add(ref cur, y0);
-        TL b = TL.Load(ref next, from);
-        TL y = TL.Load(ref nextY, from);
-        for (int k = from; k < count; k += TL.Count)
+        TL b = TL.Load(ref next, 0);
+        TL y = TL.Load(ref nextY, 0);
+        for (int k = 0; k < count; k += TL.Count)
         {
             TL bAfterBlock = TL.Load(ref next, k + TL.Count);
             TL yAfterBlock = TL.Load(ref nextY, k + TL.Count);
@@ -727,6 +671,9 @@ public sealed class CtcScorer
             TL ny = sum * e;
             TL.Store(nb, ref cur, k);
             TL.Store(ny, ref curY, k);
+            TL jb = TJoined.On ? nb * vj : nb; // join = 1 skips exact multiplies
+            TL.Store(jb, ref blank, k);
+            TL.Store(jb + (TJoined.On ? ny * vj : ny), ref both, k);
             maxB = TL.Max(maxB, nb);
             maxY = TL.Max(maxY, ny);
             b = bAfterBlock;
@@ -736,112 +683,181 @@ public sealed class CtcScorer
         return TL.MaxAcross(TL.Max(maxB, maxY));
     }
 
-    // Writes every α stream block whose rows are all computed once row `done` is: in-streams [i, i + N) from rows
-    // i - 1 .. i + N - 2, label streams [i, i + N) from rows i .. i + N - 1 (aligned stores; the ring still holds them).
-    private void EmitAlpha<TL>(int done, int length, ref int inDone, ref int labelDone)
-        where TL : struct, ILanes<TL>
-    {
-        int n = TL.Count, frames = _frames;
-        while (inDone < frames && inDone + n - 2 <= done)
-        {
-            EmitAlphaIn<TL>(inDone, length);
-            inDone += n;
-        }
+    // ---------------------------------------------------------------------------------------------------------------
+    // Tables of the hypothesis.
 
-        while (labelDone < frames && labelDone + n - 1 <= done)
-        {
-            EmitAlphaLabels<TL>(labelDone, length);
-            labelDone += n;
-        }
-    }
+    private int TableAt(int familyIndex, int column) => (((familyIndex * _tableRows) + 1) * _family) + column;
 
-    // In-streams at frames i .. i + N - 1 from α̂ rows i - 1 .. i + N - 2: InBlank = B[j], InBoth = B[j] + Y[j-1].
+    // The forward pass writes α̂ straight into the tables (InBlank and AlphaLabel are its rows; InBoth is written on the
+    // way), the backward pass runs in the ring and writes its rows joined to α's scale. Returns the log-likelihood.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void EmitAlphaIn<TL>(int i, int length)
+    private double Tables<TL, TS>(ReadOnlySpan<int> target)
         where TL : struct, ILanes<TL>
+        where TS : struct, ILanes<TS>
     {
-        int y0 = _y0, width = _rowWidth, stride = _stride, family = _family;
-        ref double ring = ref _ring.Start;
-        ref double r0 = ref Unsafe.Add(ref ring, ((i - 1) & Slots) * width);
-        ref double r1 = ref Unsafe.Add(ref ring, (i & Slots) * width);
-        ref double r2 = ref Unsafe.Add(ref ring, ((i + 1) & Slots) * width);
-        ref double r3 = ref Unsafe.Add(ref ring, ((i + 2) & Slots) * width);
-        ref double blank = ref Unsafe.Add(ref _streams.Start, (InBlank * family * stride) + Pad + i);
-        ref double both = ref Unsafe.Add(ref _streams.Start, (InBoth * family * stride) + Pad + i);
-        int columns = RoundUp(length + 1, TL.Count);
-        for (int j = 0; j < columns; j += TL.Count)
+        int frames = _frames, length = target.Length;
+        if (MinimumFramesOf(target) > frames)
         {
-            TL b0 = TL.Load(ref r0, j), b1 = default, b2 = default, b3 = default;
-            TL s0 = b0 + TL.Load(ref r0, y0 + j - 1), s1 = default, s2 = default, s3 = default;
-            if (TL.Count > 1)
+            return double.NegativeInfinity;
+        }
+
+        PrepareTarget(target);
+        int family = _labelWidth, rows = RoundUp(frames, Block) + (2 * Block), labelWidth = _labelWidth;
+        _family = family;
+        _tableRows = rows;
+        _tables.EnsureCapacity(Families * rows * family);
+        _factor.EnsureCapacity(_stride);
+        Grow(ref _alphaExp, frames);
+        Span<double> all = _tables.AsSpan(0, Families * rows * family);
+        ref double tables = ref _tables.Start;
+        ref double labels = ref _labelEmit.Start;
+        ref double blankEmit = ref Unsafe.Add(ref _emit.Start, (_blank * _stride) + Pad);
+
+        // Rows no recursion writes: frame -1 of the α tables, frames from T on (the α in-tables keep frame T, which is
+        // α̂ at T - 1 and read for the final sum), and the end row of the β tables.
+        for (int f = 0; f < Families; f++)
+        {
+            int keep = f is InBlank or InBoth ? 1 : 0;
+            all.Slice(f * rows * family, family).Clear();
+            all.Slice(((f * rows) + frames + 1 + keep) * family, (rows - frames - 1 - keep) * family).Clear();
+        }
+
+        all.Slice(TableAt(OutBlank, 0) + ((frames - 1) * family), family).Clear();
+        all.Slice(TableAt(OutBoth, 0) + ((frames - 1) * family), family).Clear();
+        all[TableAt(OutBlank, length) + ((frames - 1) * family)] = 1;
+        all[TableAt(OutBoth, length) + ((frames - 1) * family)] = 1;
+
+        // Frame 0 of the in-tables is the start (1 at j = 0); α̂_0 is frame 1 of the in-tables and frame 0 of AlphaLabel.
+        LoadLabelEmissions<TL>(0);
+        Span<double> start = all.Slice(TableAt(InBlank, 0), family);
+        start.Clear();
+        start[0] = 1;
+        start.CopyTo(all.Slice(TableAt(InBoth, 0), family));
+        Span<double> b0 = all.Slice(TableAt(InBlank, 0) + family, family);
+        Span<double> both0 = all.Slice(TableAt(InBoth, 0) + family, family);
+        Span<double> y0 = all.Slice(TableAt(AlphaLabel, 0), family);
+        b0.Clear();
+        both0.Clear();
+        y0.Clear();
+        b0[0] = blankEmit;
+        both0[0] = blankEmit;
+        var state = new ForwardState { Max = blankEmit };
+        if (length > 0)
+        {
+            y0[0] = labels;
+            both0[1] = 0 + labels; // B_1 + Y_0
+            state.Max = Math.Max(state.Max, labels);
+        }
+
+        _factor.AsSpan(0, _stride).Clear();
+        ref double factor = ref Unsafe.Add(ref _factor.Start, Pad);
+        factor = 1;
+        _alphaExp[0] = 0;
+        bool repeats = _repeats;
+        for (int chunk = 0; chunk < frames; chunk += Chunk)
+        {
+            if (chunk > 0)
             {
-                b1 = TL.Load(ref r1, j);
-                s1 = b1 + TL.Load(ref r1, y0 + j - 1);
+                LoadLabelEmissions<TL>(chunk);
             }
 
-            if (TL.Count > 2)
+            int from = Math.Max(chunk, 1), to = Math.Min(chunk + Chunk, frames);
+            bool ok = repeats
+                ? TableForwardFrames<TS, Yes>(ref state, from, to, ref tables, rows, family, ref labels, labelWidth, ref blankEmit, ref At(_skip), ref factor, _alphaExp)
+                : TableForwardFrames<TS, No>(ref state, from, to, ref tables, rows, family, ref labels, labelWidth, ref blankEmit, ref At(_skip), ref factor, _alphaExp);
+            if (!ok)
             {
-                b2 = TL.Load(ref r2, j);
-                s2 = b2 + TL.Load(ref r2, y0 + j - 1);
-                b3 = TL.Load(ref r3, j);
-                s3 = b3 + TL.Load(ref r3, y0 + j - 1);
+                return double.NegativeInfinity;
+            }
+        }
+
+        double final = all[TableAt(InBlank, length) + (frames * family)];
+        if (length > 0)
+        {
+            final += all[TableAt(AlphaLabel, length - 1) + ((frames - 1) * family)];
+        }
+
+        _hypFinal = final;
+        if (final <= 0)
+        {
+            return double.NegativeInfinity;
+        }
+
+        double logLikelihood = Math.Log(final) + (state.Exponent * Ln2) + _offset;
+        _spliceOk = Backward<TL, TS>(length);
+        _unscaled = !_factor.AsSpan(Pad, frames).ContainsAnyExcept(1.0);
+        return logLikelihood;
+    }
+
+    // Frames [from, to) of the α recursion, in the tables (every cell of a table row is computed, so no row needs clearing).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static bool TableForwardFrames<TS, TRepeats>(
+        ref ForwardState state, int from, int to, ref double tables, int rows, int family, ref double labels, int labelWidth, ref double blankEmit, ref double skip, ref double factor, int[] alphaExp)
+        where TS : struct, ILanes<TS>
+        where TRepeats : struct, IFlag
+    {
+        double max = state.Max;
+        long exponent = state.Exponent;
+        ref double inBlank = ref Unsafe.Add(ref tables, ((InBlank * rows) + 1) * family);
+        ref double inBoth = ref Unsafe.Add(ref tables, ((InBoth * rows) + 1) * family);
+        ref double alphaLabel = ref Unsafe.Add(ref tables, ((AlphaLabel * rows) + 1) * family);
+        bool ok = true;
+        for (int t = from; t < to; t++)
+        {
+            if (max == 0)
+            {
+                ok = false;
+                break;
             }
 
-            TL.Transpose(ref b0, ref b1, ref b2, ref b3);
-            TL.Transpose(ref s0, ref s1, ref s2, ref s3);
-            StoreColumns(ref blank, j * stride, stride, b0, b1, b2, b3);
-            StoreColumns(ref both, j * stride, stride, s0, s1, s2, s3);
+            int e = ScaleExponent(max);
+            exponent += e;
+            ref double prevB = ref Unsafe.Add(ref inBlank, t * family); // α̂_{t-1}(B) is in-frame t
+            ref double prevY = ref Unsafe.Add(ref alphaLabel, (t - 1) * family);
+            ref double curB = ref Unsafe.Add(ref prevB, family);
+            ref double curY = ref Unsafe.Add(ref prevY, family);
+            ref double both = ref Unsafe.Add(ref inBoth, (t + 1) * family);
+            ref double labelEmit = ref Unsafe.Add(ref labels, (t & Slots) * labelWidth);
+            double blank = Unsafe.Add(ref blankEmit, t), f = 1;
+            if (e == 0)
+            {
+                max = ForwardStep<TS, No, TRepeats, Yes>(ref prevB, ref prevY, ref curB, ref curY, ref both, family, blank, ref labelEmit, 1, ref skip);
+            }
+            else
+            {
+                f = Pow2(-e);
+                max = ForwardStep<TS, Yes, TRepeats, Yes>(ref prevB, ref prevY, ref curB, ref curY, ref both, family, blank * f, ref labelEmit, f, ref skip);
+            }
+
+            Unsafe.Add(ref factor, t) = f;
+            alphaExp[t] = (int)exponent;
         }
+
+        state.Max = max;
+        state.Exponent = exponent;
+        return ok;
     }
 
-    // α label streams at frames i .. i + N - 1: Y[k] of rows i .. i + N - 1.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void EmitAlphaLabels<TL>(int i, int length)
-        where TL : struct, ILanes<TL>
-    {
-        int y0 = _y0, width = _rowWidth, stride = _stride, family = _family;
-        ref double ring = ref _ring.Start;
-        ref double r0 = ref Unsafe.Add(ref ring, ((i & Slots) * width) + y0);
-        ref double r1 = ref Unsafe.Add(ref ring, (((i + 1) & Slots) * width) + y0);
-        ref double r2 = ref Unsafe.Add(ref ring, (((i + 2) & Slots) * width) + y0);
-        ref double r3 = ref Unsafe.Add(ref ring, (((i + 3) & Slots) * width) + y0);
-        ref double labels = ref Unsafe.Add(ref _streams.Start, (AlphaLabel * family * stride) + Pad + i);
-        int columns = RoundUp(length, TL.Count);
-        for (int k = 0; k < columns; k += TL.Count)
-        {
-            TL a0 = TL.Load(ref r0, k);
-            TL a1 = TL.Count > 1 ? TL.Load(ref r1, k) : default;
-            TL a2 = TL.Count > 2 ? TL.Load(ref r2, k) : default;
-            TL a3 = TL.Count > 2 ? TL.Load(ref r3, k) : default;
-            TL.Transpose(ref a0, ref a1, ref a2, ref a3);
-            StoreColumns(ref labels, k * stride, stride, a0, a1, a2, a3);
-        }
-    }
-
+    // The β recursion in the ring, from row T - 1 down; every row goes, joined, to out-frame t - 1. False when a row
+    // is all zero or a join leaves double range.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Backward<TL, TS>(int length)
         where TL : struct, ILanes<TL>
         where TS : struct, ILanes<TS>
     {
-        int frames = _frames, n = TL.Count, y0 = _y0, width = _rowWidth, labelWidth = _labelWidth;
+        int frames = _frames, y0 = _y0, width = _rowWidth, labelWidth = _labelWidth, family = _family, rows = _tableRows;
         _ring.AsSpan(0, (Slots + 1) * width).Clear();
-        _join.AsSpan(0, frames + (3 * Block)).Clear();
         ref double ring = ref _ring.Start;
         ref double labels = ref _labelEmit.Start;
+        ref double tables = ref _tables.Start;
         ref double blankEmit = ref Unsafe.Add(ref _emit.Start, (_blank * _stride) + Pad);
-        int outNext = (frames - 1) / n * n; // first frame of the next out-stream block to write (going down)
-
-        // Row T: leaving the utterance after the final blank or the last label (probability 1, unscaled).
-        Unsafe.Add(ref ring, ((frames & Slots) * width) + length) = 1;
-        _join[frames + Block] = 1;
-        EmitBeta<TL>(frames, length, ref outNext);
 
         // Row T - 1, unscaled.
         int chunk = (frames - 1) / Chunk * Chunk;
         LoadLabelEmissions<TL>(chunk);
         ref double top = ref Unsafe.Add(ref ring, ((frames - 1) & Slots) * width);
         Unsafe.Add(ref top, length) = Unsafe.Add(ref blankEmit, frames - 1);
-        var state = new BackwardState { Max = Unsafe.Add(ref top, length), FromB = length, FromY = Math.Max(length - 1, 0) };
+        var state = new ForwardState { Max = Unsafe.Add(ref top, length) };
         if (length > 0)
         {
             double e = Unsafe.Add(ref labels, (((frames - 1) & Slots) * labelWidth) + length - 1);
@@ -855,52 +871,58 @@ public sealed class CtcScorer
             return false;
         }
 
-        _join[frames - 1 + Block] = Pow2((int)join);
-        EmitBeta<TL>(frames - 1, length, ref outNext);
-        bool repeats = _repeats;
-        for (int high = frames - 2; chunk >= 0; chunk -= Chunk, high = chunk + Chunk - 1)
+        TS vj = TS.Broadcast(Pow2((int)join));
+        ref double blank = ref Unsafe.Add(ref tables, TableAt(OutBlank, 0) + ((frames - 2) * family));
+        ref double both = ref Unsafe.Add(ref tables, TableAt(OutBoth, 0) + ((frames - 2) * family));
+        for (int k = 0; k < family; k += TS.Count)
         {
-            if (high < frames - 2)
+            TS jb = TS.Load(ref top, k) * vj;
+            TS.Store(jb, ref blank, k);
+            TS.Store(jb + (TS.Load(ref top, y0 + k) * vj), ref both, k);
+        }
+
+        bool repeats = _repeats;
+        for (int high = frames - 2; chunk >= 0; high = chunk - 1, chunk -= Chunk)
+        {
+            if (high < chunk)
+            {
+                continue;
+            }
+
+            if (high < chunk + Chunk - 1)
+            {
+                // The first chunk: its emissions are loaded, and it starts below T - 1.
+            }
+            else
             {
                 LoadLabelEmissions<TL>(chunk);
             }
 
             bool ok = repeats
-                ? BackwardFrames<TS, Yes>(ref state, high, chunk, frames, ref ring, width, y0, ref labels, labelWidth, ref blankEmit, ref At(_skip), ref At(_suffix), length, _alphaExp, _join)
-                : BackwardFrames<TS, No>(ref state, high, chunk, frames, ref ring, width, y0, ref labels, labelWidth, ref blankEmit, ref At(_skip), ref At(_suffix), length, _alphaExp, _join);
+                ? TableBackwardFrames<TS, Yes>(ref state, high, chunk, frames, ref ring, width, y0, ref labels, labelWidth, ref blankEmit, ref At(_skip), _alphaExp, ref tables, rows, family)
+                : TableBackwardFrames<TS, No>(ref state, high, chunk, frames, ref ring, width, y0, ref labels, labelWidth, ref blankEmit, ref At(_skip), _alphaExp, ref tables, rows, family);
             if (!ok)
             {
                 return false;
             }
-
-            EmitBeta<TL>(chunk, length, ref outNext);
         }
 
-        // The block holding frame -1 (β̃ at frame 0, read by deletions of the first label); rows below 0 have join 0.
-        EmitBeta<TL>(-n, length, ref outNext);
         return true;
     }
 
-    private struct BackwardState
-    {
-        public double Max; // of the last computed row
-        public long Exponent; // sum of the scale exponents so far
-        public int FromB; // B cells below this cannot reach the end from the last computed frame
-        public int FromY;
-    }
-
-    // Frames high down to low of the β recursion, each row joined to α's scale: β̃_t = β̂_t · 2^(ea[t-1] + eb[t] - ea[T-1])
-    // (ea[-1] = 0). False when a row is all zero or a join leaves double range.
+    // Frames high down to low of the β recursion: β̂_t, and β̃_t = β̂_t · 2^(ea[t-1] + eb[t] - ea[T-1]) (ea[-1] = 0) into
+    // out-frame t - 1.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static bool BackwardFrames<TS, TRepeats>(
-        ref BackwardState state, int high, int low, int frames, ref double ring, int width, int y0, ref double labels, int labelWidth, ref double blankEmit, ref double skip, ref int suffix, int length, int[] alphaExp, double[] joins)
+    private static bool TableBackwardFrames<TS, TRepeats>(
+        ref ForwardState state, int high, int low, int frames, ref double ring, int width, int y0, ref double labels, int labelWidth, ref double blankEmit, ref double skip, int[] alphaExp, ref double tables, int rows, int family)
         where TS : struct, ILanes<TS>
         where TRepeats : struct, IFlag
     {
         double max = state.Max;
         long exponent = state.Exponent;
-        int fromB = state.FromB, fromY = state.FromY, count = RoundUp(length + 1, TS.Count);
         long last = alphaExp[frames - 1];
+        ref double outBlank = ref Unsafe.Add(ref tables, (OutBlank * rows) * family); // out-frame -1 is row 0
+        ref double outBoth = ref Unsafe.Add(ref tables, (OutBoth * rows) * family);
         bool ok = true;
         for (int t = high; t >= low; t--)
         {
@@ -912,33 +934,6 @@ public sealed class CtcScorer
 
             int e = ScaleExponent(max);
             exponent += e;
-            int left = frames - t;
-            while (fromB > 0 && Unsafe.Add(ref suffix, fromB - 1) + 1 <= left)
-            {
-                fromB--;
-            }
-
-            while (fromY > 0 && Unsafe.Add(ref suffix, fromY - 1) <= left)
-            {
-                fromY--;
-            }
-
-            int from = Math.Min(fromB, fromY);
-            from -= from % TS.Count;
-            ref double next = ref Unsafe.Add(ref ring, ((t + 1) & Slots) * width);
-            ref double cur = ref Unsafe.Add(ref ring, (t & Slots) * width);
-            ref double labelEmit = ref Unsafe.Add(ref labels, (t & Slots) * labelWidth);
-            double blank = Unsafe.Add(ref blankEmit, t);
-            if (e == 0)
-            {
-                max = BackwardStep<TS, No, TRepeats>(ref next, ref cur, y0, from, count, blank, ref labelEmit, 1, ref skip);
-            }
-            else
-            {
-                double f = Pow2(-e);
-                max = BackwardStep<TS, Yes, TRepeats>(ref next, ref cur, y0, from, count, blank * f, ref labelEmit, f, ref skip);
-            }
-
             long join = (t > 0 ? alphaExp[t - 1] : 0) + exponent - last;
             if (join > MaxJoinExponent || join < -MaxJoinExponent)
             {
@@ -946,82 +941,30 @@ public sealed class CtcScorer
                 break;
             }
 
-            joins[t + Block] = Pow2((int)join);
+            ref double next = ref Unsafe.Add(ref ring, ((t + 1) & Slots) * width);
+            ref double cur = ref Unsafe.Add(ref ring, (t & Slots) * width);
+            ref double labelEmit = ref Unsafe.Add(ref labels, (t & Slots) * labelWidth);
+            ref double blank = ref Unsafe.Add(ref outBlank, t * family);
+            ref double both = ref Unsafe.Add(ref outBoth, t * family);
+            double pb = Unsafe.Add(ref blankEmit, t), j = Pow2((int)join);
+            if (e == 0 && join == 0)
+            {
+                max = BackwardStep<TS, No, TRepeats, No>(ref next, ref cur, y0, family, pb, ref labelEmit, 1, ref skip, j, ref blank, ref both);
+            }
+            else if (e == 0)
+            {
+                max = BackwardStep<TS, No, TRepeats, Yes>(ref next, ref cur, y0, family, pb, ref labelEmit, 1, ref skip, j, ref blank, ref both);
+            }
+            else
+            {
+                double f = Pow2(-e);
+                max = BackwardStep<TS, Yes, TRepeats, Yes>(ref next, ref cur, y0, family, pb * f, ref labelEmit, f, ref skip, j, ref blank, ref both);
+            }
         }
 
         state.Max = max;
         state.Exponent = exponent;
-        state.FromB = fromB;
-        state.FromY = fromY;
         return ok;
-    }
-
-    // Writes every out-stream block [i, i + N) whose rows i + 1 .. i + N are all computed once row `done` is.
-    private void EmitBeta<TL>(int done, int length, ref int outNext)
-        where TL : struct, ILanes<TL>
-    {
-        while (outNext >= -TL.Count && outNext + 1 >= done)
-        {
-            EmitBetaBlock<TL>(outNext, length);
-            outNext -= TL.Count;
-        }
-    }
-
-    // Out-streams at frames i .. i + N - 1 from β̂ rows i + 1 .. i + N, joined: OutBlank = B[b]·J, OutBoth = B[b]·J + Y[b]·J.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void EmitBetaBlock<TL>(int i, int length)
-        where TL : struct, ILanes<TL>
-    {
-        int y0 = _y0, width = _rowWidth, stride = _stride, family = _family;
-        ref double ring = ref _ring.Start;
-        ref double r0 = ref Unsafe.Add(ref ring, ((i + 1) & Slots) * width);
-        ref double r1 = ref Unsafe.Add(ref ring, ((i + 2) & Slots) * width);
-        ref double r2 = ref Unsafe.Add(ref ring, ((i + 3) & Slots) * width);
-        ref double r3 = ref Unsafe.Add(ref ring, ((i + 4) & Slots) * width);
-        ref double join = ref Unsafe.Add(ref At(_join), i + 1 + Block);
-        TL j0 = TL.Broadcast(join);
-        TL j1 = TL.Count > 1 ? TL.Broadcast(Unsafe.Add(ref join, 1)) : default;
-        TL j2 = TL.Count > 2 ? TL.Broadcast(Unsafe.Add(ref join, 2)) : default;
-        TL j3 = TL.Count > 2 ? TL.Broadcast(Unsafe.Add(ref join, 3)) : default;
-        ref double blank = ref Unsafe.Add(ref _streams.Start, (OutBlank * family * stride) + Pad + i);
-        ref double both = ref Unsafe.Add(ref _streams.Start, (OutBoth * family * stride) + Pad + i);
-        int columns = RoundUp(length + 1, TL.Count);
-        for (int b = 0; b < columns; b += TL.Count)
-        {
-            TL b0 = TL.Load(ref r0, b) * j0, b1 = default, b2 = default, b3 = default;
-            TL s0 = b0 + (TL.Load(ref r0, y0 + b) * j0), s1 = default, s2 = default, s3 = default;
-            if (TL.Count > 1)
-            {
-                b1 = TL.Load(ref r1, b) * j1;
-                s1 = b1 + (TL.Load(ref r1, y0 + b) * j1);
-            }
-
-            if (TL.Count > 2)
-            {
-                b2 = TL.Load(ref r2, b) * j2;
-                s2 = b2 + (TL.Load(ref r2, y0 + b) * j2);
-                b3 = TL.Load(ref r3, b) * j3;
-                s3 = b3 + (TL.Load(ref r3, y0 + b) * j3);
-            }
-
-            TL.Transpose(ref b0, ref b1, ref b2, ref b3);
-            TL.Transpose(ref s0, ref s1, ref s2, ref s3);
-            StoreColumns(ref blank, b * stride, stride, b0, b1, b2, b3);
-            StoreColumns(ref both, b * stride, stride, s0, s1, s2, s3);
-        }
-    }
-
-    // Zeros every stream from frame T on (stale rows of the last blocks, and layouts of earlier matrices), and the zero stream.
-    private void FinishStreams()
-    {
-        int frames = _frames, stride = _stride, family = _family;
-        Span<double> streams = _streams.AsSpan(0, ((Families * family) + 1) * stride);
-        for (int s = 0; s < Families * family; s++)
-        {
-            streams.Slice((s * stride) + Pad + frames, stride - Pad - frames).Clear();
-        }
-
-        streams.Slice(Families * family * stride, stride).Clear();
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -1029,12 +972,56 @@ public sealed class CtcScorer
 
     private struct SpliceLane
     {
-        public int Edit;
-        public int Emit; // offset of e_0(z) in _emit (SUB/INS)
-        public int In; // offset of the in-stream (SUB/INS) or the α label stream (DEL) at t = 0 in _streams
-        public int Out; // offset of the out-stream at t = 0 in _streams
-        public int Start; // first frame where the new state (or the deleted label's neighbour) can be non-zero
-        public int End; // last frame whose out-stream can be non-zero
+        public int Edit; // index in the batch; -1 for padding lanes
+        public int Emit; // offset of e_0(z) in _emit (substitutions, insertions)
+        public int In; // offset of the in-table (or, for deletions, the α label table) cell at frame 0
+        public int Out; // offset of the out-table cell at frame 0
+        public int Start; // first frame where the lane can be non-zero
+        public int End; // last frame whose out-cell can be non-zero
+    }
+
+    // Where the N lanes of one group read a table cell, relative to a frame's row: N offsets, or (four lanes) one
+    // vector load covering all of them and a permutation.
+    private struct LaneCells
+    {
+        public nint O0;
+        public nint O1;
+        public nint O2;
+        public nint O3;
+        public bool Contiguous;
+        public Vector256<int> Control;
+
+        public static LaneCells Of(nint o0, nint o1, nint o2, nint o3, int count)
+        {
+            var cells = new LaneCells { O0 = o0, O1 = o1, O2 = o2, O3 = o3 };
+            if (count == 4)
+            {
+                nint low = Math.Min(Math.Min(o0, o1), Math.Min(o2, o3));
+                nint high = Math.Max(Math.Max(o0, o1), Math.Max(o2, o3));
+                if (high - low < 4)
+                {
+                    cells.Contiguous = true;
+                    cells.O0 = low;
+                    int c0 = (int)(o0 - low), c1 = (int)(o1 - low), c2 = (int)(o2 - low), c3 = (int)(o3 - low);
+                    cells.Control = Vector256.Create(2 * c0, (2 * c0) + 1, 2 * c1, (2 * c1) + 1, 2 * c2, (2 * c2) + 1, 2 * c3, (2 * c3) + 1);
+                }
+            }
+
+            return cells;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TL LoadLanes<TL>(ref double source, in LaneCells cells, nint row)
+        where TL : struct, ILanes<TL>
+    {
+        if (typeof(TL) == typeof(Lanes4) && cells.Contiguous)
+        {
+            Lanes4 v = Lanes4.LoadPermuted(ref source, cells.O0 + row, cells.Control);
+            return Unsafe.As<Lanes4, TL>(ref v);
+        }
+
+        return TL.Gather(ref source, cells.O0 + row, cells.O1 + row, cells.O2 + row, cells.O3 + row);
     }
 
     private void Score(ReadOnlySpan<LabelEdit> edits, Span<double> destination)
@@ -1079,7 +1066,7 @@ public sealed class CtcScorer
     {
         Grow(ref _edited, _hypLength + 1);
         int n = edit.Apply(_hyp.AsSpan(0, _hypLength), _edited);
-        return Forward(_edited.AsSpan(0, n), storeTables: false);
+        return Forward(_edited.AsSpan(0, n));
     }
 
     // Spliced likelihood of every edit, divided by 2^ea[T-1] (the hypothesis' final scale), into _sums.
@@ -1089,29 +1076,20 @@ public sealed class CtcScorer
         where TS : struct, ILanes<TS>
     {
         int count = edits.Length, length = _hypLength, frames = _frames, stride = _stride, family = _family;
+        int group = 2 * TL.Count;
         Grow(ref _sums, count);
-        Grow(ref _chains, count + (2 * Block));
-        Grow(ref _deletions, count);
+        Grow(ref _chains, count + group);
         Grow(ref _counts, length + 2);
         ReadOnlySpan<int> hyp = _hyp.AsSpan(0, length);
         Span<int> counts = _counts.AsSpan(0, length + 2);
         Span<double> sums = _sums.AsSpan(0, count);
         sums.Clear();
 
-        // Counting sort by position, so that lanes scored together cover similar frame ranges.
+        // Counting sort by position (lanes scored together then cover similar frames and neighbouring table cells).
         counts.Clear();
-        int chains = 0, deletions = 0;
         foreach (LabelEdit edit in edits)
         {
-            if (edit.Kind == EditKind.Delete)
-            {
-                deletions++;
-            }
-            else
-            {
-                counts[edit.Position + 1]++;
-                chains++;
-            }
+            counts[edit.Position + 1]++;
         }
 
         for (int j = 1; j < counts.Length; j++)
@@ -1119,8 +1097,16 @@ public sealed class CtcScorer
             counts[j] += counts[j - 1];
         }
 
-        deletions = 0;
+        int chains = 0;
+        bool deletions = false;
+        Grow(ref _order, count);
+        Span<int> order = _order.AsSpan(0, count);
         for (int i = 0; i < count; i++)
+        {
+            order[counts[edits[i].Position]++] = i;
+        }
+
+        foreach (int i in order)
         {
             LabelEdit edit = edits[i];
             int j = edit.Position;
@@ -1128,20 +1114,12 @@ public sealed class CtcScorer
             {
                 if (j == 0)
                 {
-                    // β̃_0(B_1) + β̃_0(Y_1): the paths that start after the deleted first label.
-                    sums[i] = Unsafe.Add(ref _streams.Start, StreamAt(OutBoth, 1) - 1);
+                    // β̃_0(B_1) + β̃_0(Y_1): the paths that start after the deleted first label (out-frame -1).
+                    sums[i] = _tables.AsSpan(0, Families * _tableRows * family)[TableAt(OutBoth, 1) - family];
                     continue;
                 }
 
-                bool skipOut = j + 1 < length && hyp[j - 1] != hyp[j + 1];
-                _deletions[deletions++] = new SpliceLane
-                {
-                    Edit = i,
-                    In = StreamAt(AlphaLabel, j - 1),
-                    Out = StreamAt(skipOut ? OutBoth : OutBlank, j + 1),
-                    Start = _hypPrefix[j] - 1,
-                    End = frames - 1 - _hypSuffix[j + 1],
-                };
+                deletions = true;
                 continue;
             }
 
@@ -1149,59 +1127,102 @@ public sealed class CtcScorer
             int next = edit.Kind == EditKind.Substitute ? j + 1 : j; // the label after the new one
             bool skipIn = j > 0 && hyp[j - 1] != z;
             bool skipNext = next < length && hyp[next] != z;
-            _chains[counts[j]++] = new SpliceLane
+            _chains[chains++] = new SpliceLane
             {
                 Edit = i,
                 Emit = (z * stride) + Pad,
-                In = StreamAt(skipIn ? InBoth : InBlank, j),
-                Out = StreamAt(skipNext ? OutBoth : OutBlank, next),
+                In = TableAt(skipIn ? InBoth : InBlank, j),
+                Out = TableAt(skipNext ? OutBoth : OutBlank, next),
                 Start = _hypPrefix[j],
                 End = frames - 1 - _hypSuffix[next],
             };
         }
 
-        // Pad the chains to whole groups with lanes that read zeros.
-        int group = 2 * TL.Count;
-        int zero = (Families * family * stride) + Pad;
-        for (int i = chains; i < RoundUp(chains, group); i++)
-        {
-            _chains[i] = new SpliceLane { Edit = -1, Emit = (_classes * stride) + Pad, In = zero, Out = zero, Start = int.MaxValue, End = -1 };
-        }
-
         ref double emit = ref _emit.Start;
-        ref double streams = ref _streams.Start;
+        ref double tables = ref _tables.Start;
         ref double factor = ref Unsafe.Add(ref _factor.Start, Pad);
         for (int g = 0; g < chains; g += group)
         {
+            Span<SpliceLane> lanes = _chains.AsSpan(g, group);
+            PadGroup(lanes, chains - g);
+            if (typeof(TL) == typeof(Lanes4) && SpliceChainsPermuted(ref emit, ref tables, ref factor, family, lanes, sums, _unscaled))
+            {
+                continue;
+            }
+
             if (_unscaled)
             {
-                SpliceChains<TL, No>(ref emit, ref streams, ref factor, _chains.AsSpan(g, group), sums);
+                SpliceChains<TL, No>(ref emit, ref tables, ref factor, family, lanes, sums);
             }
             else
             {
-                SpliceChains<TL, Yes>(ref emit, ref streams, ref factor, _chains.AsSpan(g, group), sums);
+                SpliceChains<TL, Yes>(ref emit, ref tables, ref factor, family, lanes, sums);
             }
         }
 
-        for (int i = 0; i < deletions; i++)
+        if (deletions)
         {
-            ref SpliceLane lane = ref _deletions[i];
-            sums[lane.Edit] = SpliceDeletion<TS>(ref streams, lane);
+            // Every deletion at once, one lane per position: D[j] = Σ_t α̂_t(Y_{j-1}) · out_t(j + 1).
+            Grow(ref _deletionSums, 2 * family);
+            Span<double> blankSums = _deletionSums.AsSpan(0, family), bothSums = _deletionSums.AsSpan(family, family);
+            DeletionSweep<TS>(ref tables, TableAt(AlphaLabel, 0), TableAt(OutBlank, 0), TableAt(OutBoth, 0), family, frames, blankSums, bothSums);
+
+            for (int i = 0; i < count; i++)
+            {
+                LabelEdit edit = edits[i];
+                int j = edit.Position;
+                if (edit.Kind == EditKind.Delete && j > 0)
+                {
+                    bool skipOut = j + 1 < length && hyp[j - 1] != hyp[j + 1];
+                    sums[i] = (skipOut ? bothSums : blankSums)[j];
+                }
+            }
         }
     }
 
-    private int StreamAt(int familyIndex, int index) => ((((familyIndex * _family) + index) * _stride) + Pad);
-
-    // 2N substitutions/insertions at once (two groups of N lanes, interleaved so that their dependency chains overlap).
-    // Every lane runs a_t = (e_t(z) · F_t) · (a_{t-1} + in_t);  P += a_t · out_t  over the group's frame range; frames
-    // outside a lane's own range contribute exact zeros, so each lane gives the bits of the scalar loop.
+    // For every column j ≥ 1 (lane j: its own sums, in frame order; frames where the deletion's neighbours cannot be
+    // reached add exact zeros): blank[j] = Σ_{t < T} label[t][j - 1] · outBlank[t][j + 1], and both[j] likewise with
+    // outBoth. Column 0 is meaningless. The shifted columns come from aligned loads and lane shifts.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SpliceChains<TL, TScaled>(ref double emit, ref double streams, ref double factor, ReadOnlySpan<SpliceLane> lanes, Span<double> sums)
-        where TL : struct, ILanes<TL>
-        where TScaled : struct, IFlag
+    private static void DeletionSweep<TS>(ref double tables, int label, int outBlank, int outBoth, int family, int frames, Span<double> blankSums, Span<double> bothSums)
+        where TS : struct, ILanes<TS>
     {
-        int n = TL.Count;
-        int start = int.MaxValue, end = -1;
+        for (int k = 0; k < family; k += TS.Count)
+        {
+            ref double a = ref Unsafe.Add(ref tables, label + k);
+            ref double ob = ref Unsafe.Add(ref tables, outBlank + k);
+            ref double oy = ref Unsafe.Add(ref tables, outBoth + k);
+            TS blank = TS.Zero, both = TS.Zero;
+            for (int t = 0; t < frames; t++)
+            {
+                TS before = TS.ShiftUp(TS.Load(ref a, -TS.Count), TS.Load(ref a, 0));
+                blank += before * TS.ShiftDown(TS.Load(ref ob, 0), TS.Load(ref ob, TS.Count));
+                both += before * TS.ShiftDown(TS.Load(ref oy, 0), TS.Load(ref oy, TS.Count));
+                a = ref Unsafe.Add(ref a, family);
+                ob = ref Unsafe.Add(ref ob, family);
+                oy = ref Unsafe.Add(ref oy, family);
+            }
+
+            TS.Store(blank, ref MemoryMarshal.GetReference(blankSums), k);
+            TS.Store(both, ref MemoryMarshal.GetReference(bothSums), k);
+        }
+    }
+
+    // Lanes past the batch copy the group's first lane (same cells, same frames) and write nowhere.
+    private static void PadGroup(Span<SpliceLane> lanes, int used)
+    {
+        for (int i = used; i < lanes.Length; i++)
+        {
+            lanes[i] = lanes[0] with { Edit = -1 };
+        }
+    }
+
+    // The group's frame range: the union of its lanes' ranges, in whole blocks. Frames outside a lane's own range add
+    // exact zeros to it (its in-cells or out-cells are zero there), so every lane gets the bits of its own loop.
+    private static bool GroupRange(ReadOnlySpan<SpliceLane> lanes, out int start, out int end)
+    {
+        start = int.MaxValue;
+        end = -1;
         foreach (SpliceLane lane in lanes)
         {
             if (lane.Start <= lane.End)
@@ -1211,81 +1232,125 @@ public sealed class CtcScorer
             }
         }
 
-        if (end < 0)
+        start -= start % Chunk;
+        end = RoundUp(end + 1, Chunk);
+        return end > 0;
+    }
+
+    // 2N substitutions/insertions at once (two groups of N lanes, interleaved so that their dependency chains overlap).
+    // Every lane runs a_t = (e_t(z) · F_t) · (a_{t-1} + in_t);  P += a_t · out_t.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SpliceChains<TL, TScaled>(ref double emit, ref double tables, ref double factor, int family, ReadOnlySpan<SpliceLane> lanes, Span<double> sums)
+        where TL : struct, ILanes<TL>
+        where TScaled : struct, IFlag
+    {
+        if (!GroupRange(lanes, out int start, out int end))
         {
             return;
         }
 
-        start -= start % Block;
-        end = RoundUp(end + 1, Block);
-        nint eA0 = lanes[0].Emit, dA0 = lanes[0].In, oA0 = lanes[0].Out;
-        nint eB0 = lanes[n].Emit, dB0 = lanes[n].In, oB0 = lanes[n].Out;
-        nint eA1 = 0, dA1 = 0, oA1 = 0, eB1 = 0, dB1 = 0, oB1 = 0;
-        nint eA2 = 0, dA2 = 0, oA2 = 0, eB2 = 0, dB2 = 0, oB2 = 0;
-        nint eA3 = 0, dA3 = 0, oA3 = 0, eB3 = 0, dB3 = 0, oB3 = 0;
-        if (TL.Count > 1)
-        {
-            (eA1, dA1, oA1) = (lanes[1].Emit, lanes[1].In, lanes[1].Out);
-            (eB1, dB1, oB1) = (lanes[n + 1].Emit, lanes[n + 1].In, lanes[n + 1].Out);
-        }
-
-        if (TL.Count > 2)
-        {
-            (eA2, dA2, oA2) = (lanes[2].Emit, lanes[2].In, lanes[2].Out);
-            (eB2, dB2, oB2) = (lanes[n + 2].Emit, lanes[n + 2].In, lanes[n + 2].Out);
-            (eA3, dA3, oA3) = (lanes[3].Emit, lanes[3].In, lanes[3].Out);
-            (eB3, dB3, oB3) = (lanes[n + 3].Emit, lanes[n + 3].In, lanes[n + 3].Out);
-        }
-
+        int n = TL.Count;
+        nint eA0 = lanes[0].Emit, eA1 = lanes[Math.Min(1, n - 1)].Emit, eA2 = lanes[Math.Min(2, n - 1)].Emit, eA3 = lanes[Math.Min(3, n - 1)].Emit;
+        nint eB0 = lanes[n].Emit, eB1 = lanes[n + Math.Min(1, n - 1)].Emit, eB2 = lanes[n + Math.Min(2, n - 1)].Emit, eB3 = lanes[n + Math.Min(3, n - 1)].Emit;
+        LaneCells dA = Cells(lanes[..n], static lane => lane.In), oA = Cells(lanes[..n], static lane => lane.Out);
+        LaneCells dB = Cells(lanes[n..], static lane => lane.In), oB = Cells(lanes[n..], static lane => lane.Out);
         TL a = TL.Zero, p = TL.Zero, b = TL.Zero, q = TL.Zero;
         for (nint t = start; t < end; t += n)
         {
-            TL f0 = TL.Broadcast(Unsafe.Add(ref factor, t));
-            TL f1 = TL.Count > 1 ? TL.Broadcast(Unsafe.Add(ref factor, t + 1)) : default;
-            TL f2 = TL.Count > 2 ? TL.Broadcast(Unsafe.Add(ref factor, t + 2)) : default;
-            TL f3 = TL.Count > 2 ? TL.Broadcast(Unsafe.Add(ref factor, t + 3)) : default;
-
+            TL f0 = TScaled.On ? TL.Broadcast(Unsafe.Add(ref factor, t)) : default;
+            TL f1 = TScaled.On && TL.Count > 1 ? TL.Broadcast(Unsafe.Add(ref factor, t + 1)) : default;
+            TL f2 = TScaled.On && TL.Count > 2 ? TL.Broadcast(Unsafe.Add(ref factor, t + 2)) : default;
+            TL f3 = TScaled.On && TL.Count > 2 ? TL.Broadcast(Unsafe.Add(ref factor, t + 3)) : default;
+            nint row = t * family;
             LoadBlock(ref emit, eA0, eA1, eA2, eA3, t, out TL e0, out TL e1, out TL e2, out TL e3);
-            LoadBlock(ref streams, dA0, dA1, dA2, dA3, t, out TL d0, out TL d1, out TL d2, out TL d3);
-            LoadBlock(ref streams, oA0, oA1, oA2, oA3, t, out TL o0, out TL o1, out TL o2, out TL o3);
-            ChainStep<TL, TScaled>(ref a, ref p, e0, f0, d0, o0);
+            ChainStep<TL, TScaled>(ref a, ref p, e0, f0, LoadLanes<TL>(ref tables, dA, row), LoadLanes<TL>(ref tables, oA, row));
             if (TL.Count > 1)
             {
-                ChainStep<TL, TScaled>(ref a, ref p, e1, f1, d1, o1);
+                ChainStep<TL, TScaled>(ref a, ref p, e1, f1, LoadLanes<TL>(ref tables, dA, row + family), LoadLanes<TL>(ref tables, oA, row + family));
             }
 
             if (TL.Count > 2)
             {
-                ChainStep<TL, TScaled>(ref a, ref p, e2, f2, d2, o2);
-                ChainStep<TL, TScaled>(ref a, ref p, e3, f3, d3, o3);
+                ChainStep<TL, TScaled>(ref a, ref p, e2, f2, LoadLanes<TL>(ref tables, dA, row + (2 * family)), LoadLanes<TL>(ref tables, oA, row + (2 * family)));
+                ChainStep<TL, TScaled>(ref a, ref p, e3, f3, LoadLanes<TL>(ref tables, dA, row + (3 * family)), LoadLanes<TL>(ref tables, oA, row + (3 * family)));
             }
 
             LoadBlock(ref emit, eB0, eB1, eB2, eB3, t, out e0, out e1, out e2, out e3);
-            LoadBlock(ref streams, dB0, dB1, dB2, dB3, t, out d0, out d1, out d2, out d3);
-            LoadBlock(ref streams, oB0, oB1, oB2, oB3, t, out o0, out o1, out o2, out o3);
-            ChainStep<TL, TScaled>(ref b, ref q, e0, f0, d0, o0);
+            ChainStep<TL, TScaled>(ref b, ref q, e0, f0, LoadLanes<TL>(ref tables, dB, row), LoadLanes<TL>(ref tables, oB, row));
             if (TL.Count > 1)
             {
-                ChainStep<TL, TScaled>(ref b, ref q, e1, f1, d1, o1);
+                ChainStep<TL, TScaled>(ref b, ref q, e1, f1, LoadLanes<TL>(ref tables, dB, row + family), LoadLanes<TL>(ref tables, oB, row + family));
             }
 
             if (TL.Count > 2)
             {
-                ChainStep<TL, TScaled>(ref b, ref q, e2, f2, d2, o2);
-                ChainStep<TL, TScaled>(ref b, ref q, e3, f3, d3, o3);
+                ChainStep<TL, TScaled>(ref b, ref q, e2, f2, LoadLanes<TL>(ref tables, dB, row + (2 * family)), LoadLanes<TL>(ref tables, oB, row + (2 * family)));
+                ChainStep<TL, TScaled>(ref b, ref q, e3, f3, LoadLanes<TL>(ref tables, dB, row + (3 * family)), LoadLanes<TL>(ref tables, oB, row + (3 * family)));
             }
         }
 
-        Span<double> totals = stackalloc double[2 * Block];
-        TL.Store(p, ref MemoryMarshal.GetReference(totals), 0);
-        TL.Store(q, ref MemoryMarshal.GetReference(totals), n);
-        for (int i = 0; i < 2 * n; i++)
+        WriteSums(lanes, p, q, sums);
+    }
+
+    // SpliceChains for 2 × 4 lanes whose in-cells and out-cells each lie within four consecutive doubles of a row
+    // (the usual case: lanes sorted by position): one load and one permutation per cell vector. The same operations
+    // per lane as SpliceChains. False (nothing done) when some cells are spread wider.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool SpliceChainsPermuted(ref double emit, ref double tables, ref double factor, int family, ReadOnlySpan<SpliceLane> lanes, Span<double> sums, bool unscaled)
+    {
+        LaneCells dA = Cells(lanes[..4], static lane => lane.In), oA = Cells(lanes[..4], static lane => lane.Out);
+        LaneCells dB = Cells(lanes[4..], static lane => lane.In), oB = Cells(lanes[4..], static lane => lane.Out);
+        if (!(dA.Contiguous && oA.Contiguous && dB.Contiguous && oB.Contiguous))
         {
-            if (lanes[i].Edit >= 0)
+            return false;
+        }
+
+        if (GroupRange(lanes, out int start, out int end))
+        {
+            if (unscaled)
             {
-                sums[lanes[i].Edit] = totals[i];
+                ChainsPermuted<No>(ref emit, ref tables, ref factor, family, lanes, sums, start, end, dA, oA, dB, oB);
+            }
+            else
+            {
+                ChainsPermuted<Yes>(ref emit, ref tables, ref factor, family, lanes, sums, start, end, dA, oA, dB, oB);
             }
         }
+
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ChainsPermuted<TScaled>(
+        ref double emit, ref double tables, ref double factor, int family, ReadOnlySpan<SpliceLane> lanes, Span<double> sums, int start, int end, LaneCells dA, LaneCells oA, LaneCells dB, LaneCells oB)
+        where TScaled : struct, IFlag
+    {
+        nint eA0 = lanes[0].Emit, eA1 = lanes[1].Emit, eA2 = lanes[2].Emit, eA3 = lanes[3].Emit;
+        nint eB0 = lanes[4].Emit, eB1 = lanes[5].Emit, eB2 = lanes[6].Emit, eB3 = lanes[7].Emit;
+        ref double dAt = ref Unsafe.Add(ref tables, dA.O0), oAt = ref Unsafe.Add(ref tables, oA.O0);
+        ref double dBt = ref Unsafe.Add(ref tables, dB.O0), oBt = ref Unsafe.Add(ref tables, oB.O0);
+        Vector256<int> dAc = dA.Control, oAc = oA.Control, dBc = dB.Control, oBc = oB.Control;
+        Lanes4 a = default, p = default, b = default, q = default;
+        for (nint t = start; t < end; t += 4)
+        {
+            Lanes4 f0 = TScaled.On ? Lanes4.Broadcast(Unsafe.Add(ref factor, t)) : default;
+            Lanes4 f1 = TScaled.On ? Lanes4.Broadcast(Unsafe.Add(ref factor, t + 1)) : default;
+            Lanes4 f2 = TScaled.On ? Lanes4.Broadcast(Unsafe.Add(ref factor, t + 2)) : default;
+            Lanes4 f3 = TScaled.On ? Lanes4.Broadcast(Unsafe.Add(ref factor, t + 3)) : default;
+            nint r0 = t * family, r1 = r0 + family, r2 = r1 + family, r3 = r2 + family;
+            Lanes4.LoadTransposed(ref emit, eA0 + t, eA1 + t, eA2 + t, eA3 + t, out Lanes4 e0, out Lanes4 e1, out Lanes4 e2, out Lanes4 e3);
+            ChainStep<Lanes4, TScaled>(ref a, ref p, e0, f0, Lanes4.LoadPermuted(ref dAt, r0, dAc), Lanes4.LoadPermuted(ref oAt, r0, oAc));
+            ChainStep<Lanes4, TScaled>(ref a, ref p, e1, f1, Lanes4.LoadPermuted(ref dAt, r1, dAc), Lanes4.LoadPermuted(ref oAt, r1, oAc));
+            ChainStep<Lanes4, TScaled>(ref a, ref p, e2, f2, Lanes4.LoadPermuted(ref dAt, r2, dAc), Lanes4.LoadPermuted(ref oAt, r2, oAc));
+            ChainStep<Lanes4, TScaled>(ref a, ref p, e3, f3, Lanes4.LoadPermuted(ref dAt, r3, dAc), Lanes4.LoadPermuted(ref oAt, r3, oAc));
+            Lanes4.LoadTransposed(ref emit, eB0 + t, eB1 + t, eB2 + t, eB3 + t, out e0, out e1, out e2, out e3);
+            ChainStep<Lanes4, TScaled>(ref b, ref q, e0, f0, Lanes4.LoadPermuted(ref dBt, r0, dBc), Lanes4.LoadPermuted(ref oBt, r0, oBc));
+            ChainStep<Lanes4, TScaled>(ref b, ref q, e1, f1, Lanes4.LoadPermuted(ref dBt, r1, dBc), Lanes4.LoadPermuted(ref oBt, r1, oBc));
+            ChainStep<Lanes4, TScaled>(ref b, ref q, e2, f2, Lanes4.LoadPermuted(ref dBt, r2, dBc), Lanes4.LoadPermuted(ref oBt, r2, oBc));
+            ChainStep<Lanes4, TScaled>(ref b, ref q, e3, f3, Lanes4.LoadPermuted(ref dBt, r3, dBc), Lanes4.LoadPermuted(ref oBt, r3, oBc));
+        }
+
+        WriteSums(lanes, p, q, sums);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1297,80 +1362,37 @@ public sealed class CtcScorer
         total += a * o;
     }
 
-    // Σ_t α_t(Y_{j-1}) · out_t over the deletion's frame range, as eight interleaved partial sums (frames t mod 8)
-    // added in a fixed tree at the end: the same bits at every width.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double SpliceDeletion<TL>(ref double streams, in SpliceLane lane)
+    private static LaneCells Cells(ReadOnlySpan<SpliceLane> lanes, Func<SpliceLane, int> cell)
+    {
+        int n = lanes.Length;
+        return LaneCells.Of(cell(lanes[0]), cell(lanes[Math.Min(1, n - 1)]), cell(lanes[Math.Min(2, n - 1)]), cell(lanes[Math.Min(3, n - 1)]), n);
+    }
+
+    private static void WriteSums<TL>(ReadOnlySpan<SpliceLane> lanes, TL p, TL q, Span<double> sums)
         where TL : struct, ILanes<TL>
     {
-        int start = lane.Start - (lane.Start % DelBlock), end = RoundUp(lane.End + 1, DelBlock);
-        ref double alpha = ref Unsafe.Add(ref streams, lane.In);
-        ref double beta = ref Unsafe.Add(ref streams, lane.Out);
-        int n = TL.Count;
-        TL s0 = TL.Zero, s1 = TL.Zero, s2 = TL.Zero, s3 = TL.Zero, s4 = TL.Zero, s5 = TL.Zero, s6 = TL.Zero, s7 = TL.Zero;
-        for (nint t = start; t < end; t += DelBlock)
+        Span<double> totals = stackalloc double[2 * Block];
+        ref double at = ref MemoryMarshal.GetReference(totals);
+        TL.Store(p, ref at, 0);
+        TL.Store(q, ref at, TL.Count);
+        for (int i = 0; i < lanes.Length; i++)
         {
-            s0 += TL.Load(ref alpha, t) * TL.Load(ref beta, t);
-            if (TL.Count < 8)
+            if (lanes[i].Edit >= 0)
             {
-                s1 += TL.Load(ref alpha, t + n) * TL.Load(ref beta, t + n);
-            }
-
-            if (TL.Count < 4)
-            {
-                s2 += TL.Load(ref alpha, t + (2 * n)) * TL.Load(ref beta, t + (2 * n));
-                s3 += TL.Load(ref alpha, t + (3 * n)) * TL.Load(ref beta, t + (3 * n));
-            }
-
-            if (TL.Count < 2)
-            {
-                s4 += TL.Load(ref alpha, t + 4) * TL.Load(ref beta, t + 4);
-                s5 += TL.Load(ref alpha, t + 5) * TL.Load(ref beta, t + 5);
-                s6 += TL.Load(ref alpha, t + 6) * TL.Load(ref beta, t + 6);
-                s7 += TL.Load(ref alpha, t + 7) * TL.Load(ref beta, t + 7);
+                sums[lanes[i].Edit] = totals[i];
             }
         }
-
-        Span<double> part = stackalloc double[DelBlock];
-        ref double dst = ref MemoryMarshal.GetReference(part);
-        TL.Store(s0, ref dst, 0);
-        if (TL.Count < 8)
-        {
-            TL.Store(s1, ref dst, n);
-        }
-
-        if (TL.Count < 4)
-        {
-            TL.Store(s2, ref dst, 2 * n);
-            TL.Store(s3, ref dst, 3 * n);
-        }
-
-        if (TL.Count < 2)
-        {
-            TL.Store(s4, ref dst, 4);
-            TL.Store(s5, ref dst, 5);
-            TL.Store(s6, ref dst, 6);
-            TL.Store(s7, ref dst, 7);
-        }
-
-        return ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
     }
 
     // ---------------------------------------------------------------------------------------------------------------
     // Block helpers.
 
-    // Loads N frames from each of the first N streams (offsets o_i from src, frame t) and transposes them: on return r_i
-    // holds frame t + i of every stream (lane i = stream i).
+    // Loads N frames from each of the first N emission streams (offsets o_i, frame t) transposed: r_i holds frame t + i
+    // of every stream (lane i = stream i).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void LoadBlock<TL>(ref double src, nint o0, nint o1, nint o2, nint o3, nint t, out TL r0, out TL r1, out TL r2, out TL r3)
-        where TL : struct, ILanes<TL>
-    {
-        r0 = TL.Load(ref src, o0 + t);
-        r1 = TL.Count > 1 ? TL.Load(ref src, o1 + t) : default;
-        r2 = TL.Count > 2 ? TL.Load(ref src, o2 + t) : default;
-        r3 = TL.Count > 2 ? TL.Load(ref src, o3 + t) : default;
-        TL.Transpose(ref r0, ref r1, ref r2, ref r3);
-    }
+        where TL : struct, ILanes<TL> =>
+        TL.LoadTransposed(ref src, o0 + t, o1 + t, o2 + t, o3 + t, out r0, out r1, out r2, out r3);
 
     // Stores the first N vectors at dst + at + i·stride.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

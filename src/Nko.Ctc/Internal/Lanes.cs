@@ -55,6 +55,21 @@ internal interface ILanes<TSelf>
     /// <summary>Transposes the N×N block held in the first N of the four rows (the others are left alone).</summary>
     static abstract void Transpose(ref TSelf r0, ref TSelf r1, ref TSelf r2, ref TSelf r3);
 
+    /// <summary>
+    /// Loads N consecutive values from each of the first N of four streams (at <paramref name="o0"/> .. <paramref name="o3"/>)
+    /// transposed: row i holds value i of every stream (lane j: stream j).
+    /// </summary>
+    static abstract void LoadTransposed(ref double source, nint o0, nint o1, nint o2, nint o3, out TSelf r0, out TSelf r1, out TSelf r2, out TSelf r3);
+
+    /// <summary>
+    /// Stores the first N rows transposed: the N values at <paramref name="at"/> + j·<paramref name="stride"/> become
+    /// lane j of every row, in row order.
+    /// </summary>
+    static abstract void StoreTransposed(ref double destination, nint at, nint stride, TSelf r0, TSelf r1, TSelf r2, TSelf r3);
+
+    /// <summary>Lane i from <paramref name="source"/> at offset o_i (the first N of the four offsets).</summary>
+    static abstract TSelf Gather(ref double source, nint o0, nint o1, nint o2, nint o3);
+
     /// <summary>Lane i holds lane i − 1 of <paramref name="current"/> (lane 0: the last lane of <paramref name="previous"/>).</summary>
     static abstract TSelf ShiftUp(TSelf previous, TSelf current);
 
@@ -118,6 +133,22 @@ internal readonly struct Lanes1 : ILanes<Lanes1>
     public static void Transpose(ref Lanes1 r0, ref Lanes1 r1, ref Lanes1 r2, ref Lanes1 r3)
     {
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LoadTransposed(ref double source, nint o0, nint o1, nint o2, nint o3, out Lanes1 r0, out Lanes1 r1, out Lanes1 r2, out Lanes1 r3)
+    {
+        r0 = new(Unsafe.Add(ref source, o0));
+        r1 = default;
+        r2 = default;
+        r3 = default;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreTransposed(ref double destination, nint at, nint stride, Lanes1 r0, Lanes1 r1, Lanes1 r2, Lanes1 r3) =>
+        Unsafe.Add(ref destination, at) = r0._v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes1 Gather(ref double source, nint o0, nint o1, nint o2, nint o3) => new(Unsafe.Add(ref source, o0));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes1 ShiftUp(Lanes1 previous, Lanes1 current) => previous;
@@ -205,6 +236,28 @@ internal readonly struct Lanes2 : ILanes<Lanes2>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LoadTransposed(ref double source, nint o0, nint o1, nint o2, nint o3, out Lanes2 r0, out Lanes2 r1, out Lanes2 r2, out Lanes2 r3)
+    {
+        r0 = Load(ref source, o0);
+        r1 = Load(ref source, o1);
+        r2 = default;
+        r3 = default;
+        Transpose(ref r0, ref r1, ref r2, ref r3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreTransposed(ref double destination, nint at, nint stride, Lanes2 r0, Lanes2 r1, Lanes2 r2, Lanes2 r3)
+    {
+        Transpose(ref r0, ref r1, ref r2, ref r3);
+        Store(r0, ref destination, at);
+        Store(r1, ref destination, at + stride);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes2 Gather(ref double source, nint o0, nint o1, nint o2, nint o3) =>
+        new(Vector128.Create(Unsafe.Add(ref source, o0), Unsafe.Add(ref source, o1)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes2 ShiftUp(Lanes2 previous, Lanes2 current) => new(Pair(previous._v, current._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -228,7 +281,7 @@ internal readonly struct Lanes2 : ILanes<Lanes2>
     }
 }
 
-/// <summary>Four lanes in a <see cref="Vector256{T}"/> (x86 AVX; only selected when AVX is supported).</summary>
+/// <summary>Four lanes in a <see cref="Vector256{T}"/> (x86 AVX2; only selected when AVX2 is supported).</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal readonly struct Lanes4 : ILanes<Lanes4>
 {
@@ -300,6 +353,55 @@ internal readonly struct Lanes4 : ILanes<Lanes4>
         r2 = new(Avx.Permute2x128(t0, t2, 0x31));
         r3 = new(Avx.Permute2x128(t1, t3, 0x31));
     }
+
+    // Two 128-bit halves per register ([s0 t, s0 t+1 | s2 t, s2 t+1] and the same for s1, s3) and one in-lane unpack per
+    // row: no cross-lane shuffle.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LoadTransposed(ref double source, nint o0, nint o1, nint o2, nint o3, out Lanes4 r0, out Lanes4 r1, out Lanes4 r2, out Lanes4 r3)
+    {
+        Vector256<double> even = Vector256.Create(Vector128.LoadUnsafe(ref Unsafe.Add(ref source, o0)), Vector128.LoadUnsafe(ref Unsafe.Add(ref source, o2)));
+        Vector256<double> odd = Vector256.Create(Vector128.LoadUnsafe(ref Unsafe.Add(ref source, o1)), Vector128.LoadUnsafe(ref Unsafe.Add(ref source, o3)));
+        r0 = new(Avx.UnpackLow(even, odd));
+        r1 = new(Avx.UnpackHigh(even, odd));
+        even = Vector256.Create(Vector128.LoadUnsafe(ref Unsafe.Add(ref source, o0 + 2)), Vector128.LoadUnsafe(ref Unsafe.Add(ref source, o2 + 2)));
+        odd = Vector256.Create(Vector128.LoadUnsafe(ref Unsafe.Add(ref source, o1 + 2)), Vector128.LoadUnsafe(ref Unsafe.Add(ref source, o3 + 2)));
+        r2 = new(Avx.UnpackLow(even, odd));
+        r3 = new(Avx.UnpackHigh(even, odd));
+    }
+
+    // One in-lane unpack per pair of rows, then 128-bit stores of the halves.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreTransposed(ref double destination, nint at, nint stride, Lanes4 r0, Lanes4 r1, Lanes4 r2, Lanes4 r3)
+    {
+        Vector256<double> u0 = Avx.UnpackLow(r0._v, r1._v); // [r0 0, r1 0 | r0 2, r1 2]
+        Vector256<double> u1 = Avx.UnpackHigh(r0._v, r1._v); // [r0 1, r1 1 | r0 3, r1 3]
+        Vector256<double> u2 = Avx.UnpackLow(r2._v, r3._v);
+        Vector256<double> u3 = Avx.UnpackHigh(r2._v, r3._v);
+        ref double s0 = ref Unsafe.Add(ref destination, at);
+        ref double s1 = ref Unsafe.Add(ref s0, stride);
+        ref double s2 = ref Unsafe.Add(ref s1, stride);
+        ref double s3 = ref Unsafe.Add(ref s2, stride);
+        u0.GetLower().StoreUnsafe(ref s0);
+        u2.GetLower().StoreUnsafe(ref Unsafe.Add(ref s0, 2));
+        u1.GetLower().StoreUnsafe(ref s1);
+        u3.GetLower().StoreUnsafe(ref Unsafe.Add(ref s1, 2));
+        u0.GetUpper().StoreUnsafe(ref s2);
+        u2.GetUpper().StoreUnsafe(ref Unsafe.Add(ref s2, 2));
+        u1.GetUpper().StoreUnsafe(ref s3);
+        u3.GetUpper().StoreUnsafe(ref Unsafe.Add(ref s3, 2));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes4 Gather(ref double source, nint o0, nint o1, nint o2, nint o3) =>
+        new(Vector256.Create(Unsafe.Add(ref source, o0), Unsafe.Add(ref source, o1), Unsafe.Add(ref source, o2), Unsafe.Add(ref source, o3)));
+
+    /// <summary>
+    /// Four values within four consecutive doubles: one load and one permutation (lane i ← element c_i, given as the
+    /// single-precision pair 2c_i, 2c_i + 1; AVX2 has no variable 64-bit permute).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes4 LoadPermuted(ref double source, nint offset, Vector256<int> control) =>
+        new(Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref Unsafe.Add(ref source, offset)).AsSingle(), control).AsDouble());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes4 ShiftUp(Lanes4 previous, Lanes4 current)
@@ -379,6 +481,15 @@ internal readonly struct Lanes8 : ILanes<Lanes8>
 
     public static void Transpose(ref Lanes8 r0, ref Lanes8 r1, ref Lanes8 r2, ref Lanes8 r3) =>
         throw new NotSupportedException("Block transposes are 4×4 at most.");
+
+    public static void LoadTransposed(ref double source, nint o0, nint o1, nint o2, nint o3, out Lanes8 r0, out Lanes8 r1, out Lanes8 r2, out Lanes8 r3) =>
+        throw new NotSupportedException("Block transposes are 4×4 at most.");
+
+    public static void StoreTransposed(ref double destination, nint at, nint stride, Lanes8 r0, Lanes8 r1, Lanes8 r2, Lanes8 r3) =>
+        throw new NotSupportedException("Block transposes are 4×4 at most.");
+
+    public static Lanes8 Gather(ref double source, nint o0, nint o1, nint o2, nint o3) =>
+        throw new NotSupportedException("Lane gathers are four lanes at most.");
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes8 ShiftUp(Lanes8 previous, Lanes8 current) =>

@@ -15,7 +15,7 @@ internal enum SimdWidth
     /// <summary>128-bit vectors (SSE2, Arm64 AdvSimd).</summary>
     Vector128 = 2,
 
-    /// <summary>256-bit vectors (x86 AVX).</summary>
+    /// <summary>256-bit vectors (x86 AVX2).</summary>
     Vector256 = 3,
 
     /// <summary>512-bit vectors for the element-wise kernels, 256-bit for the block transposes (x86 AVX-512).</summary>
@@ -27,8 +27,8 @@ internal static class SimdWidths
     /// <summary>The widest width this machine runs; requests above it fall back to it.</summary>
     public static SimdWidth Resolve(SimdWidth requested)
     {
-        SimdWidth best = Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Avx.IsSupported ? SimdWidth.Vector512
-            : Vector256.IsHardwareAccelerated && Avx.IsSupported ? SimdWidth.Vector256
+        SimdWidth best = Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Avx2.IsSupported ? SimdWidth.Vector512
+            : Vector256.IsHardwareAccelerated && Avx2.IsSupported ? SimdWidth.Vector256
             : Vector128.IsHardwareAccelerated ? SimdWidth.Vector128
             : SimdWidth.Scalar;
         return requested == SimdWidth.Auto || requested > best ? best : requested;
