@@ -110,6 +110,9 @@ public sealed class CtcScorer
     /// <summary>The kernel width this instance runs.</summary>
     internal SimdWidth Width => _simd;
 
+    /// <summary>Whether every α scale factor of the current hypothesis is 1 (edits then skip those multiplies).</summary>
+    internal bool Unscaled => _unscaled;
+
     /// <summary>Frames T of the current matrix.</summary>
     public int Frames => _frames;
 
@@ -265,8 +268,6 @@ public sealed class CtcScorer
         }
     }
 
-    // Doubles per time stream: Pad + T rounded up + one spare block, as an odd number of 64-byte lines, so that the
-    // many streams read or written side by side spread over every cache set instead of aliasing onto a few.
     // Doubles per emission stream: Pad + T rounded up + one spare block, as an odd number of 64-byte lines, so that the
     // streams read side by side spread over every cache set instead of aliasing onto a few.
     private static int StreamStride(int frames)
@@ -385,9 +386,6 @@ public sealed class CtcScorer
         _classes = classes;
         _stride = stride;
     }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // Forward and backward recursions.
 
     // ---------------------------------------------------------------------------------------------------------------
     // Forward of one target (ring of rows).

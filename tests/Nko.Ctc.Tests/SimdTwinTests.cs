@@ -32,10 +32,15 @@ public class SimdTwinTests
         CtcScorer[] scorers = Scorers();
         Assert.Equal(SimdWidth.Scalar, scorers[0].Width);
         Assert.Equal(SimdWidths.Resolve(SimdWidth.Auto), new CtcScorer().Width);
-        if (Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx.IsSupported)
+        if (Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
         {
             Assert.Equal(SimdWidth.Vector128, scorers[1].Width);
             Assert.Equal(SimdWidth.Vector256, scorers[2].Width);
+        }
+
+        if (Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            Assert.Equal(SimdWidth.Vector512, scorers[3].Width);
         }
     }
 
@@ -107,7 +112,7 @@ public class SimdTwinTests
             }
 
             // One at a time gives the batch's bits too (lanes are independent).
-            if (i % 5 == 0 && !SameBits(scores[0][i], scorers[2].ScoreEdit(edits[i])))
+            if (i % 5 == 0 && !SameBits(scores[0][i], scorers[^1].ScoreEdit(edits[i])))
             {
                 failures.Add($"{edits[i]}: single edit differs from batch");
             }
@@ -129,13 +134,143 @@ public class SimdTwinTests
         {
             scorers[w].Reset(m, 0);
             scorers[w].SetHypothesis(hyp);
+            Assert.False(scorers[w].Unscaled); // random rows: the scaled kernels run
             scorers[w].ScoreEdits(edits, scores[w]);
         }
 
         for (int i = 0; i < edits.Length; i++)
         {
-            Assert.True(SameBits(scores[0][i], scores[1][i]) && SameBits(scores[0][i], scores[2][i]), $"{edits[i]}: {scores[0][i]:R} / {scores[1][i]:R} / {scores[2][i]:R}");
+            for (int w = 1; w < Widths.Length; w++)
+            {
+                Assert.True(SameBits(scores[0][i], scores[w][i]), $"{edits[i]} {Widths[w]}: scalar {scores[0][i]:R}, vector {scores[w][i]:R}");
+            }
         }
+    }
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, true)]
+    [InlineData(3, false)]
+    public void Recogniser_like_matrices_give_the_same_bits_and_the_reference_values(int seed, bool blankLast)
+    {
+        // A confident recogniser: one class per frame far ahead of the rest, following an alignment of the hypothesis,
+        // so the tables need no rescaling (the exact unscaled shortcuts run).
+        var rng = new Random(seed);
+        int classes = 30, frames = 240, blank = blankLast ? classes - 1 : 0;
+        int[] hyp = TestMatrices.RandomTarget(rng, 40, classes, blank, repeats: true);
+        LogProbMatrix m = Aligned(rng, hyp, frames, classes, blank);
+        LabelEdit[] edits = EditEnumeration.All(hyp.Length, classes, blank).ToArray();
+        double[][] scores = Widths.Select(_ => new double[edits.Length]).ToArray();
+        CtcScorer[] scorers = Scorers();
+        for (int w = 0; w < scorers.Length; w++)
+        {
+            scorers[w].Reset(m, blank);
+            scorers[w].SetHypothesis(hyp);
+            Assert.True(scorers[w].Unscaled);
+            scorers[w].ScoreEdits(edits, scores[w]);
+        }
+
+        for (int i = 0; i < edits.Length; i++)
+        {
+            for (int w = 1; w < Widths.Length; w++)
+            {
+                Assert.True(SameBits(scores[0][i], scores[w][i]), $"{edits[i]} {Widths[w]}: scalar {scores[0][i]:R}, vector {scores[w][i]:R}");
+            }
+
+            if (i % 11 == 0)
+            {
+                double reference = CtcForward.LogSpaceLogLikelihood(m, blank, edits[i].Apply(hyp));
+                Assert.True(TestMatrices.Close(reference, scores[0][i], 1e-9), $"{edits[i]}: reference {reference:R}, spliced {scores[0][i]:R}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Batches_of_any_shape_give_the_bits_of_single_edits()
+    {
+        // Dense batches (lanes read neighbouring table cells), sparse ones (lanes far apart), and mixed kinds.
+        LogProbMatrix m = TestMatrices.Random(23, 300, 40, sharpness: 4);
+        var rng = new Random(23);
+        int[] hyp = TestMatrices.RandomTarget(rng, 60, 40, 0, repeats: true);
+        LabelEdit[][] batches =
+        [
+            Enumerable.Range(0, 60).Select(j => LabelEdit.Substitute(j, 1 + (j % 39))).ToArray(),
+            Enumerable.Range(0, 9).Select(j => LabelEdit.Insert(j * 7, 1 + ((j * 5) % 39))).ToArray(),
+            Enumerable.Range(0, 20).Select(j => (j % 3) switch
+            {
+                0 => LabelEdit.Delete((j * 13) % 60),
+                1 => LabelEdit.Insert((j * 17) % 61, hyp[(j * 17) % 60]),
+                _ => LabelEdit.Substitute((j * 11) % 60, hyp[(j * 11 + 59) % 60]),
+            }).ToArray(),
+        ];
+        foreach (SimdWidth width in Widths)
+        {
+            var scorer = new CtcScorer(width);
+            scorer.Reset(m, 0);
+            scorer.SetHypothesis(hyp);
+            foreach (LabelEdit[] batch in batches)
+            {
+                double[] scores = new double[batch.Length];
+                scorer.ScoreEdits(batch, scores);
+                for (int i = 0; i < batch.Length; i++)
+                {
+                    double single = scorer.ScoreEdit(batch[i]);
+                    Assert.True(SameBits(single, scores[i]), $"{width} {batch[i]}: batch {scores[i]:R}, single {single:R}");
+                    if (i % 4 == 0)
+                    {
+                        double full = scorer.LogLikelihood(batch[i].Apply(hyp));
+                        Assert.True(TestMatrices.Close(full, scores[i], 1e-10), $"{width} {batch[i]}: full {full:R}, spliced {scores[i]:R}");
+                    }
+                }
+            }
+        }
+    }
+
+    // Log-softmax of logits N(0, 1) plus 14 on the class of an alignment of `hyp` (each label held for a few frames,
+    // blanks between, repeated labels always separated by a blank).
+    private static LogProbMatrix Aligned(Random rng, int[] hyp, int frames, int classes, int blank)
+    {
+        var path = new List<int>();
+        for (int k = 0; k < hyp.Length; k++)
+        {
+            if (k == 0 || rng.Next(2) == 0 || hyp[k] == hyp[k - 1])
+            {
+                path.Add(blank);
+            }
+
+            for (int r = 1 + rng.Next(3); r > 0; r--)
+            {
+                path.Add(hyp[k]);
+            }
+        }
+
+        while (path.Count < frames)
+        {
+            // Lengthen a blank run (never split a label's run: the alignment must still collapse to `hyp`).
+            int at;
+            do
+            {
+                at = rng.Next(path.Count);
+            }
+            while (path[at] != blank);
+            path.Insert(at, blank);
+        }
+
+        float[] logits = new float[frames * classes];
+        for (int t = 0; t < frames; t++)
+        {
+            for (int c = 0; c < classes; c++)
+            {
+                double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
+                logits[(t * classes) + c] = (float)(Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+            }
+
+            logits[(t * classes) + path[t]] += 14f;
+        }
+
+        float[] lp = new float[logits.Length];
+        LogProbMatrix.LogSoftmax(logits, lp, classes);
+        return new LogProbMatrix(lp, frames, classes);
     }
 
     [Fact]
@@ -159,16 +294,30 @@ public class SimdTwinTests
             values.Add(-1);
         }
 
-        double[] scalar = values.ToArray(), v2 = values.ToArray(), v4 = values.ToArray();
+        while (values.Count % 8 != 0)
+        {
+            values.Add(-2);
+        }
+
+        double[] scalar = values.ToArray(), v2 = values.ToArray(), v4 = values.ToArray(), v8 = values.ToArray();
         DeterministicExp.ExpInPlace<Lanes1>(ref scalar[0], scalar.Length);
         DeterministicExp.ExpInPlace<Lanes2>(ref v2[0], v2.Length);
-        if (Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx.IsSupported)
+        if (Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
         {
             DeterministicExp.ExpInPlace<Lanes4>(ref v4[0], v4.Length);
         }
         else
         {
             DeterministicExp.ExpInPlace<Lanes1>(ref v4[0], v4.Length);
+        }
+
+        if (Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            DeterministicExp.ExpInPlace<Lanes8>(ref v8[0], v8.Length);
+        }
+        else
+        {
+            DeterministicExp.ExpInPlace<Lanes1>(ref v8[0], v8.Length);
         }
 
         // Mixing lanes that take the small-result path with lanes that do not must not change any lane.
@@ -183,7 +332,9 @@ public class SimdTwinTests
         for (int i = 0; i < values.Count; i++)
         {
             double x = values[i];
-            Assert.True(SameBits(scalar[i], v2[i]) && SameBits(scalar[i], v4[i]) && SameBits(scalar[i], lone[i]), $"exp({x:R}): {scalar[i]:R} / {v2[i]:R} / {v4[i]:R}");
+            Assert.True(
+                SameBits(scalar[i], v2[i]) && SameBits(scalar[i], v4[i]) && SameBits(scalar[i], v8[i]) && SameBits(scalar[i], lone[i]),
+                $"exp({x:R}): {scalar[i]:R} / {v2[i]:R} / {v4[i]:R} / {v8[i]:R}");
             double expected = Math.Exp(x);
             if (expected >= double.Epsilon * (1L << 52))
             {
@@ -270,6 +421,45 @@ public class SimdTwinTests
             Assert.Equal([2, 0, 1, 1], argmax);
             Assert.Equal([2, 0, 1], labels.Take(n).ToArray());
         }
+    }
+
+    [Fact]
+    public void Greedy_decode_follows_IndexOfMax_on_wide_rows_with_zeros_ties_and_NaN()
+    {
+        // Rows wider than every vector, so the vector kernels (not the scalar fallback for narrow rows) see these cases.
+        const int classes = 37;
+        float[][] rows =
+        [
+            Row(classes, (3, -0f), (20, 0f), (35, -0f)), // +0 beats -0 wherever it is
+            Row(classes, (3, -0f), (20, -0f)), // only -0: the first
+            Row(classes, (9, -0.25f), (30, -0.25f)), // tie: the first
+            Row(classes, (2, -0.5f), (17, float.NaN), (33, float.NaN)), // NaN: the first NaN
+            Row(classes, (36, -0.125f)), // the last class, in the overlapping tail vector
+            Row(classes, (0, float.NegativeInfinity), (1, -0.75f)),
+        ];
+        float[] data = rows.SelectMany(r => r).ToArray();
+        var m = new LogProbMatrix(data, rows.Length, classes);
+        int[] argmax = Enumerable.Range(0, rows.Length).Select(t => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(m.Row(t))).ToArray();
+        Assert.Equal([20, 3, 9, 17, 36, 1], argmax);
+        foreach (SimdWidth width in Widths)
+        {
+            int[] labels = new int[rows.Length];
+            var spans = new LabelSpan[rows.Length];
+            int n = GreedyDecoder.Decode(m, 5, labels, spans, out double score, width);
+            Assert.Equal(argmax, labels.Take(n).ToArray());
+            Assert.True(double.IsNaN(score)); // the NaN row's maximum is NaN, as IndexOfMax reports it
+        }
+    }
+
+    private static float[] Row(int classes, params (int Class, float Value)[] set)
+    {
+        float[] row = Enumerable.Repeat(-3f, classes).ToArray();
+        foreach ((int c, float v) in set)
+        {
+            row[c] = v;
+        }
+
+        return row;
     }
 
     [Fact]
