@@ -7,9 +7,9 @@ namespace Nko.TurboQuant.Kernels;
 
 /// <summary>
 /// The vectorised affine codec, one body for every width. Groups are processed in chunks of
-/// <see cref="ChunkGroups"/>: pass 1 converts (Half input) and finds each group's min/max, the parameters of the
-/// whole chunk are computed four groups per step, pass 2 writes the codes. Produces exactly the bytes of
-/// <see cref="AffineReference"/>.
+/// <see cref="ChunkGroups"/>: pass 1 converts (Half input) and finds each group's min/max (a transposed reduction over
+/// the chunk), the parameters of the whole chunk are computed in vector lanes, pass 2 writes the codes; the two passes
+/// are software-pipelined across chunks. Produces exactly the bytes of <see cref="AffineReference"/>.
 /// </summary>
 /// <remarks>Requires <c>TOps.Count ≤ G</c>, and <c>TOps.Count ≤ G/2</c> for 4-bit (the caller picks the width).</remarks>
 internal static class AffineKernel<TOps, TF, TU>
@@ -63,8 +63,7 @@ internal static class AffineKernel<TOps, TF, TU>
         Span<float> converted = stackalloc float[typeof(TIn) == typeof(Half) ? 2 * chunkValues : 0];
         Span<float> mins = stackalloc float[2 * ChunkGroups];
         Span<float> inverseScales = stackalloc float[2 * ChunkGroups];
-        Span<ushort> minBits = stackalloc ushort[2 * ChunkGroups];
-        Span<ushort> scaleBits = stackalloc ushort[2 * ChunkGroups];
+        Span<uint> headers = stackalloc uint[2 * ChunkGroups];
         Span<float> partials = stackalloc float[2 * ChunkGroups * 16];
         ref byte output = ref MemoryMarshal.GetReference(destination);
         int chunks = (groups + ChunkGroups - 1) / ChunkGroups;
@@ -84,8 +83,7 @@ internal static class AffineKernel<TOps, TF, TU>
                     groupSize,
                     converted.Slice(typeof(TIn) == typeof(Half) ? (next & 1) * chunkValues : 0, typeof(TIn) == typeof(Half) ? chunkValues : 0),
                     partials,
-                    minBits.Slice(slot, ChunkGroups),
-                    scaleBits.Slice(slot, ChunkGroups),
+                    headers.Slice(slot, ChunkGroups),
                     mins.Slice(slot, ChunkGroups),
                     inverseScales.Slice(slot, ChunkGroups));
             }
@@ -102,8 +100,7 @@ internal static class AffineKernel<TOps, TF, TU>
                     Math.Min(ChunkGroups, groups - g0),
                     bits,
                     groupSize,
-                    minBits.Slice(slot, ChunkGroups),
-                    scaleBits.Slice(slot, ChunkGroups),
+                    headers.Slice(slot, ChunkGroups),
                     mins.Slice(slot, ChunkGroups),
                     inverseScales.Slice(slot, ChunkGroups),
                     ref Unsafe.Add(ref output, (nint)g0 * blockBytes));
@@ -122,8 +119,7 @@ internal static class AffineKernel<TOps, TF, TU>
         int groupSize,
         Span<float> converted,
         Span<float> partials,
-        Span<ushort> minBits,
-        Span<ushort> scaleBits,
+        Span<uint> headers,
         Span<float> mins,
         Span<float> inverseScales)
         where TIn : struct
@@ -145,12 +141,22 @@ internal static class AffineKernel<TOps, TF, TU>
                 TF v = TOps.LoadHalf(ref Unsafe.Add(ref input, o));
                 TOps.Store(v, ref Unsafe.Add(ref chunk, o));
                 TF lo = v, hi = v;
-                for (int j = count; j < groupSize; j += count)
+                if (groupSize >= 2 * count)
                 {
-                    v = TOps.LoadHalf(ref Unsafe.Add(ref input, o + j));
-                    TOps.Store(v, ref Unsafe.Add(ref chunk, o + j));
-                    lo = TOps.Min(lo, v);
-                    hi = TOps.Max(hi, v);
+                    // Two vectors per step (G is a power of two, so pairs tile the group).
+                    TF w = TOps.LoadHalf(ref Unsafe.Add(ref input, o + count));
+                    TOps.Store(w, ref Unsafe.Add(ref chunk, o + count));
+                    lo = TOps.Min(v, w);
+                    hi = TOps.Max(v, w);
+                    for (int j = 2 * count; j < groupSize; j += 2 * count)
+                    {
+                        v = TOps.LoadHalf(ref Unsafe.Add(ref input, o + j));
+                        w = TOps.LoadHalf(ref Unsafe.Add(ref input, o + j + count));
+                        TOps.Store(v, ref Unsafe.Add(ref chunk, o + j));
+                        TOps.Store(w, ref Unsafe.Add(ref chunk, o + j + count));
+                        lo = TOps.Min(lo, TOps.Min(v, w));
+                        hi = TOps.Max(hi, TOps.Max(v, w));
+                    }
                 }
 
                 TOps.Store(lo, ref Unsafe.Add(ref partialMin, g * count));
@@ -200,15 +206,15 @@ internal static class AffineKernel<TOps, TF, TU>
         float levels = (1 << bits) - 1;
         if (TOps.Count == 16)
         {
-            AffineParameters.Compute512(lows, highs, levels, minBits, scaleBits, mins, inverseScales);
+            AffineParameters.Compute512(lows, highs, levels, headers, mins, inverseScales);
         }
         else if (TOps.Count == 8)
         {
-            AffineParameters.Compute256(lows, highs, levels, minBits, scaleBits, mins, inverseScales);
+            AffineParameters.Compute256(lows, highs, levels, headers, mins, inverseScales);
         }
         else
         {
-            AffineParameters.Compute128(lows, highs, levels, minBits, scaleBits, mins, inverseScales);
+            AffineParameters.Compute128(lows, highs, levels, headers, mins, inverseScales);
         }
     }
 
@@ -219,8 +225,7 @@ internal static class AffineKernel<TOps, TF, TU>
         int k,
         int bits,
         int groupSize,
-        ReadOnlySpan<ushort> minBits,
-        ReadOnlySpan<ushort> scaleBits,
+        ReadOnlySpan<uint> headers,
         ReadOnlySpan<float> mins,
         ReadOnlySpan<float> inverseScales,
         ref byte blocks)
@@ -230,16 +235,22 @@ internal static class AffineKernel<TOps, TF, TU>
         switch (bits)
         {
             case 8:
+                int step = groupSize >= 2 * count ? 2 * count : count;
                 for (int g = 0; g < k; g++)
                 {
-                    ref byte packed = ref WriteHeader(ref Unsafe.Add(ref blocks, g * blockBytes), scaleBits[g], minBits[g]);
+                    ref byte packed = ref WriteHeader(ref Unsafe.Add(ref blocks, g * blockBytes), headers[g]);
                     ref float x = ref Unsafe.Add(ref chunk, g * groupSize);
                     TF min = TOps.Broadcast(mins[g]);
                     TF inv = TOps.Broadcast(inverseScales[g] * 2f); // 2/s exactly: codes come from 2t
-                    for (int j = 0; j < groupSize; j += count)
+                    for (int j = 0; j < groupSize; j += step)
                     {
                         TU q = TOps.AffineCodes(TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j)), min), inv));
                         TOps.StoreBytes(q, ref Unsafe.Add(ref packed, j));
+                        if (step != count)
+                        {
+                            q = TOps.AffineCodes(TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j + count)), min), inv));
+                            TOps.StoreBytes(q, ref Unsafe.Add(ref packed, j + count));
+                        }
                     }
                 }
 
@@ -248,7 +259,7 @@ internal static class AffineKernel<TOps, TF, TU>
                 int half = groupSize / 2;
                 for (int g = 0; g < k; g++)
                 {
-                    ref byte packed = ref WriteHeader(ref Unsafe.Add(ref blocks, g * blockBytes), scaleBits[g], minBits[g]);
+                    ref byte packed = ref WriteHeader(ref Unsafe.Add(ref blocks, g * blockBytes), headers[g]);
                     ref float x = ref Unsafe.Add(ref chunk, g * groupSize);
                     TF min = TOps.Broadcast(mins[g]);
                     TF inv = TOps.Broadcast(inverseScales[g] * 2f);
@@ -262,7 +273,7 @@ internal static class AffineKernel<TOps, TF, TU>
 
                 break;
             default:
-                EncodePackedGroups(ref chunk, k, bits, groupSize, mins, inverseScales, minBits, scaleBits, ref blocks);
+                EncodePackedGroups(ref chunk, k, bits, groupSize, mins, inverseScales, headers, ref blocks);
                 break;
         }
     }
@@ -276,8 +287,7 @@ internal static class AffineKernel<TOps, TF, TU>
         int groupSize,
         ReadOnlySpan<float> mins,
         ReadOnlySpan<float> inverseScales,
-        ReadOnlySpan<ushort> minBits,
-        ReadOnlySpan<ushort> scaleBits,
+        ReadOnlySpan<uint> headers,
         ref byte blocks)
     {
         int count = TOps.Count;
@@ -287,7 +297,7 @@ internal static class AffineKernel<TOps, TF, TU>
         ref byte code = ref MemoryMarshal.GetReference(codes);
         for (int g = 0; g < groups; g++)
         {
-            ref byte packed = ref WriteHeader(ref Unsafe.Add(ref blocks, g * blockBytes), scaleBits[g], minBits[g]);
+            ref byte packed = ref WriteHeader(ref Unsafe.Add(ref blocks, g * blockBytes), headers[g]);
             ref float x = ref Unsafe.Add(ref chunk, g * groupSize);
             TF min = TOps.Broadcast(mins[g]);
             TF inv = TOps.Broadcast(inverseScales[g] * 2f);
@@ -301,12 +311,11 @@ internal static class AffineKernel<TOps, TF, TU>
         }
     }
 
-    /// <summary>Writes the fp16 scale and minimum (little-endian) and returns the first code byte.</summary>
+    /// <summary>Writes the header (fp16 scale in the low half, fp16 minimum in the high half, little-endian) and returns the first code byte.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref byte WriteHeader(ref byte block, ushort scaleBits, ushort minBits)
+    private static ref byte WriteHeader(ref byte block, uint header)
     {
-        uint header = scaleBits | ((uint)minBits << 16);
-        Unsafe.WriteUnaligned(ref block, BitConverter.IsLittleEndian ? header : (uint)(BinaryPrimitives.ReverseEndianness(scaleBits) | (BinaryPrimitives.ReverseEndianness(minBits) << 16)));
+        Unsafe.WriteUnaligned(ref block, BitConverter.IsLittleEndian ? header : BinaryPrimitives.ReverseEndianness(header));
         return ref Unsafe.Add(ref block, AffineLayout.HeaderBytes);
     }
 

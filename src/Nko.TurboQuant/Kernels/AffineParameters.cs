@@ -34,8 +34,7 @@ internal static class AffineParameters
         ReadOnlySpan<float> lows,
         ReadOnlySpan<float> highs,
         float levels,
-        Span<ushort> minBits,
-        Span<ushort> scaleBits,
+        Span<uint> headers,
         Span<float> mins,
         Span<float> inverseScales)
     {
@@ -51,8 +50,7 @@ internal static class AffineParameters
             Vector128<float> inv = Vector128.AndNot(Vector128<float>.One / s, Vector128.Equals(s, Vector128<float>.Zero));
             m.CopyTo(mins.Slice(i, 4));
             inv.CopyTo(inverseScales.Slice(i, 4));
-            StoreLow16(mBits, minBits.Slice(i, 4));
-            StoreLow16(sBits, scaleBits.Slice(i, 4));
+            (sBits | (mBits << 16)).CopyTo(headers.Slice(i, 4));
         }
     }
 
@@ -64,8 +62,7 @@ internal static class AffineParameters
         ReadOnlySpan<float> lows,
         ReadOnlySpan<float> highs,
         float levels,
-        Span<ushort> minBits,
-        Span<ushort> scaleBits,
+        Span<uint> headers,
         Span<float> mins,
         Span<float> inverseScales)
     {
@@ -81,8 +78,7 @@ internal static class AffineParameters
             Vector256<float> inv = Vector256.AndNot(Vector256<float>.One / s, Vector256.Equals(s, Vector256<float>.Zero));
             m.CopyTo(mins.Slice(i, 8));
             inv.CopyTo(inverseScales.Slice(i, 8));
-            StoreLow16(mBits, minBits.Slice(i, 8));
-            StoreLow16(sBits, scaleBits.Slice(i, 8));
+            (sBits | (mBits << 16)).CopyTo(headers.Slice(i, 8));
         }
     }
 
@@ -94,8 +90,7 @@ internal static class AffineParameters
         ReadOnlySpan<float> lows,
         ReadOnlySpan<float> highs,
         float levels,
-        Span<ushort> minBits,
-        Span<ushort> scaleBits,
+        Span<uint> headers,
         Span<float> mins,
         Span<float> inverseScales)
     {
@@ -111,23 +106,10 @@ internal static class AffineParameters
             Vector512<float> inv = Vector512.AndNot(Vector512<float>.One / s, Vector512.Equals(s, Vector512<float>.Zero));
             m.CopyTo(mins.Slice(i, 16));
             inv.CopyTo(inverseScales.Slice(i, 16));
-            StoreLow16(mBits, minBits.Slice(i, 16));
-            StoreLow16(sBits, scaleBits.Slice(i, 16));
+            (sBits | (mBits << 16)).CopyTo(headers.Slice(i, 16));
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreLow16(Vector128<uint> value, Span<ushort> destination)
-    {
-        ulong packed = Vector128.Narrow(value, value).AsUInt64().ToScalar();
-        MemoryMarshal.Write(MemoryMarshal.AsBytes(destination), in packed);
-    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreLow16(Vector256<uint> value, Span<ushort> destination) =>
-        Vector256.Narrow(value, value).GetLower().CopyTo(destination);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreLow16(Vector512<uint> value, Span<ushort> destination) =>
-        Vector512.Narrow(value, value).GetLower().CopyTo(destination);
 }

@@ -26,11 +26,19 @@ internal readonly struct Simd128 : ISimdOps<Vector128<float>, Vector128<uint>>
     {
         Vector128<ushort> raw = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref source))).AsUInt16();
         Vector128<uint> h = Vector128.WidenLower(raw);
+        // Normal fp16 values: rebias the exponent; the sign moves from bit 15 to bit 31.
         Vector128<uint> em = h & Vector128.Create(0x7FFFu);
-        Vector128<float> normal = ((em << 13) + Vector128.Create(112u << 23)).AsSingle();
-        Vector128<float> subnormal = Vector128.ConvertToSingle(em.AsInt32()) * Vector128.Create(HalfBits.TwoPowMinus24);
-        Vector128<float> magnitude = Vector128.ConditionalSelect(Vector128.LessThan(em, Vector128.Create(0x400u)).AsSingle(), subnormal, normal);
-        return (magnitude.AsUInt32() | ((h & Vector128.Create(0x8000u)) << 16)).AsSingle();
+        Vector128<uint> normal = (em << 13) + Vector128.Create(112u << 23);
+        Vector128<uint> bits = Vector128.ConditionalSelect(Vector128.Create(0x8000_0000u), h << 16, normal);
+        if (Vector128.EqualsAny(h & Vector128.Create(0x7C00u), Vector128<uint>.Zero))
+        {
+            // Zeros and subnormals (exponent 0): em · 2^-24, exact.
+            Vector128<float> small = Vector128.ConvertToSingle(em.AsInt32()) * Vector128.Create(HalfBits.TwoPowMinus24);
+            Vector128<uint> isSmall = Vector128.LessThan(em, Vector128.Create(0x400u));
+            bits = Vector128.ConditionalSelect(isSmall, small.AsUInt32() | ((h << 16) & Vector128.Create(0x8000_0000u)), bits);
+        }
+
+        return bits.AsSingle();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

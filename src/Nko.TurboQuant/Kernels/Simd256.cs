@@ -25,11 +25,19 @@ internal readonly struct Simd256 : ISimdOps<Vector256<float>, Vector256<uint>>
     public static Vector256<float> LoadHalf(ref ushort source)
     {
         Vector256<uint> h = Avx2.ConvertToVector256Int32(Vector128.LoadUnsafe(ref source)).AsUInt32();
+        // Normal fp16 values: rebias the exponent; the sign moves from bit 15 to bit 31.
         Vector256<uint> em = h & Vector256.Create(0x7FFFu);
-        Vector256<float> normal = ((em << 13) + Vector256.Create(112u << 23)).AsSingle();
-        Vector256<float> subnormal = Vector256.ConvertToSingle(em.AsInt32()) * Vector256.Create(HalfBits.TwoPowMinus24);
-        Vector256<float> magnitude = Vector256.ConditionalSelect(Vector256.LessThan(em, Vector256.Create(0x400u)).AsSingle(), subnormal, normal);
-        return (magnitude.AsUInt32() | ((h & Vector256.Create(0x8000u)) << 16)).AsSingle();
+        Vector256<uint> normal = (em << 13) + Vector256.Create(112u << 23);
+        Vector256<uint> bits = Vector256.ConditionalSelect(Vector256.Create(0x8000_0000u), h << 16, normal);
+        if (Vector256.EqualsAny(h & Vector256.Create(0x7C00u), Vector256<uint>.Zero))
+        {
+            // Zeros and subnormals (exponent 0): em · 2^-24, exact.
+            Vector256<float> small = Vector256.ConvertToSingle(em.AsInt32()) * Vector256.Create(HalfBits.TwoPowMinus24);
+            Vector256<uint> isSmall = Vector256.LessThan(em, Vector256.Create(0x400u));
+            bits = Vector256.ConditionalSelect(isSmall, small.AsUInt32() | ((h << 16) & Vector256.Create(0x8000_0000u)), bits);
+        }
+
+        return bits.AsSingle();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

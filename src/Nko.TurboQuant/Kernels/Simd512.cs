@@ -24,11 +24,19 @@ internal readonly struct Simd512 : ISimdOps<Vector512<float>, Vector512<uint>>
     public static Vector512<float> LoadHalf(ref ushort source)
     {
         Vector512<uint> h = Avx512F.ConvertToVector512UInt32(Vector256.LoadUnsafe(ref source));
+        // Normal fp16 values: rebias the exponent; the sign moves from bit 15 to bit 31.
         Vector512<uint> em = h & Vector512.Create(0x7FFFu);
-        Vector512<float> normal = ((em << 13) + Vector512.Create(112u << 23)).AsSingle();
-        Vector512<float> subnormal = Vector512.ConvertToSingle(em.AsInt32()) * Vector512.Create(HalfBits.TwoPowMinus24);
-        Vector512<float> magnitude = Vector512.ConditionalSelect(Vector512.LessThan(em, Vector512.Create(0x400u)).AsSingle(), subnormal, normal);
-        return (magnitude.AsUInt32() | ((h & Vector512.Create(0x8000u)) << 16)).AsSingle();
+        Vector512<uint> normal = (em << 13) + Vector512.Create(112u << 23);
+        Vector512<uint> bits = Vector512.ConditionalSelect(Vector512.Create(0x8000_0000u), h << 16, normal);
+        if (Vector512.EqualsAny(h & Vector512.Create(0x7C00u), Vector512<uint>.Zero))
+        {
+            // Zeros and subnormals (exponent 0): em · 2^-24, exact.
+            Vector512<float> small = Vector512.ConvertToSingle(em.AsInt32()) * Vector512.Create(HalfBits.TwoPowMinus24);
+            Vector512<uint> isSmall = Vector512.LessThan(em, Vector512.Create(0x400u));
+            bits = Vector512.ConditionalSelect(isSmall, small.AsUInt32() | ((h << 16) & Vector512.Create(0x8000_0000u)), bits);
+        }
+
+        return bits.AsSingle();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
