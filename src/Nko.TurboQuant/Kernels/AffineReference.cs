@@ -36,6 +36,7 @@ internal static class AffineReference
     }
 
     /// <summary>Encodes one group of n ≤ G values into a block (codes past n are 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void EncodeGroup(ReadOnlySpan<float> values, long firstIndex, int bits, int groupSize, Span<byte> block)
     {
         float lo = float.PositiveInfinity;
@@ -88,6 +89,7 @@ internal static class AffineReference
     }
 
     /// <summary>Decodes the first destination.Length values of one block: x = code · scale + min (float32).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DecodeGroup<TOut>(ReadOnlySpan<byte> block, int bits, int groupSize, Span<TOut> destination)
         where TOut : struct
     {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Nko.TurboQuant.Kernels;
 
@@ -23,6 +24,7 @@ internal static class BitPacking
     /// <summary>Bytes of packed codes for one group.</summary>
     public static int PackedBytes(int bits, int groupSize) => groupSize * bits / 8;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Pack(int bits, ReadOnlySpan<byte> codes, Span<byte> packed)
     {
         int g = codes.Length;
@@ -43,6 +45,7 @@ internal static class BitPacking
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unpack(int bits, ReadOnlySpan<byte> packed, Span<byte> codes)
     {
         int g = codes.Length;
@@ -64,6 +67,7 @@ internal static class BitPacking
     }
 
     /// <summary>packed[j] = Σ_k codes[j + k·stride] &lt;&lt; (k·shift), for j &lt; stride.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Combine(ReadOnlySpan<byte> codes, int stride, int parts, int shift, Span<byte> packed)
     {
         int j = 0;
@@ -90,6 +94,7 @@ internal static class BitPacking
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Split(ReadOnlySpan<byte> packed, int stride, int parts, int shift, ulong mask, Span<byte> codes)
     {
         int j = 0;
@@ -112,6 +117,7 @@ internal static class BitPacking
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackThree(ReadOnlySpan<byte> codes, Span<byte> packed)
     {
         int g = codes.Length;
@@ -165,6 +171,7 @@ internal static class BitPacking
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UnpackThree(ReadOnlySpan<byte> packed, Span<byte> codes)
     {
         int g = codes.Length;

@@ -100,6 +100,7 @@ internal readonly struct Simd128 : ISimdOps<Vector128<float>, Vector128<uint>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AllBitsSet(Vector128<uint> mask) => mask == Vector128<uint>.AllBitsSet;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ReduceGroups(ref float partialMins, ref float partialMaxs, Span<float> lows, Span<float> highs)
     {
         for (int g = 0; g < 16; g++)
@@ -178,6 +179,7 @@ internal readonly struct Simd128 : ISimdOps<Vector128<float>, Vector128<uint>>
     public static Vector128<float> Lookup(Vector128<uint> codes, ReadOnlySpan<float> table) =>
         Vector128.Create(table[(int)codes.GetElement(0)], table[(int)codes.GetElement(1)], table[(int)codes.GetElement(2)], table[(int)codes.GetElement(3)]);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SumOfSquares(ReadOnlySpan<float> values)
     {
         Span<Vector128<double>> acc = stackalloc Vector128<double>[8];

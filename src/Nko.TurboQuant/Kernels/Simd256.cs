@@ -107,6 +107,7 @@ internal readonly struct Simd256 : ISimdOps<Vector256<float>, Vector256<uint>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AllBitsSet(Vector256<uint> mask) => mask == Vector256<uint>.AllBitsSet;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ReduceGroups(ref float partialMins, ref float partialMaxs, Span<float> lows, Span<float> highs)
     {
         Reduce<MinOp>(ref partialMins).CopyTo(lows);
@@ -249,6 +250,7 @@ internal readonly struct Simd256 : ISimdOps<Vector256<float>, Vector256<uint>>
         return Vector256.ConditionalSelect(Vector256.GreaterThan(codes, Vector256.Create(7u)).AsSingle(), high, low);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SumOfSquares(ReadOnlySpan<float> values)
     {
         Vector256<double> a0 = Vector256<double>.Zero, a1 = Vector256<double>.Zero, a2 = Vector256<double>.Zero, a3 = Vector256<double>.Zero;

@@ -253,6 +253,7 @@ internal readonly struct Simd512 : ISimdOps<Vector512<float>, Vector512<uint>>
         return Avx512F.PermuteVar16x32(Vector512.Create(table), codes.AsInt32());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SumOfSquares(ReadOnlySpan<float> values)
     {
         Vector512<double> low = Vector512<double>.Zero;

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Nko.TurboQuant.Kernels;
 
@@ -102,6 +102,7 @@ internal static class TurboReference
     /// Σ x² in double: 16 partial sums (element i goes to sum i mod 16, in order), folded as
     /// T8[k] = S[k] + S[k+8], T4[k] = T8[k] + T8[k+4], T2[k] = T4[k] + T4[k+2], total = T2[0] + T2[1].
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SumOfSquares(ReadOnlySpan<float> values)
     {
         Span<double> s = stackalloc double[16];
@@ -124,6 +125,7 @@ internal static class TurboReference
     }
 
     /// <summary>The stored norm for a sum of squares: float32 of its square root, 0 below 2^-100, an error above float32's range.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Norm(double sumOfSquares, long firstIndex)
     {
         float norm = (float)Math.Sqrt(sumOfSquares);
@@ -138,6 +140,7 @@ internal static class TurboReference
     }
 
     /// <summary>The unnormalised Walsh–Hadamard transform in place (length a power of two), strides 1, 2, 4, … in that order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Hadamard(Span<float> values)
     {
         for (int stride = 1; stride < values.Length; stride <<= 1)
