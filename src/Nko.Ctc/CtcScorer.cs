@@ -488,8 +488,35 @@ public sealed class CtcScorer
         }
 
         bool repeats = _repeats;
+        Span<double> maxima = stackalloc double[Chunk];
         for (int chunk = 0; chunk < frames; chunk += Chunk)
         {
+            if (TL.Count == Chunk && chunk > 0 && chunk + Chunk <= frames && state.Max > 0 && ScaleExponent(state.Max) == 0)
+            {
+                // Optimistic: the next frames need no rescaling either (the usual case on recogniser output), so all
+                // four go in one pass over the row, their label emissions transposed on the fly. Checked after.
+                AdvanceReach(ref state, chunk + Chunk - 1, ref At(_prefix), length);
+                int count = RoundUp(Math.Max(state.ReachB, state.ReachY), TL.Count);
+                ref double prev = ref Unsafe.Add(ref ring, ((chunk - 1) & Slots) * width);
+                ref double cur = ref Unsafe.Add(ref ring, ((chunk + Chunk - 1) & Slots) * width);
+                if (repeats)
+                {
+                    ForwardChunk<TL, Yes>(ref prev, ref cur, y0, count, ref _emit.Start, ref At(_labelRows), chunk, ref blankEmit, ref At(_skip), maxima);
+                }
+                else
+                {
+                    ForwardChunk<TL, No>(ref prev, ref cur, y0, count, ref _emit.Start, ref At(_labelRows), chunk, ref blankEmit, ref At(_skip), maxima);
+                }
+
+                if (NeedNoScaling(maxima))
+                {
+                    state.Max = maxima[Chunk - 1];
+                    continue;
+                }
+
+                // Some frame needs rescaling: redo the chunk frame by frame (the previous row is untouched).
+            }
+
             if (chunk > 0)
             {
                 LoadLabelEmissions<TL>(chunk);
@@ -508,6 +535,94 @@ public sealed class CtcScorer
         ref double last = ref Unsafe.Add(ref ring, ((frames - 1) & Slots) * width);
         double final = Unsafe.Add(ref last, length) + Unsafe.Add(ref last, y0 + length - 1);
         return final > 0 ? Math.Log(final) + (state.Exponent * Ln2) + _offset : double.NegativeInfinity;
+    }
+
+    // Whether the first Chunk - 1 maxima give scale exponent 0 (so the chunk's frames were computed with f = 1 as they
+    // should be) and the last is non-zero.
+    private static bool NeedNoScaling(ReadOnlySpan<double> maxima)
+    {
+        for (int i = 0; i < maxima.Length - 1; i++)
+        {
+            if (!(maxima[i] > 0) || ScaleExponent(maxima[i]) != 0)
+            {
+                return false;
+            }
+        }
+
+        return maxima[^1] > 0;
+    }
+
+    private static void AdvanceReach(ref ForwardState state, int t, ref int prefix, int length)
+    {
+        while (state.ReachB <= length && Unsafe.Add(ref prefix, state.ReachB) <= t)
+        {
+            state.ReachB++;
+        }
+
+        while (state.ReachY < length && Unsafe.Add(ref prefix, state.ReachY + 1) <= t + 1)
+        {
+            state.ReachY++;
+        }
+    }
+
+    // Frames t .. t + 3 of the α recursion with f = 1 (exactly the unscaled steps), in one pass over the cells: block k of
+    // frame t + i feeds block k of frame t + i + 1 in registers, and the label emissions come straight from the class
+    // streams. Writes frame t + 3 to `cur` and the four maxima.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardChunk<TL, TRepeats>(
+        ref double prev, ref double cur, int y0, int count, ref double emit, ref int labelRows, nint t, ref double blankEmit, ref double skip, Span<double> maxima)
+        where TL : struct, ILanes<TL>
+        where TRepeats : struct, IFlag
+    {
+        TL pb0 = TL.Broadcast(Unsafe.Add(ref blankEmit, t)), pb1 = TL.Broadcast(Unsafe.Add(ref blankEmit, t + 1));
+        TL pb2 = TL.Broadcast(Unsafe.Add(ref blankEmit, t + 2)), pb3 = TL.Broadcast(Unsafe.Add(ref blankEmit, t + 3));
+        TL m0 = TL.Zero, m1 = TL.Zero, m2 = TL.Zero, m3 = TL.Zero;
+        TL y0Before = TL.Zero, y1Before = TL.Zero, y2Before = TL.Zero, y3Before = TL.Zero; // previous block of each frame's input Y
+        ref double prevY = ref Unsafe.Add(ref prev, y0);
+        ref double curY = ref Unsafe.Add(ref cur, y0);
+        for (int k = 0; k < count; k += TL.Count)
+        {
+            TL.LoadTransposed(
+                ref emit,
+                Unsafe.Add(ref labelRows, k) + t,
+                Unsafe.Add(ref labelRows, k + 1) + t,
+                Unsafe.Add(ref labelRows, k + 2) + t,
+                Unsafe.Add(ref labelRows, k + 3) + t,
+                out TL e0,
+                out TL e1,
+                out TL e2,
+                out TL e3);
+            TL sk = TRepeats.On ? TL.Load(ref skip, k) : default;
+            TL b = TL.Load(ref prev, k);
+            TL y = TL.Load(ref prevY, k);
+            UnscaledStep<TL, TRepeats>(ref b, ref y, ref y0Before, ref m0, pb0, e0, sk);
+            UnscaledStep<TL, TRepeats>(ref b, ref y, ref y1Before, ref m1, pb1, e1, sk);
+            UnscaledStep<TL, TRepeats>(ref b, ref y, ref y2Before, ref m2, pb2, e2, sk);
+            UnscaledStep<TL, TRepeats>(ref b, ref y, ref y3Before, ref m3, pb3, e3, sk);
+            TL.Store(b, ref cur, k);
+            TL.Store(y, ref curY, k);
+        }
+
+        maxima[0] = TL.MaxAcross(m0);
+        maxima[1] = TL.MaxAcross(m1);
+        maxima[2] = TL.MaxAcross(m2);
+        maxima[3] = TL.MaxAcross(m3);
+    }
+
+    // One block of one frame of ForwardStep<TL, No, TRepeats, No>: (b, y) of the previous frame in, of this frame out.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UnscaledStep<TL, TRepeats>(ref TL b, ref TL y, ref TL previousY, ref TL max, TL pb, TL e, TL skip)
+        where TL : struct, ILanes<TL>
+        where TRepeats : struct, IFlag
+    {
+        TL before = TL.ShiftUp(previousY, y);
+        previousY = y;
+        TL nb = (b + before) * pb;
+        TL sum = TRepeats.On ? (y + b) + (skip * before) : (y + b) + before;
+        TL ny = sum * e;
+        max = TL.Max(max, TL.Max(nb, ny));
+        b = nb;
+        y = ny;
     }
 
     private struct ForwardState

@@ -165,9 +165,21 @@ public class SimdTwinTests
         for (int w = 0; w < scorers.Length; w++)
         {
             scorers[w].Reset(m, blank);
-            scorers[w].SetHypothesis(hyp);
+            double tables = scorers[w].SetHypothesis(hyp);
             Assert.True(scorers[w].Unscaled);
+            Assert.True(SameBits(tables, scorers[w].LogLikelihood(hyp)), $"{Widths[w]}: tables and forward differ");
             scorers[w].ScoreEdits(edits, scores[w]);
+        }
+
+        // Full forwards of edited targets (the four-frame unscaled pass, or its fallback when a frame needs scaling).
+        for (int i = 0; i < edits.Length; i += 3)
+        {
+            int[] edited = edits[i].Apply(hyp);
+            double scalar = scorers[0].LogLikelihood(edited);
+            for (int w = 1; w < Widths.Length; w++)
+            {
+                Assert.True(SameBits(scalar, scorers[w].LogLikelihood(edited)), $"{edits[i]} {Widths[w]}: forward differs");
+            }
         }
 
         for (int i = 0; i < edits.Length; i++)
