@@ -6,7 +6,7 @@ namespace Nko.TurboQuant.Kernels;
 
 /// <summary>The vectorised turbo codec, one body for every width; produces exactly the bytes of <see cref="TurboReference"/>.</summary>
 /// <remarks>Requires <c>TOps.Count ≤ B/2</c> (the caller picks the width) and B a power of two ≥ 16.</remarks>
-internal static class TurboKernel<TOps, TF, TU>
+internal static partial class TurboKernel<TOps, TF, TU>
     where TOps : ISimdOps<TF, TU>
     where TF : struct
     where TU : struct
@@ -78,6 +78,12 @@ internal static class TurboKernel<TOps, TF, TU>
                 BinaryPrimitives.WriteSingleLittleEndian(block, norm);
                 TF inverse = TOps.Broadcast(norm == 0f ? 0f : 1f / norm);
                 ref uint blockSign = ref sign;
+                if (blockSize == 16 * count)
+                {
+                    EncodeRegisters(ref y, ref sign, inverse, search, bits, ref MemoryMarshal.GetReference(block[TurboLayout.HeaderBytes..]), codes);
+                    continue;
+                }
+
                 for (int j = 0; j < blockSize; j += count)
                 {
                     TF v = TOps.Xor(TOps.Load(ref Unsafe.Add(ref y, j)), TOps.LoadUInt32(ref Unsafe.Add(ref blockSign, j)));
@@ -147,6 +153,12 @@ internal static class TurboKernel<TOps, TF, TU>
                 ReadOnlySpan<byte> block = source.Slice(((r * blocksPerRow) + b) * blockBytes, blockBytes);
                 TF scale = TOps.Broadcast(BinaryPrimitives.ReadSingleLittleEndian(block) * inverseBlock);
                 ref byte packed = ref MemoryMarshal.GetReference(block[TurboLayout.HeaderBytes..]);
+                if (blockSize == 16 * count && n == blockSize)
+                {
+                    DecodeRegisters(ref packed, centroids, bits, codes, scale, ref sign, ref Unsafe.Add(ref output, (r * rowLength) + start));
+                    continue;
+                }
+
                 if (bits == 4)
                 {
                     for (int j = 0; j < half; j += count)
