@@ -69,7 +69,7 @@ public sealed class CtcScorer
     private int _labelWidth; // RoundUp(L + 1, Block): the cells every step computes in the tables
     private readonly AlignedDoubles _ring = new(); // eight rows: row u in slot u & 7
     private readonly AlignedDoubles _labelEmit = new(); // eight rows: e_t(y_k) at [(t & 7) * _labelWidth + k], zero for k ≥ L
-    private int[] _labelRows = []; // offset of each label's emission stream (row C past the end)
+    private nint[] _labelRows = []; // offset of each label's emission stream (row C past the end)
     private double[] _skip = []; // [k] = 1 when y_k may follow y_{k-1} directly (k ≥ 1, y_k ≠ y_{k-1}), else 0
     private bool _repeats; // some label repeats the one before it
     private int[] _prefix = []; // [j] = frames needed for y_0..y_{j-1}
@@ -436,7 +436,7 @@ public sealed class CtcScorer
     {
         ref double emit = ref _emit.Start;
         ref double dst = ref _labelEmit.Start;
-        ref int row = ref At(_labelRows);
+        ref nint row = ref At(_labelRows);
         int width = _labelWidth;
         for (int t = t0; t < t0 + Chunk; t += TL.Count)
         {
@@ -496,16 +496,27 @@ public sealed class CtcScorer
                 // Optimistic: the next frames need no rescaling either (the usual case on recogniser output), so all
                 // four go in one pass over the row, their label emissions transposed on the fly. Checked after.
                 AdvanceReach(ref state, chunk + Chunk - 1, ref At(_prefix), length);
-                int count = RoundUp(Math.Max(state.ReachB, state.ReachY), TL.Count);
+                int count = RoundUp(Math.Max(state.ReachB, state.ReachY), TS.Count);
                 ref double prev = ref Unsafe.Add(ref ring, ((chunk - 1) & Slots) * width);
                 ref double cur = ref Unsafe.Add(ref ring, ((chunk + Chunk - 1) & Slots) * width);
-                if (repeats)
+                if (typeof(TS) == typeof(Lanes8))
                 {
-                    ForwardChunk<TL, Yes>(ref prev, ref cur, y0, count, ref _emit.Start, ref At(_labelRows), chunk, ref blankEmit, ref At(_skip), maxima);
+                    if (repeats)
+                    {
+                        ForwardChunkWide<Yes>(ref prev, ref cur, y0, count, ref Unsafe.Add(ref _emit.Start, chunk), ref At(_labelRows), ref Unsafe.Add(ref blankEmit, chunk), ref At(_skip), maxima);
+                    }
+                    else
+                    {
+                        ForwardChunkWide<No>(ref prev, ref cur, y0, count, ref Unsafe.Add(ref _emit.Start, chunk), ref At(_labelRows), ref Unsafe.Add(ref blankEmit, chunk), ref At(_skip), maxima);
+                    }
+                }
+                else if (repeats)
+                {
+                    ForwardChunk<TL, Yes>(ref prev, ref cur, y0, count, ref Unsafe.Add(ref _emit.Start, chunk), ref At(_labelRows), ref Unsafe.Add(ref blankEmit, chunk), ref At(_skip), maxima);
                 }
                 else
                 {
-                    ForwardChunk<TL, No>(ref prev, ref cur, y0, count, ref _emit.Start, ref At(_labelRows), chunk, ref blankEmit, ref At(_skip), maxima);
+                    ForwardChunk<TL, No>(ref prev, ref cur, y0, count, ref Unsafe.Add(ref _emit.Start, chunk), ref At(_labelRows), ref Unsafe.Add(ref blankEmit, chunk), ref At(_skip), maxima);
                 }
 
                 if (NeedNoScaling(maxima))
@@ -570,24 +581,25 @@ public sealed class CtcScorer
     // streams. Writes frame t + 3 to `cur` and the four maxima.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ForwardChunk<TL, TRepeats>(
-        ref double prev, ref double cur, int y0, int count, ref double emit, ref int labelRows, nint t, ref double blankEmit, ref double skip, Span<double> maxima)
+        ref double prev, ref double cur, int y0, int count, ref double emit, ref nint labelRows, ref double blankEmit, ref double skip, Span<double> maxima)
         where TL : struct, ILanes<TL>
         where TRepeats : struct, IFlag
     {
-        TL pb0 = TL.Broadcast(Unsafe.Add(ref blankEmit, t)), pb1 = TL.Broadcast(Unsafe.Add(ref blankEmit, t + 1));
-        TL pb2 = TL.Broadcast(Unsafe.Add(ref blankEmit, t + 2)), pb3 = TL.Broadcast(Unsafe.Add(ref blankEmit, t + 3));
+        // emit and blankEmit point at frame t.
+        TL pb0 = TL.Broadcast(blankEmit), pb1 = TL.Broadcast(Unsafe.Add(ref blankEmit, 1));
+        TL pb2 = TL.Broadcast(Unsafe.Add(ref blankEmit, 2)), pb3 = TL.Broadcast(Unsafe.Add(ref blankEmit, 3));
         TL m0 = TL.Zero, m1 = TL.Zero, m2 = TL.Zero, m3 = TL.Zero;
         TL y0Before = TL.Zero, y1Before = TL.Zero, y2Before = TL.Zero, y3Before = TL.Zero; // previous block of each frame's input Y
         ref double prevY = ref Unsafe.Add(ref prev, y0);
         ref double curY = ref Unsafe.Add(ref cur, y0);
-        for (int k = 0; k < count; k += TL.Count)
+        for (int k = 0; k < count; k += TL.Count, labelRows = ref Unsafe.Add(ref labelRows, TL.Count))
         {
             TL.LoadTransposed(
                 ref emit,
-                Unsafe.Add(ref labelRows, k) + t,
-                Unsafe.Add(ref labelRows, k + 1) + t,
-                Unsafe.Add(ref labelRows, k + 2) + t,
-                Unsafe.Add(ref labelRows, k + 3) + t,
+                labelRows,
+                Unsafe.Add(ref labelRows, 1),
+                Unsafe.Add(ref labelRows, 2),
+                Unsafe.Add(ref labelRows, 3),
                 out TL e0,
                 out TL e1,
                 out TL e2,
@@ -607,6 +619,39 @@ public sealed class CtcScorer
         maxima[1] = TL.MaxAcross(m1);
         maxima[2] = TL.MaxAcross(m2);
         maxima[3] = TL.MaxAcross(m3);
+    }
+
+    // ForwardChunk with eight-lane arithmetic: two 4×4 emission transposes per block of eight labels.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardChunkWide<TRepeats>(
+        ref double prev, ref double cur, int y0, int count, ref double emit, ref nint labelRows, ref double blankEmit, ref double skip, Span<double> maxima)
+        where TRepeats : struct, IFlag
+    {
+        Lanes8 pb0 = Lanes8.Broadcast(blankEmit), pb1 = Lanes8.Broadcast(Unsafe.Add(ref blankEmit, 1));
+        Lanes8 pb2 = Lanes8.Broadcast(Unsafe.Add(ref blankEmit, 2)), pb3 = Lanes8.Broadcast(Unsafe.Add(ref blankEmit, 3));
+        Lanes8 m0 = Lanes8.Zero, m1 = Lanes8.Zero, m2 = Lanes8.Zero, m3 = Lanes8.Zero;
+        Lanes8 y0Before = Lanes8.Zero, y1Before = Lanes8.Zero, y2Before = Lanes8.Zero, y3Before = Lanes8.Zero;
+        ref double prevY = ref Unsafe.Add(ref prev, y0);
+        ref double curY = ref Unsafe.Add(ref cur, y0);
+        for (int k = 0; k < count; k += 8, labelRows = ref Unsafe.Add(ref labelRows, 8))
+        {
+            Lanes4.LoadTransposed(ref emit, labelRows, Unsafe.Add(ref labelRows, 1), Unsafe.Add(ref labelRows, 2), Unsafe.Add(ref labelRows, 3), out Lanes4 l0, out Lanes4 l1, out Lanes4 l2, out Lanes4 l3);
+            Lanes4.LoadTransposed(ref emit, Unsafe.Add(ref labelRows, 4), Unsafe.Add(ref labelRows, 5), Unsafe.Add(ref labelRows, 6), Unsafe.Add(ref labelRows, 7), out Lanes4 h0, out Lanes4 h1, out Lanes4 h2, out Lanes4 h3);
+            Lanes8 sk = TRepeats.On ? Lanes8.Load(ref skip, k) : default;
+            Lanes8 b = Lanes8.Load(ref prev, k);
+            Lanes8 y = Lanes8.Load(ref prevY, k);
+            UnscaledStep<Lanes8, TRepeats>(ref b, ref y, ref y0Before, ref m0, pb0, Lanes8.Combine(l0, h0), sk);
+            UnscaledStep<Lanes8, TRepeats>(ref b, ref y, ref y1Before, ref m1, pb1, Lanes8.Combine(l1, h1), sk);
+            UnscaledStep<Lanes8, TRepeats>(ref b, ref y, ref y2Before, ref m2, pb2, Lanes8.Combine(l2, h2), sk);
+            UnscaledStep<Lanes8, TRepeats>(ref b, ref y, ref y3Before, ref m3, pb3, Lanes8.Combine(l3, h3), sk);
+            Lanes8.Store(b, ref cur, k);
+            Lanes8.Store(y, ref curY, k);
+        }
+
+        maxima[0] = Lanes8.MaxAcross(m0);
+        maxima[1] = Lanes8.MaxAcross(m1);
+        maxima[2] = Lanes8.MaxAcross(m2);
+        maxima[3] = Lanes8.MaxAcross(m3);
     }
 
     // One block of one frame of ForwardStep<TL, No, TRepeats, No>: (b, y) of the previous frame in, of this frame out.

@@ -449,6 +449,10 @@ internal readonly struct Lanes8 : ILanes<Lanes8>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes8 Broadcast(double value) => new(Vector512.Create(value));
 
+    /// <summary>The four lanes of <paramref name="lower"/>, then those of <paramref name="upper"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes8 Combine(Lanes4 lower, Lanes4 upper) => new(Vector512.Create(lower.Value, upper.Value));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes8 operator +(Lanes8 left, Lanes8 right) => new(left._v + right._v);
 
