@@ -18,17 +18,19 @@ namespace Nko.Ctc;
 /// accumulated as integers. States are double precision, so a state must fall more than ~700 nats below the best state
 /// of its frame before it is lost (float32 would lose it at ~87 nats); within that domain results agree with the
 /// log-space reference <see cref="CtcForward.LogSpaceLogLikelihood"/> to about 1e-12 relative. Outside it (for example
-/// a random target on a matrix whose log-probs reach below about −150 at nearly every frame) the reference is the exact
-/// answer.</para>
+/// a random target on a matrix whose log-probs average below about −100 nats, so that the target's states trail the
+/// frame's best state by hundreds of nats within a few frames) the result can be off or −∞, and the reference is the
+/// exact answer. Recogniser output, whose best paths carry most of the mass, stays well inside.</para>
 /// <para><b>Single edits.</b> <see cref="SetHypothesis"/> computes the hypothesis' forward (α) and backward (β) tables
 /// once. A substituted, inserted or deleted label changes only the states around the edit, so each edit is scored by a
 /// recursion over one new state joined with the untouched α prefix and β suffix: O(T) per edit instead of O(T·L),
 /// over the frames where the new state can be reached at all, several edits side by side in vector lanes. The result
 /// equals the full forward of the edited target (the property tests pin this). When the join would leave double range
 /// (pathological matrices), or a spliced likelihood underflows, the edit falls back to a full forward.</para>
-/// <para><b>Determinism.</b> Every kernel (including the exponential) is a fixed sequence of IEEE additions and
-/// multiplications (never a fused multiply-add), and scale factors are chosen from maxima, so the scalar, 128-bit,
-/// 256-bit and 512-bit paths give bit-identical results, on every machine.</para>
+/// <para><b>Determinism.</b> Every kernel is a fixed sequence of IEEE additions and multiplications per value (never a
+/// fused multiply-add), the exponential is this library's own (same operations at every width, within 2 ulp), and
+/// scale factors are chosen from maxima, so the scalar, 128-bit, 256-bit and 512-bit paths give bit-identical results,
+/// on every machine. Shortcuts taken when a scale factor is exactly 1 skip only multiplications by 1.</para>
 /// <para>An instance is not thread-safe; use one per thread (they are cheap to keep and reuse: buffers only grow, and
 /// nothing is allocated once they have grown).</para>
 /// </remarks>
