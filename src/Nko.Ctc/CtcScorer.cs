@@ -62,6 +62,7 @@ public sealed class CtcScorer
     private int _frames;
     private int _classes;
     private int _blank = -1;
+    private LogProbMatrix _matrix; // kept for the exact log-space fallback
     private int _stride;
 
     // The prepared target. Split row layout of width _rowWidth: B[k] (blank before label k, B[L] the final blank) at k,
@@ -159,6 +160,7 @@ public sealed class CtcScorer
         }
 
         _blank = blankIndex;
+        _matrix = logProbs;
     }
 
     /// <summary>The CTC log-likelihood of <paramref name="target"/>; −∞ when it cannot be aligned in T frames.</summary>
@@ -392,15 +394,28 @@ public sealed class CtcScorer
     // ---------------------------------------------------------------------------------------------------------------
     // Forward of one target (ring of rows).
 
-    private double Forward(ReadOnlySpan<int> target) => _simd switch
+    private double Forward(ReadOnlySpan<int> target)
     {
-        SimdWidth.Vector512 => Forward<Lanes4, Lanes8>(target),
-        SimdWidth.Vector256 => Forward<Lanes4, Lanes4>(target),
-        SimdWidth.Vector128 => Forward<Lanes2, Lanes2>(target),
-        _ => Forward<Lanes1, Lanes1>(target),
-    };
+        double result = _simd switch
+        {
+            SimdWidth.Vector512 => Forward<Lanes4, Lanes8>(target),
+            SimdWidth.Vector256 => Forward<Lanes4, Lanes4>(target),
+            SimdWidth.Vector128 => Forward<Lanes2, Lanes2>(target),
+            _ => Forward<Lanes1, Lanes1>(target),
+        };
 
-    // Lays out the target: row geometry, skip flags, minimum frames, and the label emissions e_t(y_k) frame-major.
+        // Probability space loses states that fall ~700 nats below their frame's best state. When that empties every
+        // path of an alignable target, the answer -inf would be wrong, so the exact log-space recursion decides. It is
+        // slow (it allocates and calls exp/log per cell) but only runs for such implausible targets.
+        if (double.IsNegativeInfinity(result) && MinimumFramesOf(target) <= _frames)
+        {
+            result = CtcForward.LogSpaceLogLikelihood(_matrix, _blank, target);
+        }
+
+        return result;
+    }
+
+
     // Lays out the target: row geometry, skip flags, minimum frames, and where each label's emissions start.
     private void PrepareTarget(ReadOnlySpan<int> target)
     {

@@ -101,4 +101,26 @@ public class CtcScorerTests
         double deleted = scorer.ScoreEdit(LabelEdit.Delete(0));
         Assert.Equal(CtcForward.LogSpaceLogLikelihood(m, 0, [1, 2]), deleted, 9);
     }
+
+    [Fact]
+    public void An_alignable_target_far_below_the_best_path_is_scored_exactly_not_negative_infinity()
+    {
+        // 100 labels forced through frames whose best class is the blank: every path sits thousands of nats below the
+        // frame maxima, beyond double's range in probability space. The log-space fallback must answer.
+        float[] data = new float[200 * 3];
+        for (int t = 0; t < 200; t++)
+        {
+            data[(t * 3) + 0] = -0.0001f;
+            data[(t * 3) + 1] = -25f;
+            data[(t * 3) + 2] = -25f;
+        }
+
+        var m = new LogProbMatrix(data, 200, 3);
+        int[] target = Enumerable.Range(0, 100).Select(i => 1 + (i % 2)).ToArray();
+        var scorer = new CtcScorer();
+        scorer.Reset(m, 0);
+        double reference = CtcForward.LogSpaceLogLikelihood(m, 0, target);
+        Assert.True(double.IsFinite(reference));
+        Assert.Equal(reference, scorer.LogLikelihood(target), 6);
+    }
 }
