@@ -11,11 +11,12 @@ namespace Nko.TurboQuant.Kernels;
 internal static partial class TurboKernel<TOps, TF, TU>
 {
     /// <summary>
-    /// Sign-flips and normalises a block (held in memory at <paramref name="x"/>), rotates it in registers with the same
-    /// butterfly order as <see cref="TurboReference.Hadamard"/> and writes its packed codes.
+    /// Sign-flips and normalises a block in place (at <paramref name="x"/>) and rotates it in registers, with the same
+    /// butterfly order as <see cref="TurboReference.Hadamard"/>. The codes are computed by the caller (keeping this
+    /// method small enough for the JIT to inline every vector operation).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void EncodeRegisters(ref float x, ref uint sign, TF inverse, ReadOnlySpan<float> search, int bits, ref byte packed, Span<byte> codes)
+    private static void RotateRegisters(ref float x, ref uint sign, TF inverse)
     {
         int count = TOps.Count;
         TF v0 = TOps.Multiply(TOps.Xor(TOps.Load(ref Unsafe.Add(ref x, 0 * count)), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 0 * count))), inverse);
@@ -87,58 +88,22 @@ internal static partial class TurboKernel<TOps, TF, TU>
         t = v5; v5 = TOps.Add(t, v13); v13 = TOps.Subtract(t, v13);
         t = v6; v6 = TOps.Add(t, v14); v14 = TOps.Subtract(t, v14);
         t = v7; v7 = TOps.Add(t, v15); v15 = TOps.Subtract(t, v15);
-        ref byte code = ref MemoryMarshal.GetReference(codes);
-        switch (bits)
-        {
-            case 4:
-                TOps.StoreBytes(TOps.Or(TOps.TurboCodes(v0, search, 4), TOps.ShiftLeft(TOps.TurboCodes(v8, search, 4), 4)), ref Unsafe.Add(ref packed, 0 * count));
-                TOps.StoreBytes(TOps.Or(TOps.TurboCodes(v1, search, 4), TOps.ShiftLeft(TOps.TurboCodes(v9, search, 4), 4)), ref Unsafe.Add(ref packed, 1 * count));
-                TOps.StoreBytes(TOps.Or(TOps.TurboCodes(v2, search, 4), TOps.ShiftLeft(TOps.TurboCodes(v10, search, 4), 4)), ref Unsafe.Add(ref packed, 2 * count));
-                TOps.StoreBytes(TOps.Or(TOps.TurboCodes(v3, search, 4), TOps.ShiftLeft(TOps.TurboCodes(v11, search, 4), 4)), ref Unsafe.Add(ref packed, 3 * count));
-                TOps.StoreBytes(TOps.Or(TOps.TurboCodes(v4, search, 4), TOps.ShiftLeft(TOps.TurboCodes(v12, search, 4), 4)), ref Unsafe.Add(ref packed, 4 * count));
-                TOps.StoreBytes(TOps.Or(TOps.TurboCodes(v5, search, 4), TOps.ShiftLeft(TOps.TurboCodes(v13, search, 4), 4)), ref Unsafe.Add(ref packed, 5 * count));
-                TOps.StoreBytes(TOps.Or(TOps.TurboCodes(v6, search, 4), TOps.ShiftLeft(TOps.TurboCodes(v14, search, 4), 4)), ref Unsafe.Add(ref packed, 6 * count));
-                TOps.StoreBytes(TOps.Or(TOps.TurboCodes(v7, search, 4), TOps.ShiftLeft(TOps.TurboCodes(v15, search, 4), 4)), ref Unsafe.Add(ref packed, 7 * count));
-                return;
-            case 3:
-                TOps.StoreBytes(TOps.TurboCodes(v0, search, 3), ref Unsafe.Add(ref code, 0 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v1, search, 3), ref Unsafe.Add(ref code, 1 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v2, search, 3), ref Unsafe.Add(ref code, 2 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v3, search, 3), ref Unsafe.Add(ref code, 3 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v4, search, 3), ref Unsafe.Add(ref code, 4 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v5, search, 3), ref Unsafe.Add(ref code, 5 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v6, search, 3), ref Unsafe.Add(ref code, 6 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v7, search, 3), ref Unsafe.Add(ref code, 7 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v8, search, 3), ref Unsafe.Add(ref code, 8 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v9, search, 3), ref Unsafe.Add(ref code, 9 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v10, search, 3), ref Unsafe.Add(ref code, 10 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v11, search, 3), ref Unsafe.Add(ref code, 11 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v12, search, 3), ref Unsafe.Add(ref code, 12 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v13, search, 3), ref Unsafe.Add(ref code, 13 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v14, search, 3), ref Unsafe.Add(ref code, 14 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v15, search, 3), ref Unsafe.Add(ref code, 15 * count));
-                break;
-            default:
-                TOps.StoreBytes(TOps.TurboCodes(v0, search, 2), ref Unsafe.Add(ref code, 0 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v1, search, 2), ref Unsafe.Add(ref code, 1 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v2, search, 2), ref Unsafe.Add(ref code, 2 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v3, search, 2), ref Unsafe.Add(ref code, 3 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v4, search, 2), ref Unsafe.Add(ref code, 4 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v5, search, 2), ref Unsafe.Add(ref code, 5 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v6, search, 2), ref Unsafe.Add(ref code, 6 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v7, search, 2), ref Unsafe.Add(ref code, 7 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v8, search, 2), ref Unsafe.Add(ref code, 8 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v9, search, 2), ref Unsafe.Add(ref code, 9 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v10, search, 2), ref Unsafe.Add(ref code, 10 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v11, search, 2), ref Unsafe.Add(ref code, 11 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v12, search, 2), ref Unsafe.Add(ref code, 12 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v13, search, 2), ref Unsafe.Add(ref code, 13 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v14, search, 2), ref Unsafe.Add(ref code, 14 * count));
-                TOps.StoreBytes(TOps.TurboCodes(v15, search, 2), ref Unsafe.Add(ref code, 15 * count));
-                break;
-        }
-
-        BitPacking.Pack(bits, codes, MemoryMarshal.CreateSpan(ref packed, BitPacking.PackedBytes(bits, 16 * count)));
+        TOps.Store(v0, ref Unsafe.Add(ref x, 0 * count));
+        TOps.Store(v1, ref Unsafe.Add(ref x, 1 * count));
+        TOps.Store(v2, ref Unsafe.Add(ref x, 2 * count));
+        TOps.Store(v3, ref Unsafe.Add(ref x, 3 * count));
+        TOps.Store(v4, ref Unsafe.Add(ref x, 4 * count));
+        TOps.Store(v5, ref Unsafe.Add(ref x, 5 * count));
+        TOps.Store(v6, ref Unsafe.Add(ref x, 6 * count));
+        TOps.Store(v7, ref Unsafe.Add(ref x, 7 * count));
+        TOps.Store(v8, ref Unsafe.Add(ref x, 8 * count));
+        TOps.Store(v9, ref Unsafe.Add(ref x, 9 * count));
+        TOps.Store(v10, ref Unsafe.Add(ref x, 10 * count));
+        TOps.Store(v11, ref Unsafe.Add(ref x, 11 * count));
+        TOps.Store(v12, ref Unsafe.Add(ref x, 12 * count));
+        TOps.Store(v13, ref Unsafe.Add(ref x, 13 * count));
+        TOps.Store(v14, ref Unsafe.Add(ref x, 14 * count));
+        TOps.Store(v15, ref Unsafe.Add(ref x, 15 * count));
     }
 
     /// <summary>Looks up a block's centroids, rotates back in registers, scales, restores the signs and stores it.</summary>

@@ -80,17 +80,18 @@ internal static partial class TurboKernel<TOps, TF, TU>
                 ref uint blockSign = ref sign;
                 if (blockSize == 16 * count)
                 {
-                    EncodeRegisters(ref y, ref sign, inverse, search, bits, ref MemoryMarshal.GetReference(block[TurboLayout.HeaderBytes..]), codes);
-                    continue;
+                    RotateRegisters(ref y, ref sign, inverse);
                 }
-
-                for (int j = 0; j < blockSize; j += count)
+                else
                 {
-                    TF v = TOps.Xor(TOps.Load(ref Unsafe.Add(ref y, j)), TOps.LoadUInt32(ref Unsafe.Add(ref blockSign, j)));
-                    TOps.Store(TOps.Multiply(v, inverse), ref Unsafe.Add(ref y, j));
-                }
+                    for (int j = 0; j < blockSize; j += count)
+                    {
+                        TF v = TOps.Xor(TOps.Load(ref Unsafe.Add(ref y, j)), TOps.LoadUInt32(ref Unsafe.Add(ref blockSign, j)));
+                        TOps.Store(TOps.Multiply(v, inverse), ref Unsafe.Add(ref y, j));
+                    }
 
-                Hadamard(ref y, blockSize);
+                    Hadamard(ref y, blockSize);
+                }
 
                 ref byte packed = ref MemoryMarshal.GetReference(block[TurboLayout.HeaderBytes..]);
                 if (bits == 4)
