@@ -77,6 +77,14 @@ public readonly struct LogProbMatrix
     /// <exception cref="InvalidLogProbsException">A value is NaN or +∞ (the message names the frame and class).</exception>
     public void Validate(CtcVocabulary vocabulary)
     {
+        ValidateShape(vocabulary);
+        ValidateValues();
+    }
+
+    /// <summary>Checks that the matrix is constructed and has the vocabulary's class count, without reading its values.</summary>
+    /// <exception cref="ArgumentException">The matrix is default, or C differs from the vocabulary's class count.</exception>
+    public void ValidateShape(CtcVocabulary vocabulary)
+    {
         ArgumentNullException.ThrowIfNull(vocabulary);
         if (IsEmpty)
         {
@@ -89,8 +97,6 @@ public readonly struct LogProbMatrix
                 CultureInfo.InvariantCulture,
                 $"Log-probs have {Classes} classes but the vocabulary has {vocabulary.Count}; use the vocabulary the recogniser was trained with."));
         }
-
-        ValidateValues();
     }
 
     /// <summary>Checks that no value is NaN or +∞.</summary>

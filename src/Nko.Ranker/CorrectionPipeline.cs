@@ -54,13 +54,16 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
         OperatingMode mode = config.GetMode(request.Mode);
         CtcVocabulary vocabulary = config.Vocabulary;
         LogProbMatrix logProbs = request.LogProbs;
-        logProbs.Validate(vocabulary);
+        logProbs.ValidateShape(vocabulary);
         if (request.AsrScore is { } s && !double.IsFinite(s))
         {
             throw new ArgumentException("AsrScore must be finite when given.", nameof(request));
         }
 
+        // Loading the matrix (exponentiated once for every round) also rejects NaN and +inf, so the values are read once.
         Workspace ws = t_workspace ??= new Workspace();
+        CandidateEvaluator evaluator = ws.Evaluator;
+        evaluator.Reset(logProbs, vocabulary.BlankIndex, request.AsrScore);
         ws.Ensure(logProbs.Frames + 1, config.MaxRounds);
         int length;
         string hypothesisText;
@@ -80,8 +83,6 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
             hypothesisText = vocabulary.Decode(ws.Labels.AsSpan(0, length));
         }
 
-        CandidateEvaluator evaluator = ws.Evaluator;
-        evaluator.Reset(logProbs, vocabulary.BlankIndex, request.AsrScore);
         ws.ClearHistory();
         int applied = 0;
         for (int round = 0; round < config.MaxRounds; round++)
