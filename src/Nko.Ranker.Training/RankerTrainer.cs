@@ -149,6 +149,7 @@ public sealed class RankerTrainer
         RankerConfig config = draft.WithModes(modes, "conservative", provenance);
         return new TrainingResult
         {
+            Options = _options,
             Config = config,
             TrainRows = train.Count,
             DevRows = dev.Count,

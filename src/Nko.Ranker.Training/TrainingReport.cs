@@ -68,7 +68,8 @@ public static class TrainingReport
         }
 
         sb.AppendLine();
-        sb.AppendLine("Rules: aggressive = lowest dev CER; balanced = lowest dev CER with at most 1% of changed utterances worse; conservative = inside the run of consecutive thresholds with zero worse on dev and on train that holds the best zero-worse CER, the strictest threshold keeping 90% of that reduction and at least 10 grid steps from the run's edges; preservation = stricter, in the same run, the first threshold where ≥ 99% of accepted edits do not increase the edit distance (else the run's strict margin end).");
+        TrainerOptions o = result.Options;
+        sb.AppendLine(inv, $"Rules: aggressive = lowest dev CER; balanced = lowest dev CER with at most {o.BalancedMaxWorseShare * 100:0.##}% of changed utterances worse; conservative = inside the run of consecutive thresholds with zero worse on dev and on train that holds the best zero-worse CER, the strictest threshold keeping {o.ConservativeShare * 100:0.##}% of that reduction and at least {o.ConservativeMarginSteps} grid steps from the run's edges; preservation = stricter, in the same run, the first threshold where ≥ {o.PreservationMinPrecision * 100:0.##}% of accepted edits do not increase the edit distance (else the run's strict margin end).");
         sb.AppendLine();
         sb.AppendLine("![threshold sweep](sweep.png)");
         sb.AppendLine();

@@ -9,6 +9,9 @@ public sealed record TrainingResult
     /// <summary>The trained, calibrated config.</summary>
     public required RankerConfig Config { get; init; }
 
+    /// <summary>The options the trainer ran with (the report states its mode rules from them).</summary>
+    public required TrainerOptions Options { get; init; }
+
     /// <summary>Training utterances.</summary>
     public required int TrainRows { get; init; }
 
