@@ -58,6 +58,7 @@ public sealed class CtcScorer
     // Row C is all zeros (padding lanes and labels read it).
     private readonly AlignedDoubles _emit = new();
     private float[] _rowMax = [];
+    private bool[] _exponentiated = []; // [c]: class c's stream holds emissions (else still logp - rowMax); see EnsureEmissions
     private double _offset;
     private int _frames;
     private int _classes;
@@ -161,6 +162,35 @@ public sealed class CtcScorer
 
         _blank = blankIndex;
         _matrix = logProbs;
+        EnsureEmissions(blankIndex);
+    }
+
+    // Exponentiates class c's stream (in place, once per matrix) if no earlier target or edit needed it.
+    private void EnsureEmissions(int c)
+    {
+        if (_exponentiated[c])
+        {
+            return;
+        }
+
+        ref double stream = ref Unsafe.Add(ref _emit.Start, c * _stride);
+        switch (_simd)
+        {
+            case SimdWidth.Vector512:
+                DeterministicExp.ExpInPlace<Lanes8>(ref stream, _stride);
+                break;
+            case SimdWidth.Vector256:
+                DeterministicExp.ExpInPlace<Lanes4>(ref stream, _stride);
+                break;
+            case SimdWidth.Vector128:
+                DeterministicExp.ExpInPlace<Lanes2>(ref stream, _stride);
+                break;
+            default:
+                DeterministicExp.ExpInPlace<Lanes1>(ref stream, _stride);
+                break;
+        }
+
+        _exponentiated[c] = true;
     }
 
     /// <summary>The CTC log-likelihood of <paramref name="target"/>; −∞ when it cannot be aligned in T frames.</summary>
@@ -383,7 +413,10 @@ public sealed class CtcScorer
             }
         }
 
-        DeterministicExp.ExpInPlace<TS>(ref dst, classes * stride);
+        // Streams are exponentiated on first use (EnsureEmissions): a hypothesis and its candidates touch about a third
+        // of the classes. The values are the same either way (exp is element-wise).
+        Grow(ref _exponentiated, classes);
+        _exponentiated.AsSpan(0, classes).Clear();
         emit.Slice(classes * stride, stride).Clear();
         _offset = offset;
         _frames = frames;
@@ -437,6 +470,11 @@ public sealed class CtcScorer
         {
             skip[k] = target[k] != target[k - 1] ? 1.0 : 0.0;
             _repeats |= target[k] == target[k - 1];
+        }
+
+        for (int k = 0; k < length; k++)
+        {
+            EnsureEmissions(target[k]);
         }
 
         for (int k = 0; k < _labelWidth; k++)
@@ -1299,6 +1337,7 @@ public sealed class CtcScorer
             }
 
             int z = edit.Label;
+            EnsureEmissions(z);
             int next = edit.Kind == EditKind.Substitute ? j + 1 : j; // the label after the new one
             bool skipIn = j > 0 && hyp[j - 1] != z;
             bool skipNext = next < length && hyp[next] != z;
