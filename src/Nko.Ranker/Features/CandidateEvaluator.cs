@@ -1,4 +1,7 @@
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Nko.Candidates;
 using Nko.Candidates.Script;
 using Nko.Ctc;
@@ -24,7 +27,9 @@ public sealed class CandidateEvaluator
     private double[] _logps = [];
     private double[] _features = [];
     private double[] _gains = [];
-    private double[] _sortedGains = [];
+    private double[] _logOnePlus = []; // [i] = Math.Log(1 + i), for ranks and small prior counts
+    private PriorMemo[] _priors = []; // by (kind, from or left context, label): the prior features of the last count seen
+    private ConfusionMap? _priorsMap;
     private int _count;
     private double _asrScore;
     private LabelFacts? _facts;
@@ -76,11 +81,26 @@ public sealed class CandidateEvaluator
         Grow(ref _logps, max);
         Grow(ref _features, max * FeatureCount);
         Grow(ref _gains, max);
-        Grow(ref _sortedGains, max);
         if (!ReferenceEquals(_factsVocabulary, generator.Vocabulary))
         {
             _facts = new LabelFacts(generator.Vocabulary);
             _factsVocabulary = generator.Vocabulary;
+        }
+
+        if (!ReferenceEquals(_priorsMap, generator.Map))
+        {
+            int classes = generator.Vocabulary.Count;
+            _priors = new PriorMemo[3 * (classes + 1) * classes];
+            _priorsMap = generator.Map;
+        }
+
+        if (_logOnePlus.Length < max + 1)
+        {
+            _logOnePlus = new double[Math.Max(max + 1, SmallCounts)];
+            for (int i = 0; i < _logOnePlus.Length; i++)
+            {
+                _logOnePlus[i] = Math.Log(1.0 + i);
+            }
         }
 
         HypothesisLogLikelihood = _scorer.SetHypothesis(hypothesis);
@@ -109,17 +129,24 @@ public sealed class CandidateEvaluator
         bool hypFinite = double.IsFinite(hypLogp);
         double perLabel = 1.0 / Math.Max(1, length);
 
-        // Gains sorted once give each candidate's rank (how many gains are strictly higher) and the margin features.
+        // Each candidate's rank (how many gains are strictly higher) and the best two gains (the same value when tied)
+        // give the rank and margin features.
         Span<double> gains = _gains.AsSpan(0, n);
-        Span<double> sorted = _sortedGains.AsSpan(0, n);
+        double best = double.NegativeInfinity, second = double.NegativeInfinity;
         for (int i = 0; i < n; i++)
         {
-            gains[i] = Gain(_logps[i], hypLogp, hypFinite);
+            double g = Gain(_logps[i], hypLogp, hypFinite);
+            gains[i] = g;
+            if (g > best)
+            {
+                second = best;
+                best = g;
+            }
+            else if (g > second)
+            {
+                second = g;
+            }
         }
-
-        gains.CopyTo(sorted);
-        sorted.Sort();
-        double best = sorted[n - 1], second = n > 1 ? sorted[n - 2] : double.NegativeInfinity;
 
         for (int i = 0; i < n; i++)
         {
@@ -128,7 +155,8 @@ public sealed class CandidateEvaluator
             Candidate c = _candidates[i];
             LabelEdit e = c.Edit;
             double gain = gains[i];
-            int rank = n - UpperBound(sorted, gain);
+            int rank = CountAbove(gains, gain);
+            ref readonly PriorMemo prior = ref Prior(map, e, c.PriorCount, hyp);
 
             int label = e.Kind == EditKind.Delete ? hyp[e.Position] : e.Label;
             int from = e.Kind == EditKind.Substitute ? hyp[e.Position] : -1;
@@ -146,8 +174,8 @@ public sealed class CandidateEvaluator
             f[k0 + 8] = hypFinite ? Math.Max(-1e4, hypLogp * perLabel) : -1e4;
             f[k0 + 9] = hypFinite ? Math.Max(-1e4, hypLogp / frames) : -1e4;
             f[k0 + 10] = double.IsFinite(_asrScore) ? _asrScore : 0;
-            f[k0 + 11] = Math.Log(1.0 + c.PriorCount);
-            f[k0 + 12] = PriorLogRelative(map, e, c.PriorCount, hyp);
+            f[k0 + 11] = prior.LogCount;
+            f[k0 + 12] = prior.LogRelative;
             f[k0 + 13] = from >= 0 && facts.ClassOf(from) == cls && cls != NkoCharClass.Other ? 1 : 0;
             f[k0 + 14] = from >= 0 && facts.IsKnownPair(from, label) ? 1 : 0;
             f[k0 + 15] = cls == NkoCharClass.ToneMark ? 1 : 0;
@@ -157,30 +185,57 @@ public sealed class CandidateEvaluator
             f[k0 + 19] = e.Position * perLabel;
             (f[k0 + 20], f[k0 + 21]) = WordEdges(hyp, e, space);
             f[k0 + 22] = round;
-            f[k0 + 23] = Math.Log(1.0 + rank);
+            f[k0 + 23] = _logOnePlus[rank];
             f[k0 + 24] = Math.Clamp(gain - (gain == best ? second : best), -50, 50) is var m && double.IsFinite(m) ? m : 50;
             f[k0 + 25] = Math.Log(1.0 + length);
         }
     }
 
-    // The index of the first element greater than value in an ascending span.
-    private static int UpperBound(ReadOnlySpan<double> ascending, double value)
+    // How many of values are strictly greater than value (n ≤ MaxCandidates, so a vector count beats sorting).
+    private static int CountAbove(ReadOnlySpan<double> values, double value)
     {
-        int lo = 0, hi = ascending.Length;
-        while (lo < hi)
+        int count = 0, i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            int mid = (lo + hi) >>> 1;
-            if (ascending[mid] <= value)
+            Vector256<double> v = Vector256.Create(value);
+            ref double start = ref MemoryMarshal.GetReference(values);
+            for (; i <= values.Length - Vector256<double>.Count; i += Vector256<double>.Count)
             {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
+                count += BitOperations.PopCount(Vector256.GreaterThan(Vector256.LoadUnsafe(ref start, (nuint)i), v).ExtractMostSignificantBits());
             }
         }
 
-        return lo;
+        for (; i < values.Length; i++)
+        {
+            count += values[i] > value ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    // The prior features of an edit: log(1 + count) and the smoothed log relative frequency. They depend only on the
+    // edit's kind, its labels and the count, so they are computed once per entry and map (Math.Log is not free).
+    private ref readonly PriorMemo Prior(ConfusionMap map, LabelEdit e, int count, ReadOnlySpan<int> hyp)
+    {
+        int classes = map.Vocabulary.Count;
+        int a = e.Kind switch
+        {
+            EditKind.Substitute => hyp[e.Position],
+            EditKind.Delete => hyp[e.Position],
+            _ => e.Position > 0 ? hyp[e.Position - 1] : -1,
+        };
+        int b = e.Kind == EditKind.Delete ? 0 : e.Label;
+        ref PriorMemo memo = ref _priors[((((int)e.Kind * (classes + 1)) + a + 1) * classes) + b];
+        if (!memo.Set || memo.Count != count)
+        {
+            memo = new PriorMemo(
+                true,
+                count,
+                count < _logOnePlus.Length ? _logOnePlus[count] : Math.Log(1.0 + count),
+                PriorLogRelative(map, e, count, hyp));
+        }
+
+        return ref memo;
     }
 
     private static double Gain(double logp, double hypLogp, bool hypFinite)
@@ -252,6 +307,10 @@ public sealed class CandidateEvaluator
 
         return lastSpeech < 0 ? sum / logProbs.Frames : sumAtLastSpeech / (lastSpeech + 1);
     }
+
+    private const int SmallCounts = 4096;
+
+    private readonly record struct PriorMemo(bool Set, int Count, double LogCount, double LogRelative);
 
     private static void Grow<T>(ref T[] array, int length)
     {
