@@ -9,6 +9,7 @@ namespace Nko.Benchmarks.Candidates;
 /// (by a plain Levenshtein alignment) from the bundled sample rows. One call = one correction round.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class CandidateGeneratorBenchmarks
 {
     private CandidateGenerator _generator = null!;
