@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Nko.Ctc;
 
@@ -27,58 +28,39 @@ namespace Nko.Candidates;
 /// insert, then position, then label) and the first <see cref="GeneratorOptions.MaxCandidates"/> are returned.
 /// The order is total, so the output depends only on the hypothesis, the map and the options.
 /// </para>
+/// <para>
+/// Cost: two passes over the N licensed edits plus one over the R distinct counts of licensed map entries, O(N + R),
+/// with no sort: the first pass counts the edits per count, which places the cutoff (the count of the
+/// <see cref="GeneratorOptions.MaxCandidates"/>-th best edit); the second writes each kept edit straight into its
+/// slot of the destination (a counting sort by count, stable because the edits are produced in the order of the
+/// remaining keys). Maps with more than 2 048 distinct licensed counts, where the per-call histogram would outweigh
+/// the work, use a bounded heap instead, O(N log M): same output.
+/// </para>
 /// <para>Instances are immutable and thread-safe; the span overload allocates nothing.</para>
 /// </remarks>
 public sealed class CandidateGenerator
 {
-    private readonly int[] _substitutionTake; // by label: how many of GetSubstitutionsFrom(label) are licensed
-    private readonly int[] _deletionCount; // by label: licensed deletion count, or 0
-    private readonly int[] _insertionTake; // by left context + 1: how many of GetInsertionsAfter(context) are licensed
-    private readonly int[] _selfInsertionCount; // by label x: licensed count of inserting x after x, or 0
+    /// <summary>The most distinct licensed counts for which <see cref="Generate(ReadOnlySpan{int}, Span{Candidate})"/> counting-sorts (its histogram is a stack buffer of one int per count).</summary>
+    internal const int MaxCountingSortRanks = 2048;
+
+    // A count's rank is its index among the distinct counts of the licensed entries, largest first, so rank order is
+    // candidate order on counts. Every licensed edit below is stored with the rank of its count.
+    private readonly int[] _countByRank;
+    private readonly LicensedLabel[] _substitutions; // grouped by From: (To, rank), by rank then To (the map's top-k order)
+    private readonly int[] _substitutionStart; // C + 1 offsets into _substitutions, by From
+    private readonly int[] _deletionRank; // by label: rank of the licensed deletion, or -1
+    private readonly LicensedLabel[] _insertions; // grouped by left context: (label, rank), by rank then label
+    private readonly int[] _insertionStart; // C + 2 offsets into _insertions, by left context + 1
+    private readonly PairCountTable _insertionRankPlusOne; // (left context + 1, label) → rank + 1 of the licensed insertion, 0 if none
+    private readonly int[] _selfInsertionRank; // by label x: rank of the licensed insertion of x after x, or -1
+    private readonly bool _hasDeletions;
+    private readonly int _maxEditsPerPosition; // at most this many edits are licensed per position
+    private readonly bool _countingSort; // whether the ranks fit the counting sort's histogram
 
     /// <summary>Creates a generator over <paramref name="map"/> (and its vocabulary) with the given bounds.</summary>
     public CandidateGenerator(ConfusionMap map, GeneratorOptions options)
+        : this(map, options, MaxCountingSortRanks)
     {
-        ArgumentNullException.ThrowIfNull(map);
-        ArgumentNullException.ThrowIfNull(options);
-        Map = map;
-        Options = options;
-
-        int c = map.Vocabulary.Count;
-        int k = options.TopKPerLabel;
-        int min = options.MinCount;
-        EditOperations ops = options.Operations;
-
-        _substitutionTake = new int[c];
-        _deletionCount = new int[c];
-        _insertionTake = new int[c + 1];
-        _selfInsertionCount = new int[c];
-
-        for (int label = 0; label < c; label++)
-        {
-            if ((ops & EditOperations.Substitute) != 0)
-            {
-                _substitutionTake[label] = Take(map.GetSubstitutionsFrom(label), k, min);
-            }
-
-            if ((ops & EditOperations.Delete) != 0 && map.GetDeletionCount(label) >= min)
-            {
-                _deletionCount[label] = map.GetDeletionCount(label);
-            }
-        }
-
-        if ((ops & EditOperations.Insert) != 0)
-        {
-            for (int context = InsertionEntry.UtteranceStart; context < c; context++)
-            {
-                _insertionTake[context + 1] = Take(map.GetInsertionsAfter(context), k, min);
-            }
-
-            for (int label = 0; label < c; label++)
-            {
-                _selfInsertionCount[label] = LicensedInsertionCount(label, label);
-            }
-        }
     }
 
     /// <summary>Creates a generator, checking that <paramref name="map"/> was built for <paramref name="vocabulary"/>.</summary>
@@ -93,6 +75,111 @@ public sealed class CandidateGenerator
         }
     }
 
+    /// <summary>
+    /// Creates a generator that counting-sorts only when the map has at most <paramref name="maxCountingSortRanks"/>
+    /// (clamped to [0, <see cref="MaxCountingSortRanks"/>]) distinct licensed counts and uses the bounded heap
+    /// otherwise; tests use it to pin both strategies to the specification.
+    /// </summary>
+    internal CandidateGenerator(ConfusionMap map, GeneratorOptions options, int maxCountingSortRanks)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        ArgumentNullException.ThrowIfNull(options);
+        Map = map;
+        Options = options;
+
+        int c = map.Vocabulary.Count;
+        int k = options.TopKPerLabel;
+        int min = options.MinCount;
+        EditOperations ops = options.Operations;
+        bool substitute = (ops & EditOperations.Substitute) != 0;
+        bool delete = (ops & EditOperations.Delete) != 0;
+        bool insert = (ops & EditOperations.Insert) != 0;
+
+        // The licensed entries: the first k of each sorted list whose count passes MinCount.
+        int[] substitutionTake = new int[c];
+        int[] insertionTake = new int[c + 1];
+        var counts = new HashSet<int>();
+        int maxSubstitutions = 0, maxInsertions = 0;
+        for (int label = 0; label < c; label++)
+        {
+            if (substitute)
+            {
+                ReadOnlySpan<SubstitutionEntry> entries = map.GetSubstitutionsFrom(label);
+                substitutionTake[label] = Take(entries, k, min);
+                maxSubstitutions = Math.Max(maxSubstitutions, substitutionTake[label]);
+                foreach (SubstitutionEntry e in entries[..substitutionTake[label]])
+                {
+                    counts.Add(e.Count);
+                }
+            }
+
+            if (delete && map.GetDeletionCount(label) >= min)
+            {
+                counts.Add(map.GetDeletionCount(label));
+            }
+        }
+
+        for (int context = InsertionEntry.UtteranceStart; context < c && insert; context++)
+        {
+            ReadOnlySpan<InsertionEntry> entries = map.GetInsertionsAfter(context);
+            insertionTake[context + 1] = Take(entries, k, min);
+            maxInsertions = Math.Max(maxInsertions, insertionTake[context + 1]);
+            foreach (InsertionEntry e in entries[..insertionTake[context + 1]])
+            {
+                counts.Add(e.Count);
+            }
+        }
+
+        _countByRank = [.. counts];
+        Array.Sort(_countByRank, static (x, y) => y.CompareTo(x));
+        var rankOf = new Dictionary<int, int>(_countByRank.Length);
+        for (int rank = 0; rank < _countByRank.Length; rank++)
+        {
+            rankOf.Add(_countByRank[rank], rank);
+        }
+
+        _substitutionStart = new int[c + 1];
+        _substitutions = new LicensedLabel[substitutionTake.Sum()];
+        _deletionRank = new int[c];
+        for (int label = 0, next = 0; label < c; label++)
+        {
+            _substitutionStart[label] = next;
+            foreach (SubstitutionEntry e in map.GetSubstitutionsFrom(label)[..substitutionTake[label]])
+            {
+                _substitutions[next++] = new LicensedLabel(e.To, rankOf[e.Count]);
+            }
+
+            _substitutionStart[label + 1] = next;
+            int deletion = map.GetDeletionCount(label);
+            _deletionRank[label] = delete && deletion >= min ? rankOf[deletion] : -1;
+            _hasDeletions |= _deletionRank[label] >= 0;
+        }
+
+        _insertionStart = new int[c + 2];
+        _insertions = new LicensedLabel[insertionTake.Sum()];
+        _insertionRankPlusOne = new PairCountTable(c + 1, c, _insertions.Length);
+        for (int context = InsertionEntry.UtteranceStart, next = 0; context < c; context++)
+        {
+            _insertionStart[context + 1] = next;
+            foreach (InsertionEntry e in map.GetInsertionsAfter(context)[..insertionTake[context + 1]])
+            {
+                _insertions[next++] = new LicensedLabel(e.Label, rankOf[e.Count]);
+                _insertionRankPlusOne.Set(context + 1, e.Label, rankOf[e.Count] + 1);
+            }
+
+            _insertionStart[context + 2] = next;
+        }
+
+        _selfInsertionRank = new int[c];
+        for (int label = 0; label < c; label++)
+        {
+            _selfInsertionRank[label] = _insertionRankPlusOne.Get(label + 1, label) - 1;
+        }
+
+        _maxEditsPerPosition = maxSubstitutions + 1 + maxInsertions + 1;
+        _countingSort = _countByRank.Length <= Math.Clamp(maxCountingSortRanks, 0, MaxCountingSortRanks);
+    }
+
     /// <summary>The confusion maps that license edits.</summary>
     public ConfusionMap Map { get; }
 
@@ -104,6 +191,12 @@ public sealed class CandidateGenerator
 
     /// <summary>The most candidates one call returns, and the least a destination span must hold (<see cref="GeneratorOptions.MaxCandidates"/>).</summary>
     public int MaxCandidates => Options.MaxCandidates;
+
+    /// <summary>How many distinct counts the licensed map entries have (candidate counts take only these values).</summary>
+    internal int RankCount => _countByRank.Length;
+
+    /// <summary>Whether <see cref="Generate(ReadOnlySpan{int}, Span{Candidate})"/> counting-sorts (rather than heap-selects) a hypothesis of <paramref name="length"/> labels.</summary>
+    internal bool CountingSorts(int length) => _countingSort && (long)(length + 1) * _maxEditsPerPosition <= int.MaxValue;
 
     /// <summary>Writes the candidates for <paramref name="hypothesis"/> into <paramref name="destination"/>, best first, without allocating.</summary>
     /// <param name="hypothesis">Non-blank class ids of the vocabulary (may be empty).</param>
@@ -128,11 +221,14 @@ public sealed class CandidateGenerator
             }
         }
 
-        var heap = new CandidateHeap(destination[..MaxCandidates]);
-        AddSubstitutions(hypothesis, ref heap);
-        AddDeletions(hypothesis, ref heap);
-        AddInsertions(hypothesis, ref heap);
-        return heap.SortBestFirst();
+        if (CountingSorts(hypothesis.Length))
+        {
+            return CountingSort(hypothesis, destination[..MaxCandidates]);
+        }
+
+        var heap = new HeapSink(destination[..MaxCandidates], _countByRank);
+        Emit(hypothesis, ref heap);
+        return heap.Heap.SortBestFirst();
     }
 
     /// <summary>Returns the candidates for <paramref name="hypothesis"/>, best first (allocates the result array).</summary>
@@ -151,90 +247,143 @@ public sealed class CandidateGenerator
         }
     }
 
-    private void AddSubstitutions(ReadOnlySpan<int> hypothesis, ref CandidateHeap heap)
+    // Emit produces the edits of each rank in (kind, position, label) order, so bucketing them by rank in the order
+    // they come sorts them: pass 1 counts the edits per rank and finds the cut rank, whose bucket the destination ends
+    // in; pass 2 writes every edit of a rank up to the cut into the next free slot of its rank's range.
+    private int CountingSort(ReadOnlySpan<int> hypothesis, Span<Candidate> destination)
     {
-        for (int i = 0; i < hypothesis.Length; i++)
+        int ranks = _countByRank.Length;
+        if (ranks == 0)
         {
-            int from = hypothesis[i];
-            ReadOnlySpan<SubstitutionEntry> entries = Map.GetSubstitutionsFrom(from)[.._substitutionTake[from]];
-            foreach (SubstitutionEntry e in entries)
+            return 0;
+        }
+
+        Span<int> histogram = stackalloc int[ranks]; // ranks ≤ MaxCountingSortRanks
+        var counter = new CountSink(histogram);
+        Emit(hypothesis, ref counter);
+
+        // Turn counts into the first slot of each rank, up to the rank in which the destination fills up.
+        int total = 0;
+        int cut = ranks - 1;
+        for (int rank = 0; rank < ranks; rank++)
+        {
+            int count = histogram[rank];
+            histogram[rank] = total;
+            total += count;
+            if (total >= destination.Length)
             {
-                // Entries come in candidate order for a fixed position: once one is rejected, so are the rest.
-                if (!heap.Offer(EditKind.Substitute, i, e.To, e.Count))
-                {
-                    break;
-                }
+                cut = rank;
+                break;
             }
         }
-    }
 
-    private void AddDeletions(ReadOnlySpan<int> hypothesis, ref CandidateHeap heap)
-    {
-        for (int i = 0; i < hypothesis.Length; i++)
+        if (total == 0)
         {
-            int label = hypothesis[i];
-            if (i > 0 && hypothesis[i - 1] == label)
-            {
-                continue; // same sequence as deleting the start of the run
-            }
-
-            int count = _deletionCount[label];
-            if (count > 0)
-            {
-                heap.Offer(EditKind.Delete, i, -1, count);
-            }
+            return 0;
         }
+
+        var scatter = new ScatterSink(histogram, destination, _countByRank, cut);
+        Emit(hypothesis, ref scatter);
+        return Math.Min(total, destination.Length);
     }
 
-    private void AddInsertions(ReadOnlySpan<int> hypothesis, ref CandidateHeap heap)
+    /// <summary>
+    /// Hands every licensed edit to <paramref name="sink"/>, merged, in order of kind, then position; at one position
+    /// (and kind) by rank, then label. So the edits of any one rank come in candidate order.
+    /// </summary>
+    private void Emit<TSink>(ReadOnlySpan<int> hypothesis, ref TSink sink)
+        where TSink : IEditSink, allows ref struct
     {
-        // Inserting x before p yields the same sequence for every p from the start a of a run of x up to just after
-        // it; the canonical candidate sits at a. It is licensed by x after hyp[a−1] (at a) or by x after x (inside or
-        // after the run), and keeps the larger count.
         int n = hypothesis.Length;
-        for (int p = 0; p <= n; p++)
+        LicensedLabel[] substitutions = _substitutions;
+        if (substitutions.Length > 0)
         {
-            int context = p == 0 ? InsertionEntry.UtteranceStart : hypothesis[p - 1];
-            int next = p < n ? hypothesis[p] : -1;
-            ReadOnlySpan<InsertionEntry> entries = Map.GetInsertionsAfter(context)[.._insertionTake[context + 1]];
-            bool nextLicensedHere = false;
-            foreach (InsertionEntry e in entries)
+            int[] start = _substitutionStart;
+            for (int i = 0; i < n; i++)
             {
-                int x = e.Label;
-                if (x == context)
+                int from = hypothesis[i];
+                for (int j = start[from], end = start[from + 1]; j < end; j++)
                 {
-                    continue; // x after a run of x: merged into the candidate at the start of that run
+                    if (!sink.Add(EditKind.Substitute, i, substitutions[j].Label, substitutions[j].Rank))
+                    {
+                        break;
+                    }
                 }
-
-                int count = e.Count;
-                if (x == next)
-                {
-                    nextLicensedHere = true;
-                    count = Math.Max(count, _selfInsertionCount[x]);
-                }
-
-                heap.Offer(EditKind.Insert, p, x, count);
             }
+        }
 
-            // A run of x starts at p, x is licensed after x but not after hyp[p−1].
-            if (next >= 0 && next != context && !nextLicensedHere && _selfInsertionCount[next] > 0)
+        if (_hasDeletions)
+        {
+            int[] deletionRank = _deletionRank;
+            for (int i = 0; i < n; i++)
             {
-                heap.Offer(EditKind.Insert, p, next, _selfInsertionCount[next]);
+                int label = hypothesis[i];
+                if (i > 0 && hypothesis[i - 1] == label)
+                {
+                    continue; // same sequence as deleting the start of the run
+                }
+
+                int rank = deletionRank[label];
+                if (rank >= 0)
+                {
+                    sink.Add(EditKind.Delete, i, -1, rank);
+                }
+            }
+        }
+
+        if (_insertions.Length > 0)
+        {
+            for (int p = 0; p <= n; p++)
+            {
+                EmitInsertions(p, p == 0 ? InsertionEntry.UtteranceStart : hypothesis[p - 1], p < n ? hypothesis[p] : -1, ref sink);
             }
         }
     }
 
-    private int LicensedInsertionCount(int label, int context)
+    // Inserting x before p yields the same sequence for every p from the start a of a run of x up to just after it;
+    // the canonical candidate sits at a. It is licensed by x after hyp[a−1] (at a) or by x after x (inside or after
+    // the run), and keeps the larger count (the smaller rank). So at p: entries x = context are skipped (merged into
+    // the start of the run before p), and x = next is proposed once, merged with x after x, in its place in the order.
+    private void EmitInsertions<TSink>(int p, int context, int next, ref TSink sink)
+        where TSink : IEditSink, allows ref struct
     {
-        foreach (InsertionEntry e in Map.GetInsertionsAfter(context)[.._insertionTake[context + 1]])
+        uint nextRank = uint.MaxValue; // none
+        if (next >= 0 && next != context)
         {
-            if (e.Label == label)
+            // −1 (not licensed) is uint.MaxValue, so the minimum is the licensed one, or the better of both.
+            nextRank = Math.Min((uint)(_insertionRankPlusOne.Get(context + 1, next) - 1), (uint)_selfInsertionRank[next]);
+        }
+
+        LicensedLabel[] insertions = _insertions;
+        for (int j = _insertionStart[context + 1], end = _insertionStart[context + 2]; j < end; j++)
+        {
+            int x = insertions[j].Label;
+            int rank = insertions[j].Rank;
+            if (x == context || x == next)
             {
-                return e.Count;
+                continue;
+            }
+
+            if (nextRank < (uint)rank || (nextRank == (uint)rank && next < x))
+            {
+                bool kept = sink.Add(EditKind.Insert, p, next, (int)nextRank);
+                nextRank = uint.MaxValue;
+                if (!kept)
+                {
+                    return;
+                }
+            }
+
+            if (!sink.Add(EditKind.Insert, p, x, rank))
+            {
+                return;
             }
         }
 
-        return 0;
+        if (nextRank != uint.MaxValue)
+        {
+            sink.Add(EditKind.Insert, p, next, (int)nextRank);
+        }
     }
 
     private static int Take(ReadOnlySpan<SubstitutionEntry> byCountDescending, int k, int minCount)
@@ -263,6 +412,74 @@ public sealed class CandidateGenerator
         throw new ArgumentException(
             string.Create(CultureInfo.InvariantCulture, $"hypothesis[{index}] = {id} is not a label: labels are the non-blank class ids of [0, {vocabulary.Count}) (blank = {vocabulary.BlankIndex})."),
             "hypothesis");
+
+    /// <summary>A licensed edit's label (the new label of a substitution, the inserted label) and the rank of its count.</summary>
+    private readonly struct LicensedLabel(int label, int rank)
+    {
+        public readonly int Label = label;
+        public readonly int Rank = rank;
+    }
+
+    /// <summary>Receives the licensed edits from <see cref="Emit"/>.</summary>
+    private interface IEditSink
+    {
+        /// <summary>
+        /// Takes an edit whose count has rank <paramref name="rank"/>; returns <see langword="false"/> if it was rejected,
+        /// which promises that the edits after it of the same kind at the same position are rejected too.
+        /// </summary>
+        bool Add(EditKind kind, int position, int label, int rank);
+    }
+
+    /// <summary>Pass 1 of the counting sort: how many edits each rank has.</summary>
+    private readonly ref struct CountSink(Span<int> histogram) : IEditSink
+    {
+        private readonly Span<int> _histogram = histogram;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Add(EditKind kind, int position, int label, int rank)
+        {
+            _histogram[rank]++;
+            return true;
+        }
+    }
+
+    /// <summary>Pass 2 of the counting sort: writes the edits of ranks up to the cut into their slots, until the destination is full.</summary>
+    private readonly ref struct ScatterSink(Span<int> nextSlot, Span<Candidate> destination, int[] countByRank, int cut) : IEditSink
+    {
+        private readonly Span<int> _nextSlot = nextSlot; // by rank ≤ cut
+        private readonly Span<Candidate> _destination = destination;
+        private readonly int[] _countByRank = countByRank;
+        private readonly int _cut = cut;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Add(EditKind kind, int position, int label, int rank)
+        {
+            if (rank > _cut)
+            {
+                return false;
+            }
+
+            int slot = _nextSlot[rank];
+            if (slot >= _destination.Length)
+            {
+                return false; // the cut rank's share is full; ranks before it never overflow
+            }
+
+            _destination[slot] = new Candidate(new LabelEdit(kind, position, label), _countByRank[rank]);
+            _nextSlot[rank] = slot + 1;
+            return true;
+        }
+    }
+
+    /// <summary>The fallback for maps with many distinct counts: offers every edit to a <see cref="CandidateHeap"/>.</summary>
+    private ref struct HeapSink(Span<Candidate> destination, int[] countByRank) : IEditSink
+    {
+        public CandidateHeap Heap = new(destination);
+        private readonly int[] _countByRank = countByRank;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Add(EditKind kind, int position, int label, int rank) => Heap.Offer(kind, position, label, _countByRank[rank]);
+    }
 
     /// <summary>
     /// The best candidates seen so far, as <see cref="CandidateKey"/>s laid over the caller's destination span (keys and
