@@ -1,4 +1,5 @@
 using FsCheck;
+using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Nko.Candidates.Tests.Support;
 using Nko.Ctc;
@@ -11,6 +12,49 @@ public sealed class CandidateGeneratorProperties
     [Property]
     public bool Equals_the_brute_force_specification(Scenario s) =>
         s.CreateGenerator().Generate(s.Hypothesis).SequenceEqual(ReferenceGenerator.Generate(s.Map, s.Options, s.Hypothesis));
+
+    // Both selection strategies (the counting sort by count rank, and the bounded heap kept for maps with many
+    // distinct counts), and a limit that picks either depending on the map, against the specification.
+    [Property]
+    public void Both_strategies_equal_the_brute_force_specification(Scenario s, byte limit)
+    {
+        Candidate[] expected = ReferenceGenerator.Generate(s.Map, s.Options, s.Hypothesis);
+        var counting = new CandidateGenerator(s.Map, s.Options, CandidateGenerator.MaxCountingSortRanks);
+        var heap = new CandidateGenerator(s.Map, s.Options, 0);
+        var either = new CandidateGenerator(s.Map, s.Options, limit % 6);
+        Assert.True(counting.CountingSorts(s.Hypothesis.Length));
+        Assert.Equal(heap.RankCount == 0, heap.CountingSorts(s.Hypothesis.Length));
+        Assert.Equal(either.RankCount <= limit % 6, either.CountingSorts(s.Hypothesis.Length));
+        Assert.Equal(expected, counting.Generate(s.Hypothesis));
+        Assert.Equal(expected, heap.Generate(s.Hypothesis));
+        Assert.Equal(expected, either.Generate(s.Hypothesis));
+    }
+
+    // MaxCandidates just below, at and above the number of distinct licensed edits, and well below and above it:
+    // the cut falls inside, at the end of, or past the last bucket of tied counts.
+    [Property]
+    public void Max_candidates_around_the_number_of_edits_keeps_a_prefix_of_all_of_them(Scenario s, byte pick)
+    {
+        Candidate[] all = ReferenceGenerator.Generate(s.Map, s.Options with { MaxCandidates = GeneratorOptions.Limit }, s.Hypothesis);
+        int n = all.Length;
+        int[] choices = [n - 1, n, n + 1, n / 2, (n / 3) + 1, 1, 2, (2 * n) + 5];
+        int max = Math.Clamp(choices[pick % choices.Length], 1, GeneratorOptions.Limit);
+        GeneratorOptions options = s.Options with { MaxCandidates = max };
+        Assert.Equal(all.Take(max), new CandidateGenerator(s.Map, options).Generate(s.Hypothesis));
+        Assert.Equal(all.Take(max), new CandidateGenerator(s.Map, options, 0).Generate(s.Hypothesis));
+    }
+
+    // Shipped-config-sized inputs: hundreds of licensed edits, MaxCandidates mostly 128.
+    [Property(MaxTest = 150)]
+    public Property Equals_the_brute_force_specification_on_shipped_sized_inputs() =>
+        Prop.ForAll(Arbitraries.LargeScenarioGen().ToArbitrary(), s =>
+        {
+            Candidate[] expected = ReferenceGenerator.Generate(s.Map, s.Options, s.Hypothesis);
+            CandidateGenerator generator = s.CreateGenerator();
+            Assert.True(generator.CountingSorts(s.Hypothesis.Length));
+            Assert.Equal(expected, generator.Generate(s.Hypothesis));
+            Assert.Equal(expected, new CandidateGenerator(s.Map, s.Options, 0).Generate(s.Hypothesis));
+        });
 
     [Property]
     public void Respects_the_bounds(Scenario s)

@@ -63,6 +63,73 @@ public sealed class CandidateGeneratorTests
         Assert.Empty(generator.Generate([BA, KA]));
     }
 
+    [Theory]
+    [InlineData(CandidateGenerator.MaxCountingSortRanks)]
+    [InlineData(0)]
+    public void Merged_insertion_takes_its_place_among_tied_insertions_by_label(int maxCountingSortRanks)
+    {
+        // After BA: A and KA (count 5). E after E (count 5) licenses E at the start of a run of E, so at 1 in BA E:
+        // A < E < KA by label, although E comes from another list.
+        ConfusionMap map = new ConfusionMapBuilder().AddInsertion(A, BA, 5).AddInsertion(KA, BA, 5).AddInsertion(E, E, 5).Build(Vocabulary);
+        Candidate[] expected =
+        [
+            new Candidate(LabelEdit.Insert(1, A), 5),
+            new Candidate(LabelEdit.Insert(1, E), 5),
+            new Candidate(LabelEdit.Insert(1, KA), 5),
+        ];
+
+        for (int max = 1; max <= 4; max++)
+        {
+            var generator = new CandidateGenerator(map, new GeneratorOptions { MaxCandidates = max }, maxCountingSortRanks);
+            Assert.Equal(expected.Take(max), generator.Generate([BA, E]));
+        }
+
+        // E after BA too (count 3): merged with E after E, the larger count wins, still in label order.
+        map = new ConfusionMapBuilder().AddInsertion(A, BA, 5).AddInsertion(KA, BA, 5).AddInsertion(E, BA, 3).AddInsertion(E, E, 5).Build(Vocabulary);
+        Assert.Equal(expected, new CandidateGenerator(map, GeneratorOptions.Default, maxCountingSortRanks).Generate([BA, E, E]));
+
+        // E after BA beats E after E (count 9): E first.
+        map = new ConfusionMapBuilder().AddInsertion(A, BA, 5).AddInsertion(KA, BA, 5).AddInsertion(E, BA, 9).AddInsertion(E, E, 5).Build(Vocabulary);
+        Assert.Equal(
+            [new Candidate(LabelEdit.Insert(1, E), 9), expected[0], expected[2]],
+            new CandidateGenerator(map, GeneratorOptions.Default, maxCountingSortRanks).Generate([BA, E]));
+    }
+
+    [Fact]
+    public void Maps_with_many_distinct_counts_use_the_heap_with_the_same_output_and_no_allocation()
+    {
+        int[] labels = [.. Enumerable.Range(0, Vocabulary.Count).Where(Vocabulary.IsLabel)];
+        var builder = new ConfusionMapBuilder();
+        int count = 1;
+        foreach (int from in labels)
+        {
+            foreach (int to in labels.Where(to => to != from))
+            {
+                builder.AddSubstitution(from, to, count++);
+            }
+
+            builder.AddDeletion(from, count++);
+            builder.AddInsertion(from, from, count++);
+        }
+
+        ConfusionMap map = builder.Build(Vocabulary);
+        var random = new Random(11);
+        int[] hypothesis = [.. Enumerable.Range(0, 46).Select(_ => labels[random.Next(labels.Length)])];
+        foreach (GeneratorOptions options in new[] { GeneratorOptions.Default with { MinCount = 1, TopKPerLabel = GeneratorOptions.Limit }, GeneratorOptions.Default with { MaxCandidates = 5000, MinCount = 1, TopKPerLabel = 100 } })
+        {
+            var generator = new CandidateGenerator(map, options);
+            Assert.True(generator.RankCount > CandidateGenerator.MaxCountingSortRanks);
+            Assert.False(generator.CountingSorts(hypothesis.Length));
+            Assert.Equal(Support.ReferenceGenerator.Generate(map, options, hypothesis), generator.Generate(hypothesis));
+
+            var destination = new Candidate[generator.MaxCandidates];
+            generator.Generate(hypothesis, destination);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            generator.Generate(hypothesis, destination);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+
     [Fact]
     public void Insertions_at_the_start_use_the_utterance_start_context()
     {

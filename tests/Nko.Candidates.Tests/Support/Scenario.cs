@@ -28,10 +28,25 @@ public static class Arbitraries
     public static Gen<Scenario> ScenarioGen() =>
         from vocabulary in Gen.Elements(Vocabularies)
         from alphabet in AlphabetGen(vocabulary)
-        from hypothesis in Gen.Sized(size => Gen.Choose(0, Math.Min(size, 40)).SelectMany(n => Gen.ArrayOf(Gen.Elements(alphabet), n)))
+        from length in Gen.Frequency((1, Gen.Choose(0, 1)), (6, Gen.Sized(size => Gen.Choose(0, Math.Min(size, 40)))))
+        from hypothesis in Gen.ArrayOf(Gen.Elements(alphabet), length)
         from map in MapGen(vocabulary, alphabet)
         from options in OptionsGen()
         select new Scenario(vocabulary, map, options, hypothesis);
+
+    /// <summary>
+    /// Inputs shaped like the shipped config's (max 128, min 2, top 8, all operations, ~46-label hypotheses): larger
+    /// alphabets, hundreds of entries with tied counts, runs of equal labels; so there are hundreds of licensed edits
+    /// and MaxCandidates cuts through a bucket of tied counts.
+    /// </summary>
+    public static Gen<Scenario> LargeScenarioGen() =>
+        from vocabulary in Gen.Elements(Vocabularies)
+        from alphabet in LargeAlphabetGen(vocabulary)
+        from length in Gen.Choose(20, 100)
+        from runs in Gen.ArrayOf(RunGen(alphabet), length)
+        from map in LargeMapGen(vocabulary, alphabet)
+        from options in LargeOptionsGen()
+        select new Scenario(vocabulary, map, options, [.. runs.SelectMany(r => r).Take(length)]);
 
     public static Gen<int[]> AlphabetGen(CtcVocabulary vocabulary)
     {
@@ -65,6 +80,44 @@ public static class Arbitraries
         from min in Gen.Choose(1, 3)
         from k in Gen.Choose(1, 5)
         from ops in Gen.Frequency((3, Gen.Constant(EditOperations.All)), (2, Gen.Choose(0, 7).Select(i => (EditOperations)i)))
+        select new GeneratorOptions { MaxCandidates = max, MinCount = min, TopKPerLabel = k, Operations = ops };
+
+    private static Gen<int[]> LargeAlphabetGen(CtcVocabulary vocabulary)
+    {
+        int[] labels = [.. Enumerable.Range(0, vocabulary.Count).Where(vocabulary.IsLabel)];
+        return from n in Gen.Choose(8, 40)
+               from picked in Gen.ArrayOf(Gen.Elements(labels), n)
+               select picked.Distinct().ToArray();
+    }
+
+    private static Gen<int[]> RunGen(int[] alphabet) =>
+        from label in Gen.Elements(alphabet)
+        from length in Gen.Frequency((5, Gen.Constant(1)), (1, Gen.Choose(2, 4)))
+        select Enumerable.Repeat(label, length).ToArray();
+
+    private static Gen<ConfusionMap> LargeMapGen(CtcVocabulary vocabulary, int[] alphabet)
+    {
+        int[] labels = [.. Enumerable.Range(0, vocabulary.Count).Where(vocabulary.IsLabel)];
+        Gen<int> label = Gen.Frequency((8, Gen.Elements(alphabet)), (1, Gen.Elements(labels)));
+        Gen<int> count = Gen.Frequency((4, Gen.Choose(1, 12)), (2, Gen.Choose(1, 60)), (1, Gen.Choose(1, 5000)));
+        Gen<int> context = Gen.Frequency((8, label), (1, Gen.Constant(-1)));
+        Gen<(int, int, int)> sub = from f in label from t in label from c in count select (f, t, c);
+        Gen<(int, int)> del = from l in label from c in count select (l, c);
+        Gen<(int, int, int)> ins = from l in label from x in context from c in count select (l, x, c);
+        return from subCount in Gen.Choose(0, 600)
+               from subs in Gen.ArrayOf(sub, subCount)
+               from delCount in Gen.Choose(0, 40)
+               from dels in Gen.ArrayOf(del, delCount)
+               from insCount in Gen.Choose(0, 400)
+               from inss in Gen.ArrayOf(ins, insCount)
+               select Build(vocabulary, subs, dels, inss);
+    }
+
+    private static Gen<GeneratorOptions> LargeOptionsGen() =>
+        from max in Gen.Frequency((3, Gen.Constant(GeneratorOptions.DefaultMaxCandidates)), (2, Gen.Choose(1, 400)))
+        from min in Gen.Frequency((3, Gen.Constant(GeneratorOptions.DefaultMinCount)), (1, Gen.Choose(1, 4)))
+        from k in Gen.Frequency((3, Gen.Constant(GeneratorOptions.DefaultTopKPerLabel)), (1, Gen.Choose(1, 40)))
+        from ops in Gen.Frequency((4, Gen.Constant(EditOperations.All)), (1, Gen.Choose(0, 7).Select(i => (EditOperations)i)))
         select new GeneratorOptions { MaxCandidates = max, MinCount = min, TopKPerLabel = k, Operations = ops };
 
     private static ConfusionMap Build(CtcVocabulary vocabulary, IEnumerable<(int, int, int)> subs, IEnumerable<(int, int)> dels, IEnumerable<(int, int, int)> ins)
