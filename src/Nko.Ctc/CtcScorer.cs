@@ -1396,29 +1396,82 @@ public sealed class CtcScorer
 
     // For every column j ≥ 1 (lane j: its own sums, in frame order; frames where the deletion's neighbours cannot be
     // reached add exact zeros): blank[j] = Σ_{t < T} label[t][j - 1] · outBlank[t][j + 1], and both[j] likewise with
-    // outBoth. Column 0 is meaningless. The shifted columns come from aligned loads and lane shifts.
+    // outBoth. Column 0 is meaningless. The shifted columns come from aligned loads and lane shifts. Up to four column
+    // blocks advance together frame by frame: eight independent sums hide the add latency and the rows are read in
+    // order (each column still sums its frames in ascending order, so the bits do not depend on the blocking).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DeletionSweep<TS>(ref double tables, int label, int outBlank, int outBoth, int family, int frames, Span<double> blankSums, Span<double> bothSums)
         where TS : struct, ILanes<TS>
     {
-        for (int k = 0; k < family; k += TS.Count)
+        int n = TS.Count;
+        for (int k = 0; k < family; k += 4 * n)
         {
+            int blocks = Math.Min(4, (family - k) / n);
             ref double a = ref Unsafe.Add(ref tables, label + k);
             ref double ob = ref Unsafe.Add(ref tables, outBlank + k);
             ref double oy = ref Unsafe.Add(ref tables, outBoth + k);
-            TS blank = TS.Zero, both = TS.Zero;
+            TS blank0 = TS.Zero, both0 = TS.Zero, blank1 = TS.Zero, both1 = TS.Zero;
+            TS blank2 = TS.Zero, both2 = TS.Zero, blank3 = TS.Zero, both3 = TS.Zero;
             for (int t = 0; t < frames; t++)
             {
-                TS before = TS.ShiftUp(TS.Load(ref a, -TS.Count), TS.Load(ref a, 0));
-                blank += before * TS.ShiftDown(TS.Load(ref ob, 0), TS.Load(ref ob, TS.Count));
-                both += before * TS.ShiftDown(TS.Load(ref oy, 0), TS.Load(ref oy, TS.Count));
+                TS previous = TS.Load(ref a, -n);
+                TS current = TS.Load(ref a, 0);
+                TS before = TS.ShiftUp(previous, current);
+                blank0 += before * TS.ShiftDown(TS.Load(ref ob, 0), TS.Load(ref ob, n));
+                both0 += before * TS.ShiftDown(TS.Load(ref oy, 0), TS.Load(ref oy, n));
+                if (blocks > 1)
+                {
+                    previous = current;
+                    current = TS.Load(ref a, n);
+                    before = TS.ShiftUp(previous, current);
+                    blank1 += before * TS.ShiftDown(TS.Load(ref ob, n), TS.Load(ref ob, 2 * n));
+                    both1 += before * TS.ShiftDown(TS.Load(ref oy, n), TS.Load(ref oy, 2 * n));
+                }
+
+                if (blocks > 2)
+                {
+                    previous = current;
+                    current = TS.Load(ref a, 2 * n);
+                    before = TS.ShiftUp(previous, current);
+                    blank2 += before * TS.ShiftDown(TS.Load(ref ob, 2 * n), TS.Load(ref ob, 3 * n));
+                    both2 += before * TS.ShiftDown(TS.Load(ref oy, 2 * n), TS.Load(ref oy, 3 * n));
+                }
+
+                if (blocks > 3)
+                {
+                    previous = current;
+                    current = TS.Load(ref a, 3 * n);
+                    before = TS.ShiftUp(previous, current);
+                    blank3 += before * TS.ShiftDown(TS.Load(ref ob, 3 * n), TS.Load(ref ob, 4 * n));
+                    both3 += before * TS.ShiftDown(TS.Load(ref oy, 3 * n), TS.Load(ref oy, 4 * n));
+                }
+
                 a = ref Unsafe.Add(ref a, family);
                 ob = ref Unsafe.Add(ref ob, family);
                 oy = ref Unsafe.Add(ref oy, family);
             }
 
-            TS.Store(blank, ref MemoryMarshal.GetReference(blankSums), k);
-            TS.Store(both, ref MemoryMarshal.GetReference(bothSums), k);
+            ref double blankAt = ref MemoryMarshal.GetReference(blankSums);
+            ref double bothAt = ref MemoryMarshal.GetReference(bothSums);
+            TS.Store(blank0, ref blankAt, k);
+            TS.Store(both0, ref bothAt, k);
+            if (blocks > 1)
+            {
+                TS.Store(blank1, ref blankAt, k + n);
+                TS.Store(both1, ref bothAt, k + n);
+            }
+
+            if (blocks > 2)
+            {
+                TS.Store(blank2, ref blankAt, k + (2 * n));
+                TS.Store(both2, ref bothAt, k + (2 * n));
+            }
+
+            if (blocks > 3)
+            {
+                TS.Store(blank3, ref blankAt, k + (3 * n));
+                TS.Store(both3, ref bothAt, k + (3 * n));
+            }
         }
     }
 
