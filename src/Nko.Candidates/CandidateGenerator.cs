@@ -34,7 +34,8 @@ namespace Nko.Candidates;
 /// <see cref="GeneratorOptions.MaxCandidates"/>-th best edit); the second writes each kept edit straight into its
 /// slot of the destination (a counting sort by count, stable because the edits are produced in the order of the
 /// remaining keys). Maps with more than 2 048 distinct licensed counts, where the per-call histogram would outweigh
-/// the work, use a bounded heap instead, O(N log M): same output.
+/// the work (and hypotheses so long that the number of edits could overflow an int), use a bounded heap instead,
+/// O(N log M) for M = <see cref="GeneratorOptions.MaxCandidates"/>: same output.
 /// </para>
 /// <para>Instances are immutable and thread-safe; the span overload allocates nothing.</para>
 /// </remarks>
