@@ -42,6 +42,7 @@ public sealed class CtcScorer
     private const int Block = 8; // rows and streams are padded to multiples of the widest lane count
     private const int Chunk = 4; // frames per recursion call (label emissions are transposed chunk by chunk)
     private const int Slots = 7; // ring slot mask: eight rows
+    private const int All = -1; // row mask that keeps every frame
     private static readonly double Ln2 = Math.Log(2.0);
 
     // Tables of a hypothesis: frame-major rows of _family columns, frame t (from -1) in row t + 1.
@@ -72,7 +73,9 @@ public sealed class CtcScorer
     private int _rowWidth;
     private int _labelWidth; // RoundUp(L + 1, Block): the cells every step computes in the tables
     private readonly AlignedDoubles _ring = new(); // eight rows: row u in slot u & 7
-    private readonly AlignedDoubles _labelEmit = new(); // eight rows: e_t(y_k) at [(t & 7) * _labelWidth + k], zero for k ≥ L
+    // e_t(y_k) at [(t & mask) * _labelWidth + k], zero for k ≥ L: a ring of eight rows (mask 7) for one target's forward,
+    // every frame (mask -1) for a hypothesis' tables, whose forward and backward passes both read them.
+    private readonly AlignedDoubles _labelEmit = new();
     private nint[] _labelRows = []; // offset of each label's emission stream (row C past the end)
     private double[] _skip = []; // [k] = 1 when y_k may follow y_{k-1} directly (k ≥ 1, y_k ≠ y_{k-1}), else 0
     private bool _repeats; // some label repeats the one before it
@@ -483,10 +486,10 @@ public sealed class CtcScorer
         }
     }
 
-    // e_t(y_k) for the frames [t0, t0 + Chunk) and k in [0, _labelWidth), into label slots t & 7: N×N block transposes
+    // e_t(y_k) for the frames [t0, t0 + Chunk) and k in [0, _labelWidth), into label rows t & mask: N×N block transposes
     // of the class-major emissions (row C, read past the last label, is zero).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void LoadLabelEmissions<TL>(int t0)
+    private void LoadLabelEmissions<TL>(int t0, int mask = Slots)
         where TL : struct, ILanes<TL>
     {
         ref double emit = ref _emit.Start;
@@ -495,7 +498,7 @@ public sealed class CtcScorer
         int width = _labelWidth;
         for (int t = t0; t < t0 + Chunk; t += TL.Count)
         {
-            ref double at = ref Unsafe.Add(ref dst, (t & Slots) * width);
+            ref double at = ref Unsafe.Add(ref dst, (t & mask) * width);
             for (int k = 0; k < width; k += TL.Count)
             {
                 LoadBlock(
@@ -916,6 +919,7 @@ public sealed class CtcScorer
 
         PrepareTarget(target);
         int family = _labelWidth, rows = RoundUp(frames, Block) + (2 * Block), labelWidth = _labelWidth;
+        _labelEmit.EnsureCapacity(Math.Max(RoundUp(frames, Chunk), Slots + 1) * labelWidth);
         _family = family;
         _tableRows = rows;
         _tables.EnsureCapacity(Families * rows * family);
@@ -941,7 +945,7 @@ public sealed class CtcScorer
         all[TableAt(OutBoth, length) + ((frames - 1) * family)] = 1;
 
         // Frame 0 of the in-tables is the start (1 at j = 0); α̂_0 is frame 1 of the in-tables and frame 0 of AlphaLabel.
-        LoadLabelEmissions<TL>(0);
+        LoadLabelEmissions<TL>(0, All);
         Span<double> start = all.Slice(TableAt(InBlank, 0), family);
         start.Clear();
         start[0] = 1;
@@ -971,7 +975,7 @@ public sealed class CtcScorer
         {
             if (chunk > 0)
             {
-                LoadLabelEmissions<TL>(chunk);
+                LoadLabelEmissions<TL>(chunk, All);
             }
 
             int from = Math.Max(chunk, 1), to = Math.Min(chunk + Chunk, frames);
@@ -1030,7 +1034,7 @@ public sealed class CtcScorer
             ref double curB = ref Unsafe.Add(ref prevB, family);
             ref double curY = ref Unsafe.Add(ref prevY, family);
             ref double both = ref Unsafe.Add(ref inBoth, (t + 1) * family);
-            ref double labelEmit = ref Unsafe.Add(ref labels, (t & Slots) * labelWidth);
+            ref double labelEmit = ref Unsafe.Add(ref labels, t * labelWidth);
             double blank = Unsafe.Add(ref blankEmit, t), f = 1;
             if (e == 0)
             {
@@ -1065,15 +1069,14 @@ public sealed class CtcScorer
         ref double tables = ref _tables.Start;
         ref double blankEmit = ref Unsafe.Add(ref _emit.Start, (_blank * _stride) + Pad);
 
-        // Row T - 1, unscaled.
+        // Row T - 1, unscaled. The label emissions of every frame are in place from the forward pass.
         int chunk = (frames - 1) / Chunk * Chunk;
-        LoadLabelEmissions<TL>(chunk);
         ref double top = ref Unsafe.Add(ref ring, ((frames - 1) & Slots) * width);
         Unsafe.Add(ref top, length) = Unsafe.Add(ref blankEmit, frames - 1);
         var state = new ForwardState { Max = Unsafe.Add(ref top, length) };
         if (length > 0)
         {
-            double e = Unsafe.Add(ref labels, (((frames - 1) & Slots) * labelWidth) + length - 1);
+            double e = Unsafe.Add(ref labels, ((frames - 1) * labelWidth) + length - 1);
             Unsafe.Add(ref top, y0 + length - 1) = e;
             state.Max = Math.Max(state.Max, e);
         }
@@ -1100,15 +1103,6 @@ public sealed class CtcScorer
             if (high < chunk)
             {
                 continue;
-            }
-
-            if (high < chunk + Chunk - 1)
-            {
-                // The first chunk: its emissions are loaded, and it starts below T - 1.
-            }
-            else
-            {
-                LoadLabelEmissions<TL>(chunk);
             }
 
             bool ok = repeats
@@ -1156,7 +1150,7 @@ public sealed class CtcScorer
 
             ref double next = ref Unsafe.Add(ref ring, ((t + 1) & Slots) * width);
             ref double cur = ref Unsafe.Add(ref ring, (t & Slots) * width);
-            ref double labelEmit = ref Unsafe.Add(ref labels, (t & Slots) * labelWidth);
+            ref double labelEmit = ref Unsafe.Add(ref labels, t * labelWidth);
             ref double blank = ref Unsafe.Add(ref outBlank, t * family);
             ref double both = ref Unsafe.Add(ref outBoth, t * family);
             double pb = Unsafe.Add(ref blankEmit, t), j = Pow2((int)join);
