@@ -375,9 +375,21 @@ internal static class AffineKernel<TOps, TF, TU>
                     ref TOut y = ref Unsafe.Add(ref chunk, g * groupSize);
                     TF scale = TOps.Broadcast(scales[g]);
                     TF min = TOps.Broadcast(mins[g]);
-                    for (int j = 0; j < groupSize; j += count)
+                    if (typeof(TOut) == typeof(Half) && groupSize >= 2 * count)
                     {
-                        Put(TOps.Add(TOps.Multiply(TOps.ConvertToSingle(TOps.LoadBytes(ref Unsafe.Add(ref packed, j))), scale), min), ref y, j);
+                        for (int j = 0; j < groupSize; j += 2 * count)
+                        {
+                            TF a = TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.LoadBytes(ref Unsafe.Add(ref packed, j))), scale, min);
+                            TF b = TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.LoadBytes(ref Unsafe.Add(ref packed, j + count))), scale, min);
+                            PutPair(a, b, ref y, j);
+                        }
+                    }
+                    else
+                    {
+                        for (int j = 0; j < groupSize; j += count)
+                        {
+                            Put(TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.LoadBytes(ref Unsafe.Add(ref packed, j))), scale, min), ref y, j);
+                        }
                     }
                 }
             }
@@ -389,11 +401,22 @@ internal static class AffineKernel<TOps, TF, TU>
                     ref TOut y = ref Unsafe.Add(ref chunk, g * groupSize);
                     TF scale = TOps.Broadcast(scales[g]);
                     TF min = TOps.Broadcast(mins[g]);
-                    for (int j = 0; j < half; j += count)
+                    if (typeof(TOut) == typeof(Half) && half == count)
                     {
-                        TU both = TOps.LoadBytes(ref Unsafe.Add(ref packed, j));
-                        Put(TOps.Add(TOps.Multiply(TOps.ConvertToSingle(TOps.And(both, nibble)), scale), min), ref y, j);
-                        Put(TOps.Add(TOps.Multiply(TOps.ConvertToSingle(TOps.ShiftRight(both, 4)), scale), min), ref y, j + half);
+                        // The two nibbles of one vector of bytes are values j and j + G/2: adjacent vectors.
+                        TU both = TOps.LoadBytes(ref packed);
+                        TF a = TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.And(both, nibble)), scale, min);
+                        TF b = TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.ShiftRight(both, 4)), scale, min);
+                        PutPair(a, b, ref y, 0);
+                    }
+                    else
+                    {
+                        for (int j = 0; j < half; j += count)
+                        {
+                            TU both = TOps.LoadBytes(ref Unsafe.Add(ref packed, j));
+                            Put(TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.And(both, nibble)), scale, min), ref y, j);
+                            Put(TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.ShiftRight(both, 4)), scale, min), ref y, j + half);
+                        }
                     }
                 }
             }
@@ -441,7 +464,7 @@ internal static class AffineKernel<TOps, TF, TU>
             ref TOut y = ref Unsafe.Add(ref output, (nint)g * groupSize);
             for (int j = 0; j < groupSize; j += count)
             {
-                Put(TOps.Add(TOps.Multiply(TOps.ConvertToSingle(TOps.LoadBytes(ref Unsafe.Add(ref code, j))), scale), min), ref y, j);
+                Put(TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.LoadBytes(ref Unsafe.Add(ref code, j))), scale, min), ref y, j);
             }
         }
     }
@@ -475,6 +498,12 @@ internal static class AffineKernel<TOps, TF, TU>
             TOps.Store(value, ref Unsafe.Add(ref Unsafe.As<TOut, float>(ref destination), offset));
         }
     }
+
+    /// <summary>Stores 2·Count consecutive values (fp16 output only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PutPair<TOut>(TF first, TF second, ref TOut destination, int offset)
+        where TOut : struct =>
+        TOps.StoreHalfPair(first, second, ref Unsafe.Add(ref Unsafe.As<TOut, ushort>(ref destination), offset));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowFirstInvalid<TIn>(ReadOnlySpan<TIn> values, long firstIndex)

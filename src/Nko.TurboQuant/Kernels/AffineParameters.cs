@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Nko.TurboQuant.Kernels;
 
@@ -83,7 +84,10 @@ internal static class AffineParameters
     }
 
     /// <summary>
-    /// The vector twin, 16 groups per step (spans padded to a multiple of 16).
+    /// The vector twin, 16 groups per step (spans padded to a multiple of 16). With AVX-512 the directed fp16 roundings
+    /// use the grid of <see cref="Simd512.StoreHalfPair"/> with an embedded rounding mode: t = x + C rounded down (or up),
+    /// where C = 1.5·2^(max(E, 113) − 114) puts one ulp of t on one fp16 ulp of x; then the rounded value is t − C (exact)
+    /// and its fp16 pattern sign | ((max(E, 113) − 113) ≪ 10) + |t − C| (integer difference of the bit patterns).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute512(
@@ -94,15 +98,19 @@ internal static class AffineParameters
         Span<float> mins,
         Span<float> inverseScales)
     {
+        if (!Avx512F.IsSupported)
+        {
+            Compute256(lows, highs, levels, headers, mins, inverseScales);
+            return;
+        }
+
         for (int i = 0; i < lows.Length; i += 16)
         {
             Vector512<float> lo = Vector512.Create(lows.Slice(i, 16)) + Vector512<float>.Zero;
             Vector512<float> hi = Vector512.Create(highs.Slice(i, 16));
-            Vector512<uint> mBits = HalfBits.RoundDirected(lo, up: false);
-            Vector512<float> m = HalfBits.ToSingle(mBits);
+            Vector512<uint> mBits = RoundToHalfGrid(lo, up: false, out Vector512<float> m);
             Vector512<float> range = (hi - m) + Vector512<float>.Zero;
-            Vector512<uint> sBits = HalfBits.RoundDirected(range / Vector512.Create(levels), up: true);
-            Vector512<float> s = HalfBits.ToSingle(sBits);
+            Vector512<uint> sBits = RoundToHalfGrid(range / Vector512.Create(levels), up: true, out Vector512<float> s);
             Vector512<float> inv = Vector512.AndNot(Vector512<float>.One / s, Vector512.Equals(s, Vector512<float>.Zero));
             m.CopyTo(mins.Slice(i, 16));
             inv.CopyTo(inverseScales.Slice(i, 16));
@@ -110,6 +118,21 @@ internal static class AffineParameters
         }
     }
 
-
-
+    /// <summary>
+    /// The fp16 value next to <paramref name="x"/> (|x| ≤ 65504, finite) rounded down, or up when <paramref name="up"/>: its
+    /// pattern (returned, in 32-bit lanes) and its value <paramref name="rounded"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<uint> RoundToHalfGrid(Vector512<float> x, bool up, out Vector512<float> rounded)
+    {
+        Vector512<uint> binade = Vector512.Max(x.AsUInt32() & Vector512.Create(0x7F80_0000u), Vector512.Create(113u << 23));
+        Vector512<uint> c = binade + Vector512.Create((13u << 23) | 0x40_0000u); // 1.5·2^13 times the binade
+        Vector512<float> t = up
+            ? Avx512F.Add(x, c.AsSingle(), FloatRoundingMode.ToPositiveInfinity)
+            : Avx512F.Add(x, c.AsSingle(), FloatRoundingMode.ToNegativeInfinity);
+        rounded = t - c.AsSingle();
+        Vector512<uint> k = Vector512.Abs((t.AsUInt32() - c).AsInt32()).AsUInt32();
+        Vector512<uint> magnitude = k + ((binade - Vector512.Create(113u << 23)) >>> 13);
+        return Vector512.ConditionalSelect(Vector512.Create(0x8000u), x.AsUInt32() >>> 16, magnitude);
+    }
 }

@@ -40,6 +40,31 @@ internal static class HalfBits
         return (float)h < value ? Half.BitIncrement(h) : h;
     }
 
+    /// <summary>2^112: scales a float whose exponent field holds an fp16 exponent to the fp16 value.</summary>
+    public const float TwoPow112 = 5.1922968585348276e33f;
+
+    /// <summary>
+    /// The fast exact fp16 → float for the vector loads, from fp16 patterns <b>sign-extended</b> to 32 bits (one
+    /// <c>vpmovsxwd</c>): shifted left by 13, bit 31 holds the sign and bits 13–27 the fp16 exponent and mantissa; masking
+    /// off the sign copies in bits 28–30 leaves a float that is the fp16 value times 2^-112 (a normal fp16 gets a float
+    /// exponent 112 too small; an fp16 subnormal m·2^-24 becomes the float subnormal m·2^-136), and the product by 2^112
+    /// is exact. Equals <see cref="ToSingle(ushort)"/> on all 65536 patterns (Inf and NaN give 2^16·1.f, above 65504),
+    /// so long as float subnormals are not flushed to zero (.NET never sets DAZ/FTZ).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> FromSignExtended(Vector128<int> halves) =>
+        ((halves << 13) & Vector128.Create(unchecked((int)0x8FFF_E000))).AsSingle() * Vector128.Create(TwoPow112);
+
+    /// <summary>Vector256 copy of the Vector128 overload.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> FromSignExtended(Vector256<int> halves) =>
+        ((halves << 13) & Vector256.Create(unchecked((int)0x8FFF_E000))).AsSingle() * Vector256.Create(TwoPow112);
+
+    /// <summary>Vector512 copy of the Vector128 overload.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> FromSignExtended(Vector512<int> halves) =>
+        ((halves << 13) & Vector512.Create(unchecked((int)0x8FFF_E000))).AsSingle() * Vector512.Create(TwoPow112);
+
     /// <summary>Vector twin of <see cref="ToSingle(ushort)"/> over 16-bit patterns held in 32-bit lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> ToSingle(Vector128<uint> bits)

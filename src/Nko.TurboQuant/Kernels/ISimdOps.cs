@@ -30,6 +30,19 @@ internal interface ISimdOps<TF, TU>
     /// <summary>Converts to fp16 (round to nearest even, saturating at ±65504) and stores <see cref="Count"/> bit patterns.</summary>
     static abstract void StoreHalf(TF value, ref ushort destination);
 
+    /// <summary>
+    /// Stores 2·<see cref="Count"/> values as fp16 (round to nearest even, saturating at ±65504, like
+    /// <see cref="StoreHalf"/>): <paramref name="first"/>'s lanes, then <paramref name="second"/>'s. NaN lanes are outside the
+    /// contract (the codecs never produce them).
+    /// </summary>
+    static abstract void StoreHalfPair(TF first, TF second, ref ushort destination);
+
+    /// <summary>
+    /// a·b + c for products the callers know to be exact (a code times an fp16 scale): fused and separate give the same
+    /// bits, so the hardware's fused form is used where it exists.
+    /// </summary>
+    static abstract TF MultiplyAddExact(TF a, TF b, TF c);
+
     static abstract TF Broadcast(float value);
 
     static abstract TU Broadcast(uint value);

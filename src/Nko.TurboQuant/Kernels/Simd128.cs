@@ -24,21 +24,8 @@ internal readonly struct Simd128 : ISimdOps<Vector128<float>, Vector128<uint>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> LoadHalf(ref ushort source)
     {
-        Vector128<ushort> raw = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref source))).AsUInt16();
-        Vector128<uint> h = Vector128.WidenLower(raw);
-        // Normal fp16 values: rebias the exponent; the sign moves from bit 15 to bit 31.
-        Vector128<uint> em = h & Vector128.Create(0x7FFFu);
-        Vector128<uint> normal = (em << 13) + Vector128.Create(112u << 23);
-        Vector128<uint> bits = Vector128.ConditionalSelect(Vector128.Create(0x8000_0000u), h << 16, normal);
-        if (Vector128.EqualsAny(h & Vector128.Create(0x7C00u), Vector128<uint>.Zero))
-        {
-            // Zeros and subnormals (exponent 0): em · 2^-24, exact.
-            Vector128<float> small = Vector128.ConvertToSingle(em.AsInt32()) * Vector128.Create(HalfBits.TwoPowMinus24);
-            Vector128<uint> isSmall = Vector128.LessThan(em, Vector128.Create(0x400u));
-            bits = Vector128.ConditionalSelect(isSmall, small.AsUInt32() | ((h << 16) & Vector128.Create(0x8000_0000u)), bits);
-        }
-
-        return bits.AsSingle();
+        Vector128<short> raw = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref source))).AsInt16();
+        return HalfBits.FromSignExtended(Vector128.WidenLower(raw));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -56,6 +43,17 @@ internal readonly struct Simd128 : ISimdOps<Vector128<float>, Vector128<uint>>
         ulong packed = Vector128.Narrow(half, half).AsUInt64().ToScalar();
         Unsafe.WriteUnaligned(ref Unsafe.As<ushort, byte>(ref destination), packed);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreHalfPair(Vector128<float> first, Vector128<float> second, ref ushort destination)
+    {
+        StoreHalf(first, ref destination);
+        StoreHalf(second, ref Unsafe.Add(ref destination, Count));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MultiplyAddExact(Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
+        (Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported) ? Vector128.FusedMultiplyAdd(a, b, c) : (a * b) + c;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Broadcast(float value) => Vector128.Create(value);

@@ -22,23 +22,8 @@ internal readonly struct Simd256 : ISimdOps<Vector256<float>, Vector256<uint>>
     public static void Store(Vector256<float> value, ref float destination) => value.StoreUnsafe(ref destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> LoadHalf(ref ushort source)
-    {
-        Vector256<uint> h = Avx2.ConvertToVector256Int32(Vector128.LoadUnsafe(ref source)).AsUInt32();
-        // Normal fp16 values: rebias the exponent; the sign moves from bit 15 to bit 31.
-        Vector256<uint> em = h & Vector256.Create(0x7FFFu);
-        Vector256<uint> normal = (em << 13) + Vector256.Create(112u << 23);
-        Vector256<uint> bits = Vector256.ConditionalSelect(Vector256.Create(0x8000_0000u), h << 16, normal);
-        if (Vector256.EqualsAny(h & Vector256.Create(0x7C00u), Vector256<uint>.Zero))
-        {
-            // Zeros and subnormals (exponent 0): em · 2^-24, exact.
-            Vector256<float> small = Vector256.ConvertToSingle(em.AsInt32()) * Vector256.Create(HalfBits.TwoPowMinus24);
-            Vector256<uint> isSmall = Vector256.LessThan(em, Vector256.Create(0x400u));
-            bits = Vector256.ConditionalSelect(isSmall, small.AsUInt32() | ((h << 16) & Vector256.Create(0x8000_0000u)), bits);
-        }
-
-        return bits.AsSingle();
-    }
+    public static Vector256<float> LoadHalf(ref ushort source) =>
+        HalfBits.FromSignExtended(Avx2.ConvertToVector256Int32(Vector128.LoadUnsafe(ref source).AsInt16()));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreHalf(Vector256<float> value, ref ushort destination)
@@ -63,6 +48,17 @@ internal readonly struct Simd256 : ISimdOps<Vector256<float>, Vector256<uint>>
         Vector256<ulong> ordered = Avx2.Permute4x64(packed.AsUInt64(), 0b_11_01_10_00);
         ordered.GetLower().AsUInt16().StoreUnsafe(ref destination);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreHalfPair(Vector256<float> first, Vector256<float> second, ref ushort destination)
+    {
+        StoreHalf(first, ref destination);
+        StoreHalf(second, ref Unsafe.Add(ref destination, Count));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MultiplyAddExact(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
+        Fma.IsSupported ? Vector256.FusedMultiplyAdd(a, b, c) : (a * b) + c;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Broadcast(float value) => Vector256.Create(value);

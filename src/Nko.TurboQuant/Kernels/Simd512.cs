@@ -21,23 +21,8 @@ internal readonly struct Simd512 : ISimdOps<Vector512<float>, Vector512<uint>>
     public static void Store(Vector512<float> value, ref float destination) => value.StoreUnsafe(ref destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> LoadHalf(ref ushort source)
-    {
-        Vector512<uint> h = Avx512F.ConvertToVector512UInt32(Vector256.LoadUnsafe(ref source));
-        // Normal fp16 values: rebias the exponent; the sign moves from bit 15 to bit 31.
-        Vector512<uint> em = h & Vector512.Create(0x7FFFu);
-        Vector512<uint> normal = (em << 13) + Vector512.Create(112u << 23);
-        Vector512<uint> bits = Vector512.ConditionalSelect(Vector512.Create(0x8000_0000u), h << 16, normal);
-        if (Vector512.EqualsAny(h & Vector512.Create(0x7C00u), Vector512<uint>.Zero))
-        {
-            // Zeros and subnormals (exponent 0): em · 2^-24, exact.
-            Vector512<float> small = Vector512.ConvertToSingle(em.AsInt32()) * Vector512.Create(HalfBits.TwoPowMinus24);
-            Vector512<uint> isSmall = Vector512.LessThan(em, Vector512.Create(0x400u));
-            bits = Vector512.ConditionalSelect(isSmall, small.AsUInt32() | ((h << 16) & Vector512.Create(0x8000_0000u)), bits);
-        }
-
-        return bits.AsSingle();
-    }
+    public static Vector512<float> LoadHalf(ref ushort source) =>
+        HalfBits.FromSignExtended(Avx512F.ConvertToVector512Int32(Vector256.LoadUnsafe(ref source).AsInt16()));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreHalf(Vector512<float> value, ref ushort destination)
@@ -53,6 +38,55 @@ internal readonly struct Simd512 : ISimdOps<Vector512<float>, Vector512<uint>>
         Vector512<uint> half = Vector512.ConditionalSelect(isNormal, normal, subnormal) | (sign >> 16);
         Avx512F.ConvertToVector256UInt16(half).StoreUnsafe(ref destination);
     }
+
+    /// <summary>
+    /// Two vectors to fp16 with half the integer work of two <see cref="StoreHalf"/> calls. Per float lane (x clamped to
+    /// ±65504 first): with E = max(biased exponent of x, 113) (113 is fp16's smallest normal exponent) and
+    /// C = 1.5·2^(E − 127 + 13), the float sum t = x + C lies in [2^(E−114), 2^(E−113)), where one ulp of t is one fp16 ulp of
+    /// x, so the addition itself rounds x to fp16 precision, to nearest even (C's significand is even), and t's low mantissa
+    /// bits hold k = round(x / ulp) as a signed number (|k| ≤ 2048; t's mantissa is 2^22 + k, whose low 16 bits are k).
+    /// The fp16 pattern is then sign | ((E − 113) ≪ 10) + |k| (a carry into the exponent when |k| = 2048 is exactly the
+    /// rounding up to the next binade; E = 113 covers the subnormals). That second part runs on 16-bit lanes, with the low
+    /// halves of both t vectors in one register and the high halves (sign, exponent) of both x vectors in another.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreHalfPair(Vector512<float> first, Vector512<float> second, ref ushort destination)
+    {
+        if (!Avx512DQ.IsSupported)
+        {
+            StoreHalf(first, ref destination);
+            StoreHalf(second, ref Unsafe.Add(ref destination, Count));
+            return;
+        }
+
+        // sign(x)·min(|x|, 65504): control 0b01_10 = smaller magnitude, sign of the first operand.
+        Vector512<float> limit = Vector512.Create(HalfBits.MaxValue);
+        Vector512<float> a = Avx512DQ.Range(first, limit, 0b0110);
+        Vector512<float> b = Avx512DQ.Range(second, limit, 0b0110);
+        Vector512<float> ta = RoundToHalfGrid(a);
+        Vector512<float> tb = RoundToHalfGrid(b);
+
+        // Words 0–15 from the first vector's lanes, 16–31 from the second's: low halves of t, high halves of x.
+        Vector512<ushort> low = Avx512BW.PermuteVar32x16x2(ta.AsUInt16(), Vector512.Create(
+            (ushort)0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34, 36, 38, 40, 42, 44, 46, 48, 50, 52, 54, 56, 58, 60, 62), tb.AsUInt16());
+        Vector512<ushort> high = Avx512BW.PermuteVar32x16x2(a.AsUInt16(), Vector512.Create(
+            (ushort)1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31, 33, 35, 37, 39, 41, 43, 45, 47, 49, 51, 53, 55, 57, 59, 61, 63), b.AsUInt16());
+        Vector512<ushort> exponent = Vector512.Max(high & Vector512.Create((ushort)0x7F80), Vector512.Create((ushort)(113 << 7)));
+        Vector512<ushort> magnitude = Vector512.Abs(low.AsInt16()).AsUInt16() + ((exponent - Vector512.Create((ushort)(113 << 7))) << 3);
+        Vector512.ConditionalSelect(Vector512.Create((ushort)0x8000), high, magnitude).StoreUnsafe(ref destination);
+    }
+
+    /// <summary>t = x + 1.5·2^(max(E, 113) − 114) as one fused step (the product by 12288 = 1.5·2^13 is exact).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> RoundToHalfGrid(Vector512<float> x)
+    {
+        Vector512<float> binade = Vector512.Max(x.AsUInt32() & Vector512.Create(0x7F80_0000u), Vector512.Create(113u << 23)).AsSingle();
+        return Vector512.FusedMultiplyAdd(binade, Vector512.Create(12288f), x);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MultiplyAddExact(Vector512<float> a, Vector512<float> b, Vector512<float> c) =>
+        Fma.IsSupported ? Vector512.FusedMultiplyAdd(a, b, c) : (a * b) + c;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
