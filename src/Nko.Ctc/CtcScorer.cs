@@ -111,6 +111,12 @@ public sealed class CtcScorer
     {
     }
 
+    /// <summary>Runs every table recursion frame by frame: the reference the four-frame passes are tested against.</summary>
+    internal bool FrameByFrame { get; set; }
+
+    /// <summary>Frames of the last hypothesis' tables that four-frame passes computed (tests check they ran).</summary>
+    internal int ChunkedFrames { get; private set; }
+
     /// <summary>Creates a scorer pinned to one kernel width (tests compare the widths bit for bit).</summary>
     internal CtcScorer(SimdWidth width) => _simd = SimdWidths.Resolve(width);
 
@@ -970,12 +976,41 @@ public sealed class CtcScorer
         ref double factor = ref Unsafe.Add(ref _factor.Start, Pad);
         factor = 1;
         _alphaExp[0] = 0;
+        ChunkedFrames = 0;
         bool repeats = _repeats;
+        Span<double> maxima = stackalloc double[Chunk];
         for (int chunk = 0; chunk < frames; chunk += Chunk)
         {
             if (chunk > 0)
             {
                 LoadLabelEmissions<TL>(chunk, All);
+            }
+
+            if (!FrameByFrame && chunk > 0 && chunk + Chunk <= frames && state.Max > 0 && ScaleExponent(state.Max) == 0)
+            {
+                // Optimistic, as in the single-target forward: four unscaled frames in one pass over the row. Checked
+                // after; when some frame needs rescaling the chunk is redone frame by frame (its input rows are untouched).
+                if (repeats)
+                {
+                    TableForwardChunk<TS, Yes>(chunk, ref tables, rows, family, ref labels, labelWidth, ref blankEmit, ref At(_skip), maxima);
+                }
+                else
+                {
+                    TableForwardChunk<TS, No>(chunk, ref tables, rows, family, ref labels, labelWidth, ref blankEmit, ref At(_skip), maxima);
+                }
+
+                if (NeedNoScaling(maxima))
+                {
+                    for (int t = chunk; t < chunk + Chunk; t++)
+                    {
+                        Unsafe.Add(ref factor, t) = 1;
+                        _alphaExp[t] = (int)state.Exponent;
+                    }
+
+                    state.Max = maxima[Chunk - 1];
+                    ChunkedFrames += Chunk;
+                    continue;
+                }
             }
 
             int from = Math.Max(chunk, 1), to = Math.Min(chunk + Chunk, frames);
@@ -1004,6 +1039,58 @@ public sealed class CtcScorer
         _spliceOk = Backward<TL, TS>(length);
         _unscaled = !_factor.AsSpan(Pad, frames).ContainsAnyExcept(1.0);
         return logLikelihood;
+    }
+
+    // Frames t .. t + 3 of the α recursion in the tables with f = 1 (exactly TableForwardFrames' unscaled steps), in one
+    // pass over the cells: block k of frame t + i feeds block k of frame t + i + 1 in registers. Writes the four rows of
+    // each α table and the four maxima.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void TableForwardChunk<TS, TRepeats>(
+        int t, ref double tables, int rows, int family, ref double labels, int labelWidth, ref double blankEmit, ref double skip, Span<double> maxima)
+        where TS : struct, ILanes<TS>
+        where TRepeats : struct, IFlag
+    {
+        ref double inBlank = ref Unsafe.Add(ref tables, (((InBlank * rows) + 1) * family) + (t * family)); // α̂_{t-1}(B)
+        ref double inBoth = ref Unsafe.Add(ref tables, (((InBoth * rows) + 1) * family) + ((t + 1) * family));
+        ref double alphaLabel = ref Unsafe.Add(ref tables, (((AlphaLabel * rows) + 1) * family) + ((t - 1) * family));
+        ref double e = ref Unsafe.Add(ref labels, t * labelWidth);
+        TS pb0 = TS.Broadcast(Unsafe.Add(ref blankEmit, t)), pb1 = TS.Broadcast(Unsafe.Add(ref blankEmit, t + 1));
+        TS pb2 = TS.Broadcast(Unsafe.Add(ref blankEmit, t + 2)), pb3 = TS.Broadcast(Unsafe.Add(ref blankEmit, t + 3));
+        TS m0 = TS.Zero, m1 = TS.Zero, m2 = TS.Zero, m3 = TS.Zero;
+        TS y0Before = TS.Zero, y1Before = TS.Zero, y2Before = TS.Zero, y3Before = TS.Zero; // previous block of each frame's input Y
+        TS n0Before = TS.Zero, n1Before = TS.Zero, n2Before = TS.Zero, n3Before = TS.Zero; // previous block of each frame's new Y
+        nint f1 = family, f2 = 2 * family, f3 = 3 * family, f4 = 4 * family, w1 = labelWidth, w2 = 2 * labelWidth, w3 = 3 * labelWidth;
+        for (nint k = 0; k < family; k += TS.Count)
+        {
+            TS sk = TRepeats.On ? TS.Load(ref skip, k) : default;
+            TS b = TS.Load(ref inBlank, k);
+            TS y = TS.Load(ref alphaLabel, k);
+            UnscaledStep<TS, TRepeats>(ref b, ref y, ref y0Before, ref m0, pb0, TS.Load(ref e, k), sk);
+            TS.Store(b, ref inBlank, f1 + k);
+            TS.Store(y, ref alphaLabel, f1 + k);
+            TS.Store(b + TS.ShiftUp(n0Before, y), ref inBoth, k);
+            n0Before = y;
+            UnscaledStep<TS, TRepeats>(ref b, ref y, ref y1Before, ref m1, pb1, TS.Load(ref e, w1 + k), sk);
+            TS.Store(b, ref inBlank, f2 + k);
+            TS.Store(y, ref alphaLabel, f2 + k);
+            TS.Store(b + TS.ShiftUp(n1Before, y), ref inBoth, f1 + k);
+            n1Before = y;
+            UnscaledStep<TS, TRepeats>(ref b, ref y, ref y2Before, ref m2, pb2, TS.Load(ref e, w2 + k), sk);
+            TS.Store(b, ref inBlank, f3 + k);
+            TS.Store(y, ref alphaLabel, f3 + k);
+            TS.Store(b + TS.ShiftUp(n2Before, y), ref inBoth, f2 + k);
+            n2Before = y;
+            UnscaledStep<TS, TRepeats>(ref b, ref y, ref y3Before, ref m3, pb3, TS.Load(ref e, w3 + k), sk);
+            TS.Store(b, ref inBlank, f4 + k);
+            TS.Store(y, ref alphaLabel, f4 + k);
+            TS.Store(b + TS.ShiftUp(n3Before, y), ref inBoth, f3 + k);
+            n3Before = y;
+        }
+
+        maxima[0] = TS.MaxAcross(m0);
+        maxima[1] = TS.MaxAcross(m1);
+        maxima[2] = TS.MaxAcross(m2);
+        maxima[3] = TS.MaxAcross(m3);
     }
 
     // Frames [from, to) of the α recursion, in the tables (every cell of a table row is computed, so no row needs clearing).

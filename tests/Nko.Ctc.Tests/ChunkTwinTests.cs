@@ -1,0 +1,91 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Nko.Ctc;
+using Nko.Ctc.Internal;
+
+namespace Nko.Ctc.Tests;
+
+/// <summary>
+/// The hypothesis tables' four-frame passes against the frame-by-frame recursion they shortcut: the same bits for the
+/// hypothesis and every single edit, at every width, and the shortcut really runs on recogniser-like (peaky) output.
+/// </summary>
+public class ChunkTwinTests
+{
+    private static readonly SimdWidth[] Widths = [SimdWidth.Scalar, SimdWidth.Vector128, SimdWidth.Vector256, SimdWidth.Vector512];
+
+    private static bool SameBits(double a, double b) => BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b);
+
+    // The hypothesis' log-likelihood then every edit's, from a scorer that takes the four-frame passes or not.
+    private static (double[] Values, int Chunked) Score(SimdWidth width, bool frameByFrame, LogProbMatrix m, int blank, int[] hyp, LabelEdit[] edits)
+    {
+        var scorer = new CtcScorer(width) { FrameByFrame = frameByFrame };
+        scorer.Reset(m, blank);
+        var values = new double[edits.Length + 1];
+        values[0] = scorer.SetHypothesis(hyp);
+        int chunked = scorer.ChunkedFrames;
+        scorer.ScoreEdits(edits, values.AsSpan(1));
+        return (values, chunked);
+    }
+
+    private static List<string> Compare(LogProbMatrix m, int blank, int[] hyp, LabelEdit[] edits, ref int chunked)
+    {
+        var failures = new List<string>();
+        foreach (SimdWidth width in Widths)
+        {
+            (double[] reference, int none) = Score(width, frameByFrame: true, m, blank, hyp, edits);
+            (double[] fast, int used) = Score(width, frameByFrame: false, m, blank, hyp, edits);
+            Assert.Equal(0, none);
+            chunked += used;
+            for (int i = 0; i < reference.Length; i++)
+            {
+                if (!SameBits(reference[i], fast[i]))
+                {
+                    string what = i == 0 ? "hypothesis" : edits[i - 1].ToString();
+                    failures.Add($"{width} {what}: frame by frame {reference[i]:R}, four-frame {fast[i]:R}");
+                }
+            }
+        }
+
+        return failures;
+    }
+
+    [Property(MaxTest = 150)]
+    public Property Four_frame_passes_give_the_frame_by_frame_bits(int seed, PositiveInt framesRaw, NonNegativeInt lengthRaw, bool blankLast, bool greedy)
+    {
+        var rng = new Random(seed);
+        int frames = 1 + (framesRaw.Get % 90);
+        int classes = 2 + rng.Next(9);
+        int blank = blankLast ? classes - 1 : 0;
+        LogProbMatrix m = TestMatrices.Random(seed, frames, classes, TestMatrices.SharpnessFor(rng.Next(4)), rng.Next(4) == 0 ? 0.3 : 0);
+        int[] hyp;
+        if (greedy)
+        {
+            // The best path: the shape of recogniser output, where the tables need no rescaling for long stretches.
+            var labels = new int[frames];
+            hyp = labels.AsSpan(0, GreedyDecoder.Decode(m, blank, labels, default, out _)).ToArray();
+        }
+        else
+        {
+            hyp = TestMatrices.RandomTarget(rng, lengthRaw.Get % (frames + 2), classes, blank, repeats: true);
+        }
+
+        LabelEdit[] edits = EditEnumeration.All(hyp.Length, classes, blank).ToArray();
+        int chunked = 0;
+        List<string> failures = Compare(m, blank, hyp, edits, ref chunked);
+        return (failures.Count == 0).Label($"hyp [{string.Join(",", hyp)}] T={frames} C={classes}: {string.Join("; ", failures.Take(5))}");
+    }
+
+    [Fact]
+    public void Four_frame_passes_run_and_agree_on_a_peaky_serving_shape_matrix()
+    {
+        LogProbMatrix m = TestMatrices.Random(23, 375, 66, sharpness: 25);
+        var labels = new int[375];
+        int[] hyp = labels.AsSpan(0, GreedyDecoder.Decode(m, 0, labels, default, out _)).ToArray();
+        LabelEdit[] edits = EditEnumeration.All(hyp.Length, 66, 0).Where((_, i) => i % 97 == 0).ToArray();
+        int chunked = 0;
+        List<string> failures = Compare(m, 0, hyp, edits, ref chunked);
+        Assert.Empty(failures);
+        Assert.True(chunked > 0, "no four-frame pass ran: the test would prove nothing");
+    }
+}
