@@ -1185,11 +1185,34 @@ public sealed class CtcScorer
         }
 
         bool repeats = _repeats;
+        Span<double> maxima = stackalloc double[Chunk];
+        Span<double> joins = stackalloc double[Chunk];
+        long last = _alphaExp[frames - 1];
         for (int high = frames - 2; chunk >= 0; high = chunk - 1, chunk -= Chunk)
         {
             if (high < chunk)
             {
                 continue;
+            }
+
+            if (!FrameByFrame && high == chunk + Chunk - 1 && state.Max > 0 && ScaleExponent(state.Max) == 0 && Joins(chunk, state.Exponent, last, joins))
+            {
+                // Optimistic, as in the forward pass: frames high .. chunk unscaled in one pass over the row, checked after.
+                if (repeats)
+                {
+                    TableBackwardChunk<TS, Yes>(chunk, ref ring, width, y0, ref labels, labelWidth, ref blankEmit, ref At(_skip), joins, ref tables, rows, family, maxima);
+                }
+                else
+                {
+                    TableBackwardChunk<TS, No>(chunk, ref ring, width, y0, ref labels, labelWidth, ref blankEmit, ref At(_skip), joins, ref tables, rows, family, maxima);
+                }
+
+                if (NeedNoScaling(maxima))
+                {
+                    state.Max = maxima[Chunk - 1];
+                    ChunkedFrames += Chunk;
+                    continue;
+                }
             }
 
             bool ok = repeats
@@ -1202,6 +1225,99 @@ public sealed class CtcScorer
         }
 
         return true;
+    }
+
+    // The join factors 2^(ea[t-1] + eb - ea[T-1]) of frames low .. low + 3 (joins[i] for frame low + 3 - i) when no β
+    // frame of them is rescaled; false when one leaves the range the frame-by-frame pass accepts.
+    private bool Joins(int low, long exponent, long last, Span<double> joins)
+    {
+        for (int i = 0; i < Chunk; i++)
+        {
+            int t = low + Chunk - 1 - i;
+            long join = (t > 0 ? _alphaExp[t - 1] : 0) + exponent - last;
+            if (join > MaxJoinExponent || join < -MaxJoinExponent)
+            {
+                return false;
+            }
+
+            joins[i] = Pow2((int)join);
+        }
+
+        return true;
+    }
+
+    // Frames low + 3 down to low of the β recursion with f = 1 (exactly TableBackwardFrames' unscaled steps; a join of 1
+    // multiplies exactly), in one pass over the cells from the last block down: block k of frame t feeds block k of
+    // frame t - 1 in registers, and block k + N of each frame's input is kept from the block before. Writes the four
+    // ring rows, the four joined out-table rows and the four maxima (maxima[i] of frame low + 3 - i).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void TableBackwardChunk<TS, TRepeats>(
+        int low, ref double ring, int width, int y0, ref double labels, int labelWidth, ref double blankEmit, ref double skip, ReadOnlySpan<double> joins, ref double tables, int rows, int family, Span<double> maxima)
+        where TS : struct, ILanes<TS>
+        where TRepeats : struct, IFlag
+    {
+        int t0 = low + 3, n = TS.Count;
+        ref double next = ref Unsafe.Add(ref ring, ((t0 + 1) & Slots) * width);
+        ref double r0 = ref Unsafe.Add(ref ring, (t0 & Slots) * width);
+        ref double r1 = ref Unsafe.Add(ref ring, ((t0 - 1) & Slots) * width);
+        ref double r2 = ref Unsafe.Add(ref ring, ((t0 - 2) & Slots) * width);
+        ref double r3 = ref Unsafe.Add(ref ring, ((t0 - 3) & Slots) * width);
+        ref double e0 = ref Unsafe.Add(ref labels, t0 * labelWidth);
+        nint w1 = -labelWidth, w2 = -2 * labelWidth, w3 = -3 * labelWidth;
+        ref double outBlank = ref Unsafe.Add(ref tables, ((OutBlank * rows) * family) + (t0 * family));
+        ref double outBoth = ref Unsafe.Add(ref tables, ((OutBoth * rows) * family) + (t0 * family));
+        nint f1 = -family, f2 = -2 * family, f3 = -3 * family;
+        TS pb0 = TS.Broadcast(Unsafe.Add(ref blankEmit, t0)), pb1 = TS.Broadcast(Unsafe.Add(ref blankEmit, t0 - 1));
+        TS pb2 = TS.Broadcast(Unsafe.Add(ref blankEmit, t0 - 2)), pb3 = TS.Broadcast(Unsafe.Add(ref blankEmit, t0 - 3));
+        TS j0 = TS.Broadcast(joins[0]), j1 = TS.Broadcast(joins[1]), j2 = TS.Broadcast(joins[2]), j3 = TS.Broadcast(joins[3]);
+        TS m0 = TS.Zero, m1 = TS.Zero, m2 = TS.Zero, m3 = TS.Zero;
+        TS b1After = TS.Zero, y1After = TS.Zero, b2After = TS.Zero, y2After = TS.Zero, b3After = TS.Zero, y3After = TS.Zero;
+        for (nint k = family - n; k >= 0; k -= n)
+        {
+            TS sk = TRepeats.On ? TS.Load(ref skip, k + 1) : default;
+            TS b = TS.Load(ref next, k), y = TS.Load(ref next, y0 + k);
+            TS nb0 = BackwardCell<TS, TRepeats>(b, y, TS.Load(ref next, k + n), TS.Load(ref next, y0 + k + n), pb0, TS.Load(ref e0, k), sk, out TS ny0);
+            StoreBackward(ref r0, ref outBlank, ref outBoth, y0, k, nb0, ny0, j0, ref m0);
+            TS nb1 = BackwardCell<TS, TRepeats>(nb0, ny0, b1After, y1After, pb1, TS.Load(ref e0, w1 + k), sk, out TS ny1);
+            StoreBackward(ref r1, ref Unsafe.Add(ref outBlank, f1), ref Unsafe.Add(ref outBoth, f1), y0, k, nb1, ny1, j1, ref m1);
+            TS nb2 = BackwardCell<TS, TRepeats>(nb1, ny1, b2After, y2After, pb2, TS.Load(ref e0, w2 + k), sk, out TS ny2);
+            StoreBackward(ref r2, ref Unsafe.Add(ref outBlank, f2), ref Unsafe.Add(ref outBoth, f2), y0, k, nb2, ny2, j2, ref m2);
+            TS nb3 = BackwardCell<TS, TRepeats>(nb2, ny2, b3After, y3After, pb3, TS.Load(ref e0, w3 + k), sk, out TS ny3);
+            StoreBackward(ref r3, ref Unsafe.Add(ref outBlank, f3), ref Unsafe.Add(ref outBoth, f3), y0, k, nb3, ny3, j3, ref m3);
+            (b1After, y1After, b2After, y2After, b3After, y3After) = (nb0, ny0, nb1, ny1, nb2, ny2);
+        }
+
+        maxima[0] = TS.MaxAcross(m0);
+        maxima[1] = TS.MaxAcross(m1);
+        maxima[2] = TS.MaxAcross(m2);
+        maxima[3] = TS.MaxAcross(m3);
+    }
+
+    // One block of BackwardStep's unscaled cell update: (b, y) of block k of the next frame and (bAfterBlock,
+    // yAfterBlock) of block k + N in; B of this frame returned, Y out.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TS BackwardCell<TS, TRepeats>(TS b, TS y, TS bAfterBlock, TS yAfterBlock, TS pb, TS e, TS skip, out TS ny)
+        where TS : struct, ILanes<TS>
+        where TRepeats : struct, IFlag
+    {
+        TS bAfter = TS.ShiftDown(b, bAfterBlock);
+        TS yAfter = TS.ShiftDown(y, yAfterBlock);
+        TS nb = (b + y) * pb;
+        TS sum = TRepeats.On ? (y + bAfter) + (skip * yAfter) : (y + bAfter) + yAfter;
+        ny = sum * e;
+        return nb;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreBackward<TS>(ref double row, ref double blank, ref double both, int y0, nint k, TS nb, TS ny, TS join, ref TS max)
+        where TS : struct, ILanes<TS>
+    {
+        TS.Store(nb, ref row, k);
+        TS.Store(ny, ref row, y0 + k);
+        TS jb = nb * join;
+        TS.Store(jb, ref blank, k);
+        TS.Store(jb + (ny * join), ref both, k);
+        max = TS.Max(max, TS.Max(nb, ny));
     }
 
     // Frames high down to low of the β recursion: β̂_t, and β̃_t = β̂_t · 2^(ea[t-1] + eb[t] - ea[T-1]) (ea[-1] = 0) into
