@@ -359,65 +359,86 @@ internal static class AffineKernel<TOps, TF, TU>
 
         Span<float> scales = stackalloc float[ChunkGroups];
         Span<float> mins = stackalloc float[ChunkGroups];
+        ref float scale0 = ref MemoryMarshal.GetReference(scales);
+        ref float min0 = ref MemoryMarshal.GetReference(mins);
         int half = groupSize / 2;
-        TU nibble = TOps.Broadcast(15u);
+
+        // fp16 output converts two vectors at once where they are adjacent in the output (see StoreHalfPair).
+        bool pairs = typeof(TOut) == typeof(Half) && (bits == 8 ? groupSize >= 2 * count : half == count);
         for (int g0 = 0; g0 < groups; g0 += ChunkGroups)
         {
             int k = Math.Min(ChunkGroups, groups - g0);
             ref byte blocks = ref Unsafe.Add(ref input, (nint)g0 * blockBytes);
             ref TOut chunk = ref Unsafe.Add(ref output, (nint)g0 * groupSize);
             ReadHeaders(ref blocks, k, blockBytes, scales, mins);
-            if (bits == 8)
+            ref byte codes = ref Unsafe.Add(ref blocks, AffineLayout.HeaderBytes);
+            if (bits == 8 && pairs)
             {
                 for (int g = 0; g < k; g++)
                 {
-                    ref byte packed = ref Unsafe.Add(ref blocks, (g * blockBytes) + AffineLayout.HeaderBytes);
+                    ref byte packed = ref Unsafe.Add(ref codes, g * blockBytes);
                     ref TOut y = ref Unsafe.Add(ref chunk, g * groupSize);
-                    TF scale = TOps.Broadcast(scales[g]);
-                    TF min = TOps.Broadcast(mins[g]);
-                    if (typeof(TOut) == typeof(Half) && groupSize >= 2 * count)
+                    TF scale = TOps.Broadcast(Unsafe.Add(ref scale0, g));
+                    TF min = TOps.Broadcast(Unsafe.Add(ref min0, g));
+                    for (int j = 0; j < groupSize; j += 2 * count)
                     {
-                        for (int j = 0; j < groupSize; j += 2 * count)
-                        {
-                            TF a = TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.LoadBytes(ref Unsafe.Add(ref packed, j))), scale, min);
-                            TF b = TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.LoadBytes(ref Unsafe.Add(ref packed, j + count))), scale, min);
-                            PutPair(a, b, ref y, j);
-                        }
+                        TF a = TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.LoadBytes(ref Unsafe.Add(ref packed, j))), scale, min);
+                        TF b = TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.LoadBytes(ref Unsafe.Add(ref packed, j + count))), scale, min);
+                        PutPair(a, b, ref y, j);
                     }
-                    else
+
+                }
+            }
+            else if (bits == 8)
+            {
+                for (int g = 0; g < k; g++)
+                {
+                    ref byte packed = ref Unsafe.Add(ref codes, g * blockBytes);
+                    ref TOut y = ref Unsafe.Add(ref chunk, g * groupSize);
+                    TF scale = TOps.Broadcast(Unsafe.Add(ref scale0, g));
+                    TF min = TOps.Broadcast(Unsafe.Add(ref min0, g));
+                    for (int j = 0; j < groupSize; j += count)
                     {
-                        for (int j = 0; j < groupSize; j += count)
-                        {
-                            Put(TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.LoadBytes(ref Unsafe.Add(ref packed, j))), scale, min), ref y, j);
-                        }
+                        Put(TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.LoadBytes(ref Unsafe.Add(ref packed, j))), scale, min), ref y, j);
+                    }
+
+                }
+            }
+            else if (pairs)
+            {
+                // One vector of bytes holds values j (low nibbles) and j + G/2 (high nibbles): with G/2 = Count, the whole group.
+                TU nibble = TOps.Broadcast(15u);
+                for (int g = 0; g < k; g++)
+                {
+                    ref byte packed = ref Unsafe.Add(ref codes, g * blockBytes);
+                    ref TOut y = ref Unsafe.Add(ref chunk, g * groupSize);
+                    TF scale = TOps.Broadcast(Unsafe.Add(ref scale0, g));
+                    TF min = TOps.Broadcast(Unsafe.Add(ref min0, g));
+                    for (int j = 0; j < half; j += count)
+                    {
+                        TU both = TOps.LoadBytes(ref Unsafe.Add(ref packed, j));
+                        TF a = TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.And(both, nibble)), scale, min);
+                        TF b = TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.ShiftRight(both, 4)), scale, min);
+                        PutPair(a, b, ref y, 2 * j);
                     }
                 }
             }
             else
             {
+                TU nibble = TOps.Broadcast(15u);
                 for (int g = 0; g < k; g++)
                 {
-                    ref byte packed = ref Unsafe.Add(ref blocks, (g * blockBytes) + AffineLayout.HeaderBytes);
+                    ref byte packed = ref Unsafe.Add(ref codes, g * blockBytes);
                     ref TOut y = ref Unsafe.Add(ref chunk, g * groupSize);
-                    TF scale = TOps.Broadcast(scales[g]);
-                    TF min = TOps.Broadcast(mins[g]);
-                    if (typeof(TOut) == typeof(Half) && half == count)
+                    TF scale = TOps.Broadcast(Unsafe.Add(ref scale0, g));
+                    TF min = TOps.Broadcast(Unsafe.Add(ref min0, g));
+                    for (int j = 0; j < half; j += count)
                     {
-                        // The two nibbles of one vector of bytes are values j and j + G/2: adjacent vectors.
-                        TU both = TOps.LoadBytes(ref packed);
-                        TF a = TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.And(both, nibble)), scale, min);
-                        TF b = TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.ShiftRight(both, 4)), scale, min);
-                        PutPair(a, b, ref y, 0);
+                        TU both = TOps.LoadBytes(ref Unsafe.Add(ref packed, j));
+                        Put(TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.And(both, nibble)), scale, min), ref y, j);
+                        Put(TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.ShiftRight(both, 4)), scale, min), ref y, j + half);
                     }
-                    else
-                    {
-                        for (int j = 0; j < half; j += count)
-                        {
-                            TU both = TOps.LoadBytes(ref Unsafe.Add(ref packed, j));
-                            Put(TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.And(both, nibble)), scale, min), ref y, j);
-                            Put(TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.ShiftRight(both, 4)), scale, min), ref y, j + half);
-                        }
-                    }
+
                 }
             }
         }
