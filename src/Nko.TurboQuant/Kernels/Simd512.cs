@@ -59,10 +59,10 @@ internal readonly struct Simd512 : ISimdOps<Vector512<float>, Vector512<uint>>
             return;
         }
 
-        // sign(x)·min(|x|, 65504): control 0b01_10 = smaller magnitude, sign of the first operand.
+        // sign(x)·min(|x|, 65504): control 0b00_10 = the operand of smaller magnitude, with the sign of the first operand.
         Vector512<float> limit = Vector512.Create(HalfBits.MaxValue);
-        Vector512<float> a = Avx512DQ.Range(first, limit, 0b0110);
-        Vector512<float> b = Avx512DQ.Range(second, limit, 0b0110);
+        Vector512<float> a = Avx512DQ.Range(first, limit, 0b0010);
+        Vector512<float> b = Avx512DQ.Range(second, limit, 0b0010);
         Vector512<float> ta = RoundToHalfGrid(a);
         Vector512<float> tb = RoundToHalfGrid(b);
 
