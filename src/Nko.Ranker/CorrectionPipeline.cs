@@ -99,6 +99,8 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
             double bestZ = double.NegativeInfinity, bestGain = double.NegativeInfinity;
             double hypLogp = evaluator.HypothesisLogLikelihood;
             ReadOnlySpan<double> logps = evaluator.LogLikelihoods;
+            Span<double> logits = ws.Logits(n);
+            config.Ranker.Logits(evaluator.FeatureRows, n, logits);
             for (int i = 0; i < n; i++)
             {
                 if (double.IsNegativeInfinity(logps[i]))
@@ -106,7 +108,7 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
                     continue; // the recogniser's frames cannot produce this text: never apply it
                 }
 
-                double z = config.Ranker.Logit(evaluator.GetFeatures(i));
+                double z = logits[i];
                 double gain = Gain(logps[i], hypLogp);
                 if (z > bestZ || (z == bestZ && gain > bestGain))
                 {
@@ -177,6 +179,18 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
         public int[] Scratch { get; private set; } = [];
 
         public Step[] Applied { get; private set; } = [];
+
+        private double[] _logits = [];
+
+        public Span<double> Logits(int count)
+        {
+            if (_logits.Length < count)
+            {
+                _logits = new double[count];
+            }
+
+            return _logits.AsSpan(0, count);
+        }
 
         // The texts produced so far in this call (label sequences, back to back), to stop at cycles.
         private int[] _history = [];

@@ -50,6 +50,9 @@ public sealed class CandidateEvaluator
     /// <summary>The recogniser self-score used for <see cref="FeatureNames.AsrScore"/>.</summary>
     public double AsrScore => _asrScore;
 
+    /// <summary>Every candidate's features, row after row (each in <see cref="FeatureNames.All"/> order).</summary>
+    internal ReadOnlySpan<double> FeatureRows => _features.AsSpan(0, _count * FeatureCount);
+
     /// <summary>The underlying scorer (loaded with the current matrix).</summary>
     internal CtcScorer Scorer => _scorer;
 

@@ -1,4 +1,7 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Nko.Ranker.Features;
 
 namespace Nko.Ranker.Scoring;
@@ -75,6 +78,51 @@ public sealed class LogisticRanker
         }
 
         return z;
+    }
+
+    /// <summary>
+    /// The logits of <paramref name="count"/> candidates whose features (each row in <see cref="FeatureNames.All"/>
+    /// order) lie back to back in <paramref name="allFeatures"/>, into <paramref name="destination"/>.
+    /// </summary>
+    /// <remarks>
+    /// Each value has the bits <see cref="Logit"/> gives for its row: the candidates go side by side in vector lanes, each
+    /// lane doing the same multiplications and additions in the same order.
+    /// </remarks>
+    /// <exception cref="ArgumentException">A span is shorter than <paramref name="count"/> rows or values.</exception>
+    public void Logits(ReadOnlySpan<double> allFeatures, int count, Span<double> destination)
+    {
+        int stride = FeatureNames.All.Length;
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (allFeatures.Length < (long)count * stride || destination.Length < count)
+        {
+            throw new ArgumentException($"{count} candidates need {count * stride} feature values and {count} destination values.");
+        }
+
+        int[] indices = _indices;
+        double[] weights = _scaledWeights;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref double f = ref MemoryMarshal.GetReference(allFeatures);
+            for (; i + 4 <= count; i += 4)
+            {
+                nint r0 = (nint)i * stride, r1 = r0 + stride, r2 = r1 + stride, r3 = r2 + stride;
+                Vector256<double> z = Vector256.Create(_foldedBias);
+                for (int k = 0; k < indices.Length; k++)
+                {
+                    nint c = indices[k];
+                    Vector256<double> x = Vector256.Create(Unsafe.Add(ref f, r0 + c), Unsafe.Add(ref f, r1 + c), Unsafe.Add(ref f, r2 + c), Unsafe.Add(ref f, r3 + c));
+                    z += Vector256.Create(weights[k]) * x; // a multiply then an add, like Logit (no fused multiply-add)
+                }
+
+                z.CopyTo(destination.Slice(i, 4));
+            }
+        }
+
+        for (; i < count; i++)
+        {
+            destination[i] = Logit(allFeatures.Slice(i * stride, stride));
+        }
     }
 
     /// <summary>The probability that applying the candidate helps.</summary>

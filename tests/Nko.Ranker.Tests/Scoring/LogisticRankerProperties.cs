@@ -31,6 +31,31 @@ public sealed class LogisticRankerProperties
         Assert.True(Math.Abs(ranker.Logit(m.AllFeatures) - z) <= 1e-9 * Math.Max(1, Math.Abs(z)));
     }
 
+    [Property(MaxTest = 300)]
+    public void Batched_logits_have_the_bits_of_one_at_a_time(Model m, NonNegativeInt countRaw, int seed)
+    {
+        var ranker = new LogisticRanker(m.Features, m.Means, m.Stds, m.Weights, m.Bias);
+        int count = countRaw.Get % 23;
+        var rng = new Random(seed);
+        var rows = new double[count * AllCount];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            rows[i] = rng.Next(5) == 0 ? m.AllFeatures[i % AllCount] : (rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-3, 6));
+        }
+
+        var batch = new double[count + 1];
+        batch[count] = 12345; // untouched past count
+        ranker.Logits(rows, count, batch);
+        for (int i = 0; i < count; i++)
+        {
+            double single = ranker.Logit(rows.AsSpan(i * AllCount, AllCount));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(single), BitConverter.DoubleToInt64Bits(batch[i]));
+        }
+
+        Assert.Equal(12345, batch[count]);
+        Assert.Throws<ArgumentException>(() => ranker.Logits(rows, count + 1, new double[count + 1]));
+    }
+
     [Property]
     public void Only_the_configured_features_matter(Model m, double noise)
     {
