@@ -166,10 +166,7 @@ internal static class AffineKernel<TOps, TF, TU>
             TOps.ReduceGroups(ref partialMin, ref partialMax, lows, highs);
 
             // fp16 Inf and NaN convert to magnitudes above 65504 (never NaN), so the extremes reveal them.
-            for (int g = 0; g < k; g++)
-            {
-                ok &= highs[g] <= HalfBits.MaxValue && lows[g] >= -HalfBits.MaxValue;
-            }
+            ok = ExtremesInRange(lows, highs, k);
         }
         else
         {
@@ -218,6 +215,22 @@ internal static class AffineKernel<TOps, TF, TU>
         }
     }
 
+    /// <summary>True when the first <paramref name="k"/> groups' extremes lie within ±65504 (lanes past k are ignored).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ExtremesInRange(ReadOnlySpan<float> lows, ReadOnlySpan<float> highs, int k)
+    {
+        Vector128<int> bad = Vector128<int>.Zero;
+        for (int i = 0; i < ChunkGroups; i += 4)
+        {
+            Vector128<float> low = Vector128.Create(lows.Slice(i, 4));
+            Vector128<float> high = Vector128.Create(highs.Slice(i, 4));
+            Vector128<int> inChunk = Vector128.LessThan(Vector128.Create(i, i + 1, i + 2, i + 3), Vector128.Create(k));
+            bad |= inChunk & (Vector128.GreaterThan(high, Vector128.Create(HalfBits.MaxValue)) | Vector128.LessThan(low, Vector128.Create(-HalfBits.MaxValue))).AsInt32();
+        }
+
+        return bad == Vector128<int>.Zero;
+    }
+
     /// <summary>Pass 2 over one chunk: block headers and codes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Emit(
@@ -244,12 +257,15 @@ internal static class AffineKernel<TOps, TF, TU>
                     TF inv = TOps.Broadcast(inverseScales[g] * 2f); // 2/s exactly: codes come from 2t
                     for (int j = 0; j < groupSize; j += step)
                     {
-                        TU q = TOps.AffineCodes(TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j)), min), inv));
-                        TOps.StoreBytes(q, ref Unsafe.Add(ref packed, j));
+                        TF first = TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j)), min), inv);
                         if (step != count)
                         {
-                            q = TOps.AffineCodes(TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j + count)), min), inv));
-                            TOps.StoreBytes(q, ref Unsafe.Add(ref packed, j + count));
+                            TF second = TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j + count)), min), inv);
+                            TOps.StoreCodePair(first, second, ref Unsafe.Add(ref packed, j));
+                        }
+                        else
+                        {
+                            TOps.StoreBytes(TOps.AffineCodes(first), ref Unsafe.Add(ref packed, j));
                         }
                     }
                 }
@@ -265,9 +281,10 @@ internal static class AffineKernel<TOps, TF, TU>
                     TF inv = TOps.Broadcast(inverseScales[g] * 2f);
                     for (int j = 0; j < half; j += count)
                     {
-                        TU low = TOps.AffineCodes(TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j)), min), inv));
-                        TU high = TOps.AffineCodes(TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j + half)), min), inv));
-                        TOps.StoreBytes(TOps.Or(low, TOps.ShiftLeft(high, 4)), ref Unsafe.Add(ref packed, j));
+                        TOps.StoreNibblePair(
+                            TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j)), min), inv),
+                            TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref x, j + half)), min), inv),
+                            ref Unsafe.Add(ref packed, j));
                     }
                 }
 

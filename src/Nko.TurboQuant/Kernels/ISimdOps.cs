@@ -90,6 +90,18 @@ internal interface ISimdOps<TF, TU>
     /// </summary>
     static abstract TU AffineCodes(TF twiceT);
 
+    /// <summary>
+    /// The 8-bit layout of 2·<see cref="Count"/> codes: <see cref="AffineCodes"/> of <paramref name="firstTwiceT"/>'s lanes, then
+    /// of <paramref name="secondTwiceT"/>'s, one byte each.
+    /// </summary>
+    static abstract void StoreCodePair(TF firstTwiceT, TF secondTwiceT, ref byte destination);
+
+    /// <summary>
+    /// The 4-bit layout of 2·<see cref="Count"/> codes: byte j = code(<paramref name="lowTwiceT"/>[j]) |
+    /// code(<paramref name="highTwiceT"/>[j]) ≪ 4, <see cref="Count"/> bytes.
+    /// </summary>
+    static abstract void StoreNibblePair(TF lowTwiceT, TF highTwiceT, ref byte destination);
+
     /// <summary>Converts non-negative integer lanes exactly to float.</summary>
     static abstract TF ConvertToSingle(TU value);
 

@@ -127,6 +127,17 @@ internal readonly struct Simd128 : ISimdOps<Vector128<float>, Vector128<uint>>
         (Vector128.ConvertToInt32Native(twiceT).AsUInt32() + Vector128<uint>.One) >>> 1;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreCodePair(Vector128<float> firstTwiceT, Vector128<float> secondTwiceT, ref byte destination)
+    {
+        StoreBytes(AffineCodes(firstTwiceT), ref destination);
+        StoreBytes(AffineCodes(secondTwiceT), ref Unsafe.Add(ref destination, Count));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNibblePair(Vector128<float> lowTwiceT, Vector128<float> highTwiceT, ref byte destination) =>
+        StoreBytes(AffineCodes(lowTwiceT) | (AffineCodes(highTwiceT) << 4), ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> ConvertToSingle(Vector128<uint> value) => Vector128.ConvertToSingle(value.AsInt32());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

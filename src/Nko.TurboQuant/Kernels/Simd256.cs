@@ -171,6 +171,17 @@ internal readonly struct Simd256 : ISimdOps<Vector256<float>, Vector256<uint>>
         (Vector256.ConvertToInt32Native(twiceT).AsUInt32() + Vector256<uint>.One) >>> 1;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreCodePair(Vector256<float> firstTwiceT, Vector256<float> secondTwiceT, ref byte destination)
+    {
+        StoreBytes(AffineCodes(firstTwiceT), ref destination);
+        StoreBytes(AffineCodes(secondTwiceT), ref Unsafe.Add(ref destination, Count));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNibblePair(Vector256<float> lowTwiceT, Vector256<float> highTwiceT, ref byte destination) =>
+        StoreBytes(AffineCodes(lowTwiceT) | (AffineCodes(highTwiceT) << 4), ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ConvertToSingle(Vector256<uint> value) => Vector256.ConvertToSingle(value.AsInt32());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

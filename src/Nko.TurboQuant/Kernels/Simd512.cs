@@ -208,6 +208,33 @@ internal readonly struct Simd512 : ISimdOps<Vector512<float>, Vector512<uint>>
     public static Vector512<uint> AffineCodes(Vector512<float> twiceT) =>
         (Vector512.ConvertToInt32Native(twiceT).AsUInt32() + Vector512<uint>.One) >>> 1;
 
+    /// <summary>
+    /// ⌊2t⌋ of both vectors in 16-bit lanes (one word permute), then (⌊2t⌋ + 1) ≫ 1 for all 32 codes at once (vpavgw
+    /// with zero), narrowed to bytes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreCodePair(Vector512<float> firstTwiceT, Vector512<float> secondTwiceT, ref byte destination)
+    {
+        Vector512<ushort> words = Avx512BW.PermuteVar32x16x2(
+            Vector512.ConvertToInt32Native(firstTwiceT).AsUInt16(),
+            Vector512.Create((ushort)0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34, 36, 38, 40, 42, 44, 46, 48, 50, 52, 54, 56, 58, 60, 62),
+            Vector512.ConvertToInt32Native(secondTwiceT).AsUInt16());
+        Avx512BW.ConvertToVector256Byte(Avx512BW.Average(words, Vector512<ushort>.Zero)).StoreUnsafe(ref destination);
+    }
+
+    /// <summary>
+    /// ⌊2t⌋ of the low and high codes in the two halves of each 32-bit lane, (⌊2t⌋ + 1) ≫ 1 per half (vpavgw), then
+    /// low + 16·high per lane (vpmaddwd), narrowed to bytes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNibblePair(Vector512<float> lowTwiceT, Vector512<float> highTwiceT, ref byte destination)
+    {
+        Vector512<uint> both = Vector512.ConvertToInt32Native(lowTwiceT).AsUInt32() | (Vector512.ConvertToInt32Native(highTwiceT).AsUInt32() << 16);
+        Vector512<ushort> codes = Avx512BW.Average(both.AsUInt16(), Vector512<ushort>.Zero);
+        Vector512<int> packed = Avx512BW.MultiplyAddAdjacent(codes.AsInt16(), Vector512.Create(0x0010_0001).AsInt16());
+        Avx512F.ConvertToVector128Byte(packed).StoreUnsafe(ref destination);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> ConvertToSingle(Vector512<uint> value) => Vector512.ConvertToSingle(value.AsInt32());
 
