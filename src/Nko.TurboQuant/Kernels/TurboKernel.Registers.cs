@@ -217,22 +217,46 @@ internal static partial class TurboKernel<TOps, TF, TU>
         t = v5; v5 = TOps.Add(t, v13); v13 = TOps.Subtract(t, v13);
         t = v6; v6 = TOps.Add(t, v14); v14 = TOps.Subtract(t, v14);
         t = v7; v7 = TOps.Add(t, v15); v15 = TOps.Subtract(t, v15);
-        Put(TOps.Xor(TOps.Multiply(v0, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 0 * count))), ref output, 0 * count);
-        Put(TOps.Xor(TOps.Multiply(v1, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 1 * count))), ref output, 1 * count);
-        Put(TOps.Xor(TOps.Multiply(v2, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 2 * count))), ref output, 2 * count);
-        Put(TOps.Xor(TOps.Multiply(v3, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 3 * count))), ref output, 3 * count);
-        Put(TOps.Xor(TOps.Multiply(v4, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 4 * count))), ref output, 4 * count);
-        Put(TOps.Xor(TOps.Multiply(v5, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 5 * count))), ref output, 5 * count);
-        Put(TOps.Xor(TOps.Multiply(v6, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 6 * count))), ref output, 6 * count);
-        Put(TOps.Xor(TOps.Multiply(v7, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 7 * count))), ref output, 7 * count);
-        Put(TOps.Xor(TOps.Multiply(v8, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 8 * count))), ref output, 8 * count);
-        Put(TOps.Xor(TOps.Multiply(v9, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 9 * count))), ref output, 9 * count);
-        Put(TOps.Xor(TOps.Multiply(v10, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 10 * count))), ref output, 10 * count);
-        Put(TOps.Xor(TOps.Multiply(v11, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 11 * count))), ref output, 11 * count);
-        Put(TOps.Xor(TOps.Multiply(v12, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 12 * count))), ref output, 12 * count);
-        Put(TOps.Xor(TOps.Multiply(v13, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 13 * count))), ref output, 13 * count);
-        Put(TOps.Xor(TOps.Multiply(v14, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 14 * count))), ref output, 14 * count);
-        Put(TOps.Xor(TOps.Multiply(v15, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 15 * count))), ref output, 15 * count);
+        Put2(
+            TOps.Xor(TOps.Multiply(v0, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 0 * count))),
+            TOps.Xor(TOps.Multiply(v1, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 1 * count))),
+            ref output,
+            0 * count);
+        Put2(
+            TOps.Xor(TOps.Multiply(v2, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 2 * count))),
+            TOps.Xor(TOps.Multiply(v3, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 3 * count))),
+            ref output,
+            2 * count);
+        Put2(
+            TOps.Xor(TOps.Multiply(v4, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 4 * count))),
+            TOps.Xor(TOps.Multiply(v5, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 5 * count))),
+            ref output,
+            4 * count);
+        Put2(
+            TOps.Xor(TOps.Multiply(v6, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 6 * count))),
+            TOps.Xor(TOps.Multiply(v7, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 7 * count))),
+            ref output,
+            6 * count);
+        Put2(
+            TOps.Xor(TOps.Multiply(v8, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 8 * count))),
+            TOps.Xor(TOps.Multiply(v9, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 9 * count))),
+            ref output,
+            8 * count);
+        Put2(
+            TOps.Xor(TOps.Multiply(v10, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 10 * count))),
+            TOps.Xor(TOps.Multiply(v11, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 11 * count))),
+            ref output,
+            10 * count);
+        Put2(
+            TOps.Xor(TOps.Multiply(v12, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 12 * count))),
+            TOps.Xor(TOps.Multiply(v13, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 13 * count))),
+            ref output,
+            12 * count);
+        Put2(
+            TOps.Xor(TOps.Multiply(v14, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 14 * count))),
+            TOps.Xor(TOps.Multiply(v15, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 15 * count))),
+            ref output,
+            14 * count);
     }
 
     /// <summary>The Hadamard stages whose stride is below <c>Count</c>, in increasing stride.</summary>
@@ -255,17 +279,19 @@ internal static partial class TurboKernel<TOps, TF, TU>
         return v;
     }
 
+    /// <summary>Two adjacent output vectors (fp16 output converts them together, see <c>StoreHalfPair</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put<TOut>(TF value, ref TOut destination, int offset)
+    private static void Put2<TOut>(TF first, TF second, ref TOut destination, int offset)
         where TOut : struct
     {
         if (typeof(TOut) == typeof(Half))
         {
-            TOps.StoreHalf(value, ref Unsafe.Add(ref Unsafe.As<TOut, ushort>(ref destination), offset));
+            TOps.StoreHalfPair(first, second, ref Unsafe.Add(ref Unsafe.As<TOut, ushort>(ref destination), offset));
         }
         else
         {
-            TOps.Store(value, ref Unsafe.Add(ref Unsafe.As<TOut, float>(ref destination), offset));
+            TOps.Store(first, ref Unsafe.Add(ref Unsafe.As<TOut, float>(ref destination), offset));
+            TOps.Store(second, ref Unsafe.Add(ref Unsafe.As<TOut, float>(ref destination), offset + TOps.Count));
         }
     }
 }
