@@ -88,6 +88,52 @@ public sealed class FastPathTests
     }
 
     [Fact]
+    public void Bounded_paired_fp16_store_equals_the_reference_rounding_below_2_pow_48()
+    {
+        float[] samples = AdversarialFloats().Where(f => Math.Abs(f) < 281474976710656f).ToArray();
+        samples = [.. samples, .. new[] { 2.8147496e14f, -2.8147496e14f, 1.6711935e7f, 65504f * 257f }];
+        Array.Resize(ref samples, samples.Length - (samples.Length % 32));
+        int n = samples.Length;
+        ushort[] v512 = new ushort[n], v256 = new ushort[n], v128 = new ushort[n];
+        for (int i = 0; i < n; i += 32)
+        {
+            if (Simd512.IsSupported)
+            {
+                Simd512.StoreHalfPairBounded(Simd512.Load(ref samples[i]), Simd512.Load(ref samples[i + 16]), ref v512[i]);
+            }
+
+            if (Simd256.IsSupported)
+            {
+                for (int j = 0; j < 32; j += 16)
+                {
+                    Simd256.StoreHalfPairBounded(Simd256.Load(ref samples[i + j]), Simd256.Load(ref samples[i + j + 8]), ref v256[i + j]);
+                }
+            }
+
+            for (int j = 0; j < 32; j += 8)
+            {
+                Simd128.StoreHalfPairBounded(Simd128.Load(ref samples[i + j]), Simd128.Load(ref samples[i + j + 4]), ref v128[i + j]);
+            }
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            ushort expected = BitConverter.HalfToUInt16Bits(HalfBits.ToHalfSaturating(samples[i]));
+            if (Simd512.IsSupported)
+            {
+                Assert.True(expected == v512[i], $"Vector512 bounded pair: {samples[i]:R} (0x{BitConverter.SingleToUInt32Bits(samples[i]):X8}) -> 0x{v512[i]:X4}, expected 0x{expected:X4}");
+            }
+
+            if (Simd256.IsSupported)
+            {
+                Assert.Equal(expected, v256[i]);
+            }
+
+            Assert.Equal(expected, v128[i]);
+        }
+    }
+
+    [Fact]
     public void Vector_parameters_equal_the_scalar_reference_on_adversarial_ranges()
     {
         float[] samples = AdversarialFloats().Where(f => Math.Abs(f) <= HalfBits.MaxValue).ToArray();

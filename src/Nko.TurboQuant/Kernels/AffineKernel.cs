@@ -537,11 +537,11 @@ internal static class AffineKernel<TOps, TF, TU>
         }
     }
 
-    /// <summary>Stores 2·Count consecutive values (fp16 output only).</summary>
+    /// <summary>Stores 2·Count consecutive decoded values (fp16 output only; |x̂| ≤ 65504 + 255·65504 &lt; 2^48).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void PutPair<TOut>(TF first, TF second, ref TOut destination, int offset)
         where TOut : struct =>
-        TOps.StoreHalfPair(first, second, ref Unsafe.Add(ref Unsafe.As<TOut, ushort>(ref destination), offset));
+        TOps.StoreHalfPairBounded(first, second, ref Unsafe.Add(ref Unsafe.As<TOut, ushort>(ref destination), offset));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowFirstInvalid<TIn>(ReadOnlySpan<TIn> values, long firstIndex)

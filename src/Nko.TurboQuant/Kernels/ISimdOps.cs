@@ -37,6 +37,9 @@ internal interface ISimdOps<TF, TU>
     /// </summary>
     static abstract void StoreHalfPair(TF first, TF second, ref ushort destination);
 
+    /// <summary><see cref="StoreHalfPair"/> for finite values with |x| &lt; 2^48 (what the affine decoder produces).</summary>
+    static abstract void StoreHalfPairBounded(TF first, TF second, ref ushort destination);
+
     /// <summary>
     /// a·b + c for products the callers know to be exact (a code times an fp16 scale): fused and separate give the same
     /// bits, so the hardware's fused form is used where it exists.

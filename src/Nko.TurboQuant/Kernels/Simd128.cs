@@ -52,6 +52,10 @@ internal readonly struct Simd128 : ISimdOps<Vector128<float>, Vector128<uint>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreHalfPairBounded(Vector128<float> first, Vector128<float> second, ref ushort destination) =>
+        StoreHalfPair(first, second, ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> MultiplyAddExact(Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
         (Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported) ? Vector128.FusedMultiplyAdd(a, b, c) : (a * b) + c;
 

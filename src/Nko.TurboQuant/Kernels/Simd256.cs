@@ -57,6 +57,10 @@ internal readonly struct Simd256 : ISimdOps<Vector256<float>, Vector256<uint>>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreHalfPairBounded(Vector256<float> first, Vector256<float> second, ref ushort destination) =>
+        StoreHalfPair(first, second, ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> MultiplyAddExact(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
         Fma.IsSupported ? Vector256.FusedMultiplyAdd(a, b, c) : (a * b) + c;
 

@@ -61,8 +61,34 @@ internal readonly struct Simd512 : ISimdOps<Vector512<float>, Vector512<uint>>
 
         // sign(x)·min(|x|, 65504): control 0b00_10 = the operand of smaller magnitude, with the sign of the first operand.
         Vector512<float> limit = Vector512.Create(HalfBits.MaxValue);
-        Vector512<float> a = Avx512DQ.Range(first, limit, 0b0010);
-        Vector512<float> b = Avx512DQ.Range(second, limit, 0b0010);
+        PackHalves(Avx512DQ.Range(first, limit, 0b0010), Avx512DQ.Range(second, limit, 0b0010), saturate: false).StoreUnsafe(ref destination);
+    }
+
+    /// <summary>
+    /// <see cref="StoreHalfPair"/> for finite values below 2^48 in magnitude (the affine decoder's, which stay below
+    /// 65504·257): the saturation moves to the 16-bit lanes, where an unclamped value's pattern is at least 0x7C00
+    /// (the rounding of 65520 and above) and below 0x10000, so one unsigned minimum with 0x7BFF replaces the clamps.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreHalfPairBounded(Vector512<float> first, Vector512<float> second, ref ushort destination)
+    {
+        if (!Avx512DQ.IsSupported)
+        {
+            StoreHalf(first, ref destination);
+            StoreHalf(second, ref Unsafe.Add(ref destination, Count));
+            return;
+        }
+
+        PackHalves(first, second, saturate: true).StoreUnsafe(ref destination);
+    }
+
+    /// <summary>
+    /// The fp16 patterns of two vectors of floats with |x| &lt; 2^48; magnitudes of 65520 and above give 0x7C00 or more,
+    /// which <paramref name="saturate"/> clamps to 0x7BFF.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ushort> PackHalves(Vector512<float> a, Vector512<float> b, bool saturate)
+    {
         Vector512<float> ta = RoundToHalfGrid(a);
         Vector512<float> tb = RoundToHalfGrid(b);
 
@@ -71,9 +97,16 @@ internal readonly struct Simd512 : ISimdOps<Vector512<float>, Vector512<uint>>
             (ushort)0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34, 36, 38, 40, 42, 44, 46, 48, 50, 52, 54, 56, 58, 60, 62), tb.AsUInt16());
         Vector512<ushort> high = Avx512BW.PermuteVar32x16x2(a.AsUInt16(), Vector512.Create(
             (ushort)1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31, 33, 35, 37, 39, 41, 43, 45, 47, 49, 51, 53, 55, 57, 59, 61, 63), b.AsUInt16());
-        Vector512<ushort> exponent = Vector512.Max(high & Vector512.Create((ushort)0x7F80), Vector512.Create((ushort)(113 << 7)));
-        Vector512<ushort> magnitude = Vector512.Abs(low.AsInt16()).AsUInt16() + ((exponent - Vector512.Create((ushort)(113 << 7))) << 3);
-        Vector512.ConditionalSelect(Vector512.Create((ushort)0x8000), high, magnitude).StoreUnsafe(ref destination);
+
+        // (max(E, 113) − 113) ≪ 10 from the exponent bits (E ≪ 7) with one saturating subtraction.
+        Vector512<ushort> exponent = Avx512BW.SubtractSaturate(high & Vector512.Create((ushort)0x7F80), Vector512.Create((ushort)(113 << 7))) << 3;
+        Vector512<ushort> magnitude = Vector512.Abs(low.AsInt16()).AsUInt16() + exponent;
+        if (saturate)
+        {
+            magnitude = Vector512.Min(magnitude, Vector512.Create((ushort)0x7BFF));
+        }
+
+        return Vector512.ConditionalSelect(Vector512.Create((ushort)0x8000), high, magnitude);
     }
 
     /// <summary>t = x + 1.5·2^(max(E, 113) − 114) as one fused step (the product by 12288 = 1.5·2^13 is exact).</summary>
