@@ -60,11 +60,12 @@ internal static class AffineKernel<TOps, TF, TU>
         // of chunk c are written, so the out-of-order core overlaps the two.
         int blockBytes = AffineLayout.BlockBytes(bits, groupSize);
         int chunkValues = ChunkGroups * groupSize;
-        Span<float> converted = stackalloc float[typeof(TIn) == typeof(Half) ? 2 * chunkValues : 0];
+        // The scratch buffers start on a 64-byte boundary: a full-width vector never straddles two cache lines.
+        Span<float> converted = Align64(stackalloc float[typeof(TIn) == typeof(Half) ? (2 * chunkValues) + 16 : 16], typeof(TIn) == typeof(Half) ? 2 * chunkValues : 0);
         Span<float> mins = stackalloc float[2 * ChunkGroups];
         Span<float> inverseScales = stackalloc float[2 * ChunkGroups];
         Span<uint> headers = stackalloc uint[2 * ChunkGroups];
-        Span<float> partials = stackalloc float[2 * ChunkGroups * 16];
+        Span<float> partials = Align64(stackalloc float[(2 * ChunkGroups * 16) + 16], 2 * ChunkGroups * 16);
         ref byte output = ref MemoryMarshal.GetReference(destination);
         int chunks = (groups + ChunkGroups - 1) / ChunkGroups;
         for (int c = -1; c < chunks; c++)
@@ -106,6 +107,15 @@ internal static class AffineKernel<TOps, TF, TU>
                     ref Unsafe.Add(ref output, (nint)g0 * blockBytes));
             }
         }
+    }
+
+    /// <summary>The first 64-byte-aligned <paramref name="length"/> floats of <paramref name="buffer"/> (allocated 16 floats longer).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Span<float> Align64(Span<float> buffer, int length)
+    {
+        nint address = Unsafe.ByteOffset(ref Unsafe.NullRef<float>(), ref MemoryMarshal.GetReference(buffer));
+        int skip = (int)((64 - (address & 63)) & 63) / sizeof(float);
+        return buffer.Slice(skip, length);
     }
 
     /// <summary>Pass 1 over one chunk: converts Half input into <paramref name="converted"/>, finds each group's min/max, checks the range, computes the parameters.</summary>
