@@ -12,8 +12,9 @@ namespace Nko.Ctc;
 /// single-edit neighbours of a hypothesis from its forward/backward tables.
 /// </summary>
 /// <remarks>
-/// <para><b>Method.</b> <see cref="Reset"/> exponentiates the matrix once, in double precision and shifted by each frame's
-/// maximum (the shifts are added back in log space). The recursions run in scaled probability space: after each frame
+/// <para><b>Method.</b> <see cref="Reset"/> prepares the matrix once: each class's emissions are exponentiated, in double
+/// precision and shifted by each frame's maximum (the shifts are added back in log space), the first time a target or
+/// an edit uses that class. The recursions run in scaled probability space: after each frame
 /// the states are multiplied by a power of two chosen from their maximum, which is exact, and the exponents are
 /// accumulated as integers. States are double precision, so a state must fall more than ~700 nats below the best state
 /// of its frame before it is lost (float32 would lose it at ~87 nats); within that domain results agree with the
@@ -138,7 +139,7 @@ public sealed class CtcScorer
     /// <summary>The log-likelihood of the hypothesis given to <see cref="SetHypothesis"/> (NaN before).</summary>
     public double HypothesisLogLikelihood => _hypLogLikelihood;
 
-    /// <summary>Loads a log-prob matrix: exponentiates it once for every target scored until the next reset.</summary>
+    /// <summary>Loads a log-prob matrix for every target scored until the next reset (each class is exponentiated once, when first used).</summary>
     /// <exception cref="ArgumentException">The matrix is empty or <paramref name="blankIndex"/> is out of range.</exception>
     /// <exception cref="InvalidLogProbsException">A value is NaN or +∞.</exception>
     public void Reset(LogProbMatrix logProbs, int blankIndex)
@@ -156,16 +157,14 @@ public sealed class CtcScorer
         switch (_simd)
         {
             case SimdWidth.Vector512:
-                Exponentiate<Lanes4, Lanes8>(logProbs);
-                break;
             case SimdWidth.Vector256:
-                Exponentiate<Lanes4, Lanes4>(logProbs);
+                Exponentiate<Lanes4>(logProbs);
                 break;
             case SimdWidth.Vector128:
-                Exponentiate<Lanes2, Lanes2>(logProbs);
+                Exponentiate<Lanes2>(logProbs);
                 break;
             default:
-                Exponentiate<Lanes1, Lanes1>(logProbs);
+                Exponentiate<Lanes1>(logProbs);
                 break;
         }
 
@@ -344,9 +343,8 @@ public sealed class CtcScorer
     // Emissions.
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Exponentiate<TL, TS>(LogProbMatrix logProbs)
+    private void Exponentiate<TL>(LogProbMatrix logProbs)
         where TL : struct, ILanes<TL>
-        where TS : struct, ILanes<TS>
     {
         int frames = logProbs.Frames, classes = logProbs.Classes, n = TL.Count;
         int stride = StreamStride(frames);
@@ -671,10 +669,10 @@ public sealed class CtcScorer
             TL sk = TRepeats.On ? TL.Load(ref skip, k) : default;
             TL b = TL.Load(ref prev, k);
             TL y = TL.Load(ref prevY, k);
-            UnscaledStep<TL, TRepeats>(ref b, ref y, ref y0Before, ref m0, pb0, e0, sk);
-            UnscaledStep<TL, TRepeats>(ref b, ref y, ref y1Before, ref m1, pb1, e1, sk);
-            UnscaledStep<TL, TRepeats>(ref b, ref y, ref y2Before, ref m2, pb2, e2, sk);
-            UnscaledStep<TL, TRepeats>(ref b, ref y, ref y3Before, ref m3, pb3, e3, sk);
+            ForwardCell<TL, TRepeats>(ref b, ref y, ref y0Before, ref m0, pb0, e0, sk);
+            ForwardCell<TL, TRepeats>(ref b, ref y, ref y1Before, ref m1, pb1, e1, sk);
+            ForwardCell<TL, TRepeats>(ref b, ref y, ref y2Before, ref m2, pb2, e2, sk);
+            ForwardCell<TL, TRepeats>(ref b, ref y, ref y3Before, ref m3, pb3, e3, sk);
             TL.Store(b, ref cur, k);
             TL.Store(y, ref curY, k);
         }
@@ -704,10 +702,10 @@ public sealed class CtcScorer
             Lanes8 sk = TRepeats.On ? Lanes8.Load(ref skip, k) : default;
             Lanes8 b = Lanes8.Load(ref prev, k);
             Lanes8 y = Lanes8.Load(ref prevY, k);
-            UnscaledStep<Lanes8, TRepeats>(ref b, ref y, ref y0Before, ref m0, pb0, Lanes8.Combine(l0, h0), sk);
-            UnscaledStep<Lanes8, TRepeats>(ref b, ref y, ref y1Before, ref m1, pb1, Lanes8.Combine(l1, h1), sk);
-            UnscaledStep<Lanes8, TRepeats>(ref b, ref y, ref y2Before, ref m2, pb2, Lanes8.Combine(l2, h2), sk);
-            UnscaledStep<Lanes8, TRepeats>(ref b, ref y, ref y3Before, ref m3, pb3, Lanes8.Combine(l3, h3), sk);
+            ForwardCell<Lanes8, TRepeats>(ref b, ref y, ref y0Before, ref m0, pb0, Lanes8.Combine(l0, h0), sk);
+            ForwardCell<Lanes8, TRepeats>(ref b, ref y, ref y1Before, ref m1, pb1, Lanes8.Combine(l1, h1), sk);
+            ForwardCell<Lanes8, TRepeats>(ref b, ref y, ref y2Before, ref m2, pb2, Lanes8.Combine(l2, h2), sk);
+            ForwardCell<Lanes8, TRepeats>(ref b, ref y, ref y3Before, ref m3, pb3, Lanes8.Combine(l3, h3), sk);
             Lanes8.Store(b, ref cur, k);
             Lanes8.Store(y, ref curY, k);
         }
@@ -718,9 +716,10 @@ public sealed class CtcScorer
         maxima[3] = Lanes8.MaxAcross(m3);
     }
 
-    // One block of one frame of ForwardStep<TL, No, TRepeats, No>: (b, y) of the previous frame in, of this frame out.
+    // One block of one frame of the α recursion: (b, y) of the previous frame in, of this frame out; pb and e are the
+    // emissions, already multiplied by the frame's scale factor when it is not 1. Every α kernel uses it.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void UnscaledStep<TL, TRepeats>(ref TL b, ref TL y, ref TL previousY, ref TL max, TL pb, TL e, TL skip)
+    private static void ForwardCell<TL, TRepeats>(ref TL b, ref TL y, ref TL previousY, ref TL max, TL pb, TL e, TL skip)
         where TL : struct, ILanes<TL>
         where TRepeats : struct, IFlag
     {
@@ -837,31 +836,24 @@ public sealed class CtcScorer
         where TRepeats : struct, IFlag
         where TStore : struct, IFlag
     {
-        TL maxB = TL.Zero, maxY = TL.Zero, previousY = TL.Zero, previousNewY = TL.Zero;
+        TL max = TL.Zero, previousY = TL.Zero, previousNewY = TL.Zero;
         TL vpb = TL.Broadcast(pb), vf = TL.Broadcast(f);
         for (int k = 0; k < count; k += TL.Count)
         {
             TL b = TL.Load(ref prevB, k);
             TL y = TL.Load(ref prevY, k);
-            TL before = TL.ShiftUp(previousY, y);
-            previousY = y;
-            TL nb = (b + before) * vpb;
-            TL sum = TRepeats.On ? (y + b) + (TL.Load(ref skip, k) * before) : (y + b) + before;
             TL e = TScaled.On ? TL.Load(ref labelEmit, k) * vf : TL.Load(ref labelEmit, k);
-            TL ny = sum * e;
-            TL.Store(nb, ref curB, k);
-            TL.Store(ny, ref curY, k);
+            ForwardCell<TL, TRepeats>(ref b, ref y, ref previousY, ref max, vpb, e, TRepeats.On ? TL.Load(ref skip, k) : default);
+            TL.Store(b, ref curB, k);
+            TL.Store(y, ref curY, k);
             if (TStore.On)
             {
-                TL.Store(nb + TL.ShiftUp(previousNewY, ny), ref both, k);
-                previousNewY = ny;
+                TL.Store(b + TL.ShiftUp(previousNewY, y), ref both, k);
+                previousNewY = y;
             }
-
-            maxB = TL.Max(maxB, nb);
-            maxY = TL.Max(maxY, ny);
         }
 
-        return TL.MaxAcross(TL.Max(maxB, maxY));
+        return TL.MaxAcross(max);
     }
 
     // β̂ in the ring layout: B[k] = (B'[k] + Y'[k]) · pb;  Y[k] = ((Y'[k] + B'[k+1]) + skip[k+1] · Y'[k+1]) · (e_t(y_k) · f),
@@ -875,7 +867,7 @@ public sealed class CtcScorer
         where TRepeats : struct, IFlag
         where TJoined : struct, IFlag
     {
-        TL maxB = TL.Zero, maxY = TL.Zero;
+        TL max = TL.Zero;
         TL vpb = TL.Broadcast(pb), vf = TL.Broadcast(f), vj = TL.Broadcast(join);
         ref double nextY = ref Unsafe.Add(ref next, y0);
         ref double curY = ref Unsafe.Add(ref cur, y0);
@@ -885,24 +877,19 @@ public sealed class CtcScorer
         {
             TL bAfterBlock = TL.Load(ref next, k + TL.Count);
             TL yAfterBlock = TL.Load(ref nextY, k + TL.Count);
-            TL bAfter = TL.ShiftDown(b, bAfterBlock);
-            TL yAfter = TL.ShiftDown(y, yAfterBlock);
-            TL nb = (b + y) * vpb;
-            TL sum = TRepeats.On ? (y + bAfter) + (TL.Load(ref skip, k + 1) * yAfter) : (y + bAfter) + yAfter;
             TL e = TScaled.On ? TL.Load(ref labelEmit, k) * vf : TL.Load(ref labelEmit, k);
-            TL ny = sum * e;
+            TL nb = BackwardCell<TL, TRepeats>(b, y, bAfterBlock, yAfterBlock, vpb, e, TRepeats.On ? TL.Load(ref skip, k + 1) : default, out TL ny);
             TL.Store(nb, ref cur, k);
             TL.Store(ny, ref curY, k);
             TL jb = TJoined.On ? nb * vj : nb; // join = 1 skips exact multiplies
             TL.Store(jb, ref blank, k);
             TL.Store(jb + (TJoined.On ? ny * vj : ny), ref both, k);
-            maxB = TL.Max(maxB, nb);
-            maxY = TL.Max(maxY, ny);
+            max = TL.Max(max, TL.Max(nb, ny));
             b = bAfterBlock;
             y = yAfterBlock;
         }
 
-        return TL.MaxAcross(TL.Max(maxB, maxY));
+        return TL.MaxAcross(max);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -1065,22 +1052,22 @@ public sealed class CtcScorer
             TS sk = TRepeats.On ? TS.Load(ref skip, k) : default;
             TS b = TS.Load(ref inBlank, k);
             TS y = TS.Load(ref alphaLabel, k);
-            UnscaledStep<TS, TRepeats>(ref b, ref y, ref y0Before, ref m0, pb0, TS.Load(ref e, k), sk);
+            ForwardCell<TS, TRepeats>(ref b, ref y, ref y0Before, ref m0, pb0, TS.Load(ref e, k), sk);
             TS.Store(b, ref inBlank, f1 + k);
             TS.Store(y, ref alphaLabel, f1 + k);
             TS.Store(b + TS.ShiftUp(n0Before, y), ref inBoth, k);
             n0Before = y;
-            UnscaledStep<TS, TRepeats>(ref b, ref y, ref y1Before, ref m1, pb1, TS.Load(ref e, w1 + k), sk);
+            ForwardCell<TS, TRepeats>(ref b, ref y, ref y1Before, ref m1, pb1, TS.Load(ref e, w1 + k), sk);
             TS.Store(b, ref inBlank, f2 + k);
             TS.Store(y, ref alphaLabel, f2 + k);
             TS.Store(b + TS.ShiftUp(n1Before, y), ref inBoth, f1 + k);
             n1Before = y;
-            UnscaledStep<TS, TRepeats>(ref b, ref y, ref y2Before, ref m2, pb2, TS.Load(ref e, w2 + k), sk);
+            ForwardCell<TS, TRepeats>(ref b, ref y, ref y2Before, ref m2, pb2, TS.Load(ref e, w2 + k), sk);
             TS.Store(b, ref inBlank, f3 + k);
             TS.Store(y, ref alphaLabel, f3 + k);
             TS.Store(b + TS.ShiftUp(n2Before, y), ref inBoth, f2 + k);
             n2Before = y;
-            UnscaledStep<TS, TRepeats>(ref b, ref y, ref y3Before, ref m3, pb3, TS.Load(ref e, w3 + k), sk);
+            ForwardCell<TS, TRepeats>(ref b, ref y, ref y3Before, ref m3, pb3, TS.Load(ref e, w3 + k), sk);
             TS.Store(b, ref inBlank, f4 + k);
             TS.Store(y, ref alphaLabel, f4 + k);
             TS.Store(b + TS.ShiftUp(n3Before, y), ref inBoth, f3 + k);
@@ -1293,8 +1280,8 @@ public sealed class CtcScorer
         maxima[3] = TS.MaxAcross(m3);
     }
 
-    // One block of BackwardStep's unscaled cell update: (b, y) of block k of the next frame and (bAfterBlock,
-    // yAfterBlock) of block k + N in; B of this frame returned, Y out.
+    // One block of one frame of the β recursion: (b, y) of block k of the next frame and (bAfterBlock, yAfterBlock) of
+    // block k + N in; B of this frame returned, Y out. pb and e as in ForwardCell. Every β kernel uses it.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TS BackwardCell<TS, TRepeats>(TS b, TS y, TS bAfterBlock, TS yAfterBlock, TS pb, TS e, TS skip, out TS ny)
         where TS : struct, ILanes<TS>

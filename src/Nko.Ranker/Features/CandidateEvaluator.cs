@@ -131,6 +131,7 @@ public sealed class CandidateEvaluator
         double hypLogp = HypothesisLogLikelihood;
         bool hypFinite = double.IsFinite(hypLogp);
         double perLabel = 1.0 / Math.Max(1, length);
+        double logLength = Math.Log(1.0 + length);
 
         // Each candidate's rank (how many gains are strictly higher) and the best two gains (the same value when tied)
         // give the rank and margin features.
@@ -190,7 +191,7 @@ public sealed class CandidateEvaluator
             f[k0 + 22] = round;
             f[k0 + 23] = _logOnePlus[rank];
             f[k0 + 24] = Math.Clamp(gain - (gain == best ? second : best), -50, 50) is var m && double.IsFinite(m) ? m : 50;
-            f[k0 + 25] = Math.Log(1.0 + length);
+            f[k0 + 25] = logLength;
         }
     }
 
