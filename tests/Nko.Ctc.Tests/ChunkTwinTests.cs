@@ -12,9 +12,7 @@ namespace Nko.Ctc.Tests;
 /// </summary>
 public class ChunkTwinTests
 {
-    private static readonly SimdWidth[] Widths = [SimdWidth.Scalar, SimdWidth.Vector128, SimdWidth.Vector256, SimdWidth.Vector512];
-
-    private static bool SameBits(double a, double b) => BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b);
+    private static readonly SimdWidth[] Widths = TestMatrices.Widths;
 
     // The hypothesis' log-likelihood then every edit's, from a scorer that takes the four-frame passes or not.
     private static (double[] Values, int Chunked) Score(SimdWidth width, bool frameByFrame, LogProbMatrix m, int blank, int[] hyp, LabelEdit[] edits)
@@ -39,7 +37,7 @@ public class ChunkTwinTests
             chunked += used;
             for (int i = 0; i < reference.Length; i++)
             {
-                if (!SameBits(reference[i], fast[i]))
+                if (!TestMatrices.SameBits(reference[i], fast[i]))
                 {
                     string what = i == 0 ? "hypothesis" : edits[i - 1].ToString();
                     failures.Add($"{width} {what}: frame by frame {reference[i]:R}, four-frame {fast[i]:R}");

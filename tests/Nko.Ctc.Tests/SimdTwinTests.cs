@@ -13,11 +13,9 @@ namespace Nko.Ctc.Tests;
 /// </summary>
 public class SimdTwinTests
 {
-    private static readonly SimdWidth[] Widths = [SimdWidth.Scalar, SimdWidth.Vector128, SimdWidth.Vector256, SimdWidth.Vector512];
+    private static readonly SimdWidth[] Widths = TestMatrices.Widths;
 
     private static CtcScorer[] Scorers() => Widths.Select(w => new CtcScorer(w)).ToArray();
-
-    private static bool SameBits(double a, double b) => BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b);
 
     private static LogProbMatrix RandomMatrix(Random rng, int seed, int frames, int classes)
     {
@@ -64,7 +62,7 @@ public class SimdTwinTests
             int length = (lengthRaw.Get + trial) % (frames + 3);
             int[] target = TestMatrices.RandomTarget(rng, length, classes, blank, repeats: rng.Next(2) == 0);
             double[] values = scorers.Select(s => s.LogLikelihood(target)).ToArray();
-            if (!values.All(v => SameBits(v, values[0])))
+            if (!values.All(v => TestMatrices.SameBits(v, values[0])))
             {
                 failures.Add($"L={length}: {string.Join(" / ", values.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}");
             }
@@ -96,7 +94,7 @@ public class SimdTwinTests
         }
 
         var failures = new List<string>();
-        if (!hypotheses.All(h => SameBits(h, hypotheses[0])))
+        if (!hypotheses.All(h => TestMatrices.SameBits(h, hypotheses[0])))
         {
             failures.Add($"hypothesis {string.Join(" / ", hypotheses)}");
         }
@@ -105,14 +103,14 @@ public class SimdTwinTests
         {
             for (int w = 1; w < scorers.Length; w++)
             {
-                if (!SameBits(scores[0][i], scores[w][i]))
+                if (!TestMatrices.SameBits(scores[0][i], scores[w][i]))
                 {
                     failures.Add($"{edits[i]} {Widths[w]}: scalar {scores[0][i]:R}, vector {scores[w][i]:R}");
                 }
             }
 
             // One at a time gives the batch's bits too (lanes are independent).
-            if (i % 5 == 0 && !SameBits(scores[0][i], scorers[^1].ScoreEdit(edits[i])))
+            if (i % 5 == 0 && !TestMatrices.SameBits(scores[0][i], scorers[^1].ScoreEdit(edits[i])))
             {
                 failures.Add($"{edits[i]}: single edit differs from batch");
             }
@@ -142,7 +140,7 @@ public class SimdTwinTests
         {
             for (int w = 1; w < Widths.Length; w++)
             {
-                Assert.True(SameBits(scores[0][i], scores[w][i]), $"{edits[i]} {Widths[w]}: scalar {scores[0][i]:R}, vector {scores[w][i]:R}");
+                Assert.True(TestMatrices.SameBits(scores[0][i], scores[w][i]), $"{edits[i]} {Widths[w]}: scalar {scores[0][i]:R}, vector {scores[w][i]:R}");
             }
         }
     }
@@ -167,7 +165,7 @@ public class SimdTwinTests
             scorers[w].Reset(m, blank);
             double tables = scorers[w].SetHypothesis(hyp);
             Assert.True(scorers[w].Unscaled);
-            Assert.True(SameBits(tables, scorers[w].LogLikelihood(hyp)), $"{Widths[w]}: tables and forward differ");
+            Assert.True(TestMatrices.SameBits(tables, scorers[w].LogLikelihood(hyp)), $"{Widths[w]}: tables and forward differ");
             scorers[w].ScoreEdits(edits, scores[w]);
         }
 
@@ -178,7 +176,7 @@ public class SimdTwinTests
             double scalar = scorers[0].LogLikelihood(edited);
             for (int w = 1; w < Widths.Length; w++)
             {
-                Assert.True(SameBits(scalar, scorers[w].LogLikelihood(edited)), $"{edits[i]} {Widths[w]}: forward differs");
+                Assert.True(TestMatrices.SameBits(scalar, scorers[w].LogLikelihood(edited)), $"{edits[i]} {Widths[w]}: forward differs");
             }
         }
 
@@ -186,7 +184,7 @@ public class SimdTwinTests
         {
             for (int w = 1; w < Widths.Length; w++)
             {
-                Assert.True(SameBits(scores[0][i], scores[w][i]), $"{edits[i]} {Widths[w]}: scalar {scores[0][i]:R}, vector {scores[w][i]:R}");
+                Assert.True(TestMatrices.SameBits(scores[0][i], scores[w][i]), $"{edits[i]} {Widths[w]}: scalar {scores[0][i]:R}, vector {scores[w][i]:R}");
             }
 
             if (i % 11 == 0)
@@ -227,7 +225,7 @@ public class SimdTwinTests
                 for (int i = 0; i < batch.Length; i++)
                 {
                     double single = scorer.ScoreEdit(batch[i]);
-                    Assert.True(SameBits(single, scores[i]), $"{width} {batch[i]}: batch {scores[i]:R}, single {single:R}");
+                    Assert.True(TestMatrices.SameBits(single, scores[i]), $"{width} {batch[i]}: batch {scores[i]:R}, single {single:R}");
                     if (i % 4 == 0)
                     {
                         double full = scorer.LogLikelihood(batch[i].Apply(hyp));
@@ -345,7 +343,7 @@ public class SimdTwinTests
         {
             double x = values[i];
             Assert.True(
-                SameBits(scalar[i], v2[i]) && SameBits(scalar[i], v4[i]) && SameBits(scalar[i], v8[i]) && SameBits(scalar[i], lone[i]),
+                TestMatrices.SameBits(scalar[i], v2[i]) && TestMatrices.SameBits(scalar[i], v4[i]) && TestMatrices.SameBits(scalar[i], v8[i]) && TestMatrices.SameBits(scalar[i], lone[i]),
                 $"exp({x:R}): {scalar[i]:R} / {v2[i]:R} / {v4[i]:R} / {v8[i]:R}");
             double expected = Math.Exp(x);
             if (expected >= double.Epsilon * (1L << 52))
@@ -407,7 +405,7 @@ public class SimdTwinTests
             ok &= counts[w] == expected.Count
                   && labels[w].Take(counts[w]).SequenceEqual(expected)
                   && spans[w].Take(counts[w]).SequenceEqual(spans[0].Take(counts[0]))
-                  && SameBits(scoresOut[w], score);
+                  && TestMatrices.SameBits(scoresOut[w], score);
         }
 
         return ok.Label($"T={frames} C={classes}: counts {string.Join(",", counts)} expected {expected.Count}");

@@ -1,3 +1,4 @@
+using Nko.Ctc.Internal;
 using Nko.Ctc;
 
 namespace Nko.Ctc.Tests;
@@ -5,6 +6,12 @@ namespace Nko.Ctc.Tests;
 /// <summary>Deterministic random log-prob matrices of several characters (flat, typical, peaked, with zeros).</summary>
 internal static class TestMatrices
 {
+    /// <summary>Every kernel width, scalar first (the twin the others are compared with).</summary>
+    public static readonly SimdWidth[] Widths = [SimdWidth.Scalar, SimdWidth.Vector128, SimdWidth.Vector256, SimdWidth.Vector512];
+
+    /// <summary>The same IEEE bits, not merely close values.</summary>
+    public static bool SameBits(double a, double b) => BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b);
+
     public static LogProbMatrix Random(int seed, int frames, int classes, double sharpness = 1.0, double zeroFraction = 0.0)
     {
         var rng = new Random(seed);
