@@ -420,8 +420,8 @@ public sealed class CtcScorer
             }
         }
 
-        // Streams are exponentiated on first use (EnsureEmissions): a hypothesis and its candidates touch about a third
-        // of the classes. The values are the same either way (exp is element-wise).
+        // Streams are exponentiated on first use (EnsureEmissions): a hypothesis and its candidates touch only some of the
+        // classes. The values are the same either way (exp is element-wise).
         Grow(ref _exponentiated, classes);
         _exponentiated.AsSpan(0, classes).Clear();
         emit.Slice(classes * stride, stride).Clear();
