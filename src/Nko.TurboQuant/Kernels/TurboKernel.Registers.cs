@@ -217,46 +217,14 @@ internal static partial class TurboKernel<TOps, TF, TU>
         t = v5; v5 = TOps.Add(t, v13); v13 = TOps.Subtract(t, v13);
         t = v6; v6 = TOps.Add(t, v14); v14 = TOps.Subtract(t, v14);
         t = v7; v7 = TOps.Add(t, v15); v15 = TOps.Subtract(t, v15);
-        Put2(
-            TOps.Xor(TOps.Multiply(v0, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 0 * count))),
-            TOps.Xor(TOps.Multiply(v1, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 1 * count))),
-            ref output,
-            0 * count);
-        Put2(
-            TOps.Xor(TOps.Multiply(v2, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 2 * count))),
-            TOps.Xor(TOps.Multiply(v3, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 3 * count))),
-            ref output,
-            2 * count);
-        Put2(
-            TOps.Xor(TOps.Multiply(v4, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 4 * count))),
-            TOps.Xor(TOps.Multiply(v5, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 5 * count))),
-            ref output,
-            4 * count);
-        Put2(
-            TOps.Xor(TOps.Multiply(v6, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 6 * count))),
-            TOps.Xor(TOps.Multiply(v7, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 7 * count))),
-            ref output,
-            6 * count);
-        Put2(
-            TOps.Xor(TOps.Multiply(v8, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 8 * count))),
-            TOps.Xor(TOps.Multiply(v9, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 9 * count))),
-            ref output,
-            8 * count);
-        Put2(
-            TOps.Xor(TOps.Multiply(v10, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 10 * count))),
-            TOps.Xor(TOps.Multiply(v11, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 11 * count))),
-            ref output,
-            10 * count);
-        Put2(
-            TOps.Xor(TOps.Multiply(v12, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 12 * count))),
-            TOps.Xor(TOps.Multiply(v13, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 13 * count))),
-            ref output,
-            12 * count);
-        Put2(
-            TOps.Xor(TOps.Multiply(v14, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 14 * count))),
-            TOps.Xor(TOps.Multiply(v15, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, 15 * count))),
-            ref output,
-            14 * count);
+        PutSigned2(v0, v1, scale, ref sign, ref output, 0);
+        PutSigned2(v2, v3, scale, ref sign, ref output, 2);
+        PutSigned2(v4, v5, scale, ref sign, ref output, 4);
+        PutSigned2(v6, v7, scale, ref sign, ref output, 6);
+        PutSigned2(v8, v9, scale, ref sign, ref output, 8);
+        PutSigned2(v10, v11, scale, ref sign, ref output, 10);
+        PutSigned2(v12, v13, scale, ref sign, ref output, 12);
+        PutSigned2(v14, v15, scale, ref sign, ref output, 14);
     }
 
     /// <summary>The Hadamard stages whose stride is below <c>Count</c>, in increasing stride.</summary>
@@ -279,11 +247,17 @@ internal static partial class TurboKernel<TOps, TF, TU>
         return v;
     }
 
-    /// <summary>Two adjacent output vectors (fp16 output converts them together, see <c>StoreHalfPair</c>).</summary>
+    /// <summary>
+    /// Output vectors <paramref name="index"/> and <paramref name="index"/> + 1 of a block: each scaled and its signs
+    /// flipped back, then stored together (fp16 output converts the two at once, see <c>StoreHalfPair</c>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put2<TOut>(TF first, TF second, ref TOut destination, int offset)
+    private static void PutSigned2<TOut>(TF first, TF second, TF scale, ref uint sign, ref TOut destination, int index)
         where TOut : struct
     {
+        int count = TOps.Count, offset = index * count;
+        first = TOps.Xor(TOps.Multiply(first, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, offset)));
+        second = TOps.Xor(TOps.Multiply(second, scale), TOps.LoadUInt32(ref Unsafe.Add(ref sign, offset + count)));
         if (typeof(TOut) == typeof(Half))
         {
             TOps.StoreHalfPair(first, second, ref Unsafe.Add(ref Unsafe.As<TOut, ushort>(ref destination), offset));
@@ -291,7 +265,7 @@ internal static partial class TurboKernel<TOps, TF, TU>
         else
         {
             TOps.Store(first, ref Unsafe.Add(ref Unsafe.As<TOut, float>(ref destination), offset));
-            TOps.Store(second, ref Unsafe.Add(ref Unsafe.As<TOut, float>(ref destination), offset + TOps.Count));
+            TOps.Store(second, ref Unsafe.Add(ref Unsafe.As<TOut, float>(ref destination), offset + count));
         }
     }
 }
