@@ -413,7 +413,6 @@ internal static class AffineKernel<TOps, TF, TU>
                         TF b = TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.LoadBytes(ref Unsafe.Add(ref packed, j + count))), scale, min);
                         PutPair(a, b, ref y, j);
                     }
-
                 }
             }
             else if (bits == 8)
@@ -428,7 +427,6 @@ internal static class AffineKernel<TOps, TF, TU>
                     {
                         Put(TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.LoadBytes(ref Unsafe.Add(ref packed, j))), scale, min), ref y, j);
                     }
-
                 }
             }
             else if (pairs)
@@ -465,7 +463,6 @@ internal static class AffineKernel<TOps, TF, TU>
                         Put(TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.And(both, nibble)), scale, min), ref y, j);
                         Put(TOps.MultiplyAddExact(TOps.ConvertToSingle(TOps.ShiftRight(both, 4)), scale, min), ref y, j + half);
                     }
-
                 }
             }
         }
