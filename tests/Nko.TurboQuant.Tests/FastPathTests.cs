@@ -248,17 +248,7 @@ public sealed class FastPathTests
     /// </summary>
     private static float[] AdversarialFloats()
     {
-        var list = new List<float>();
-        for (int i = 0; i < 0x7C00; i++)
-        {
-            foreach (float sign in new[] { 1f, -1f })
-            {
-                float v = sign * (float)BitConverter.UInt16BitsToHalf((ushort)i);
-                float next = sign * (float)BitConverter.UInt16BitsToHalf((ushort)(i + 1));
-                float mid = (v + next) / 2;
-                list.AddRange([v, MathF.BitIncrement(v), MathF.BitDecrement(v), mid, MathF.BitIncrement(mid), MathF.BitDecrement(mid)]);
-            }
-        }
+        List<float> list = HalfSamples.Neighbourhoods();
 
         var rng = new Random(32);
         for (int i = 0; i < 100_000; i++)

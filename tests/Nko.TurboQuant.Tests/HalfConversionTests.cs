@@ -150,22 +150,7 @@ public sealed class HalfConversionTests
     /// <summary>Every finite fp16 value, its float neighbours and the midpoints between fp16 values, plus random bit patterns.</summary>
     private static float[] Samples()
     {
-        var list = new List<float>();
-        for (int i = 0; i < 0x7C00; i++)
-        {
-            foreach (float sign in new[] { 1f, -1f })
-            {
-                float v = sign * (float)BitConverter.UInt16BitsToHalf((ushort)i);
-                float next = sign * (float)BitConverter.UInt16BitsToHalf((ushort)(i + 1));
-                float mid = (v + next) / 2;
-                list.Add(v);
-                list.Add(MathF.BitIncrement(v));
-                list.Add(MathF.BitDecrement(v));
-                list.Add(mid);
-                list.Add(MathF.BitIncrement(mid));
-                list.Add(MathF.BitDecrement(mid));
-            }
-        }
+        List<float> list = HalfSamples.Neighbourhoods();
 
         var rng = new Random(16);
         for (int i = 0; i < 200_000; i++)
