@@ -33,16 +33,16 @@ namespace Nko.Candidates;
 /// with no sort: the first pass counts the edits per count, which places the cutoff (the count of the
 /// <see cref="GeneratorOptions.MaxCandidates"/>-th best edit); the second writes each kept edit straight into its
 /// slot of the destination (a counting sort by count, stable because the edits are produced in the order of the
-/// remaining keys). Maps with more than 2 048 distinct licensed counts, where the per-call histogram would outweigh
-/// the work (and hypotheses so long that the number of edits could overflow an int), use a bounded heap instead,
-/// O(N log M) for M = <see cref="GeneratorOptions.MaxCandidates"/>: same output.
+/// remaining keys). The histogram is a stack buffer, or a pooled array for maps with very many distinct counts; its
+/// buckets stop counting at <see cref="GeneratorOptions.MaxCandidates"/>, which is all the cutoff needs, so no input
+/// length can overflow them.
 /// </para>
 /// <para>Instances are immutable and thread-safe; the span overload allocates nothing.</para>
 /// </remarks>
 public sealed class CandidateGenerator
 {
-    /// <summary>The most distinct licensed counts for which <see cref="Generate(ReadOnlySpan{int}, Span{Candidate})"/> counting-sorts (its histogram is a stack buffer of one int per count).</summary>
-    internal const int MaxCountingSortRanks = 2048;
+    /// <summary>The most distinct licensed counts whose histogram lives on the stack; more use a pooled array.</summary>
+    internal const int StackHistogramRanks = 1024;
 
     // A count's rank is its index among the distinct counts of the licensed entries, largest first, so rank order is
     // candidate order on counts. Every licensed edit below is stored with the rank of its count.
@@ -55,14 +55,6 @@ public sealed class CandidateGenerator
     private readonly PairCountTable _insertionRankPlusOne; // (left context + 1, label) → rank + 1 of the licensed insertion, 0 if none
     private readonly int[] _selfInsertionRank; // by label x: rank of the licensed insertion of x after x, or -1
     private readonly bool _hasDeletions;
-    private readonly int _maxEditsPerPosition; // at most this many edits are licensed per position
-    private readonly bool _countingSort; // whether the ranks fit the counting sort's histogram
-
-    /// <summary>Creates a generator over <paramref name="map"/> (and its vocabulary) with the given bounds.</summary>
-    public CandidateGenerator(ConfusionMap map, GeneratorOptions options)
-        : this(map, options, MaxCountingSortRanks)
-    {
-    }
 
     /// <summary>Creates a generator, checking that <paramref name="map"/> was built for <paramref name="vocabulary"/>.</summary>
     /// <exception cref="ArgumentException">The map's vocabulary is not equal to <paramref name="vocabulary"/>.</exception>
@@ -76,12 +68,8 @@ public sealed class CandidateGenerator
         }
     }
 
-    /// <summary>
-    /// Creates a generator that counting-sorts only when the map has at most <paramref name="maxCountingSortRanks"/>
-    /// (clamped to [0, <see cref="MaxCountingSortRanks"/>]) distinct licensed counts and uses the bounded heap
-    /// otherwise; tests use it to pin both strategies to the specification.
-    /// </summary>
-    internal CandidateGenerator(ConfusionMap map, GeneratorOptions options, int maxCountingSortRanks)
+    /// <summary>Creates a generator over <paramref name="map"/> (and its vocabulary) with the given bounds.</summary>
+    public CandidateGenerator(ConfusionMap map, GeneratorOptions options)
     {
         ArgumentNullException.ThrowIfNull(map);
         ArgumentNullException.ThrowIfNull(options);
@@ -100,14 +88,12 @@ public sealed class CandidateGenerator
         int[] substitutionTake = new int[c];
         int[] insertionTake = new int[c + 1];
         var counts = new HashSet<int>();
-        int maxSubstitutions = 0, maxInsertions = 0;
         for (int label = 0; label < c; label++)
         {
             if (substitute)
             {
                 ReadOnlySpan<SubstitutionEntry> entries = map.GetSubstitutionsFrom(label);
                 substitutionTake[label] = Take(entries, k, min);
-                maxSubstitutions = Math.Max(maxSubstitutions, substitutionTake[label]);
                 foreach (SubstitutionEntry e in entries[..substitutionTake[label]])
                 {
                     counts.Add(e.Count);
@@ -124,7 +110,6 @@ public sealed class CandidateGenerator
         {
             ReadOnlySpan<InsertionEntry> entries = map.GetInsertionsAfter(context);
             insertionTake[context + 1] = Take(entries, k, min);
-            maxInsertions = Math.Max(maxInsertions, insertionTake[context + 1]);
             foreach (InsertionEntry e in entries[..insertionTake[context + 1]])
             {
                 counts.Add(e.Count);
@@ -176,9 +161,6 @@ public sealed class CandidateGenerator
         {
             _selfInsertionRank[label] = _insertionRankPlusOne.Get(label + 1, label) - 1;
         }
-
-        _maxEditsPerPosition = maxSubstitutions + 1 + maxInsertions + 1;
-        _countingSort = _countByRank.Length <= Math.Clamp(maxCountingSortRanks, 0, MaxCountingSortRanks);
     }
 
     /// <summary>The confusion maps that license edits.</summary>
@@ -195,9 +177,6 @@ public sealed class CandidateGenerator
 
     /// <summary>How many distinct counts the licensed map entries have (candidate counts take only these values).</summary>
     internal int RankCount => _countByRank.Length;
-
-    /// <summary>Whether <see cref="Generate(ReadOnlySpan{int}, Span{Candidate})"/> counting-sorts (rather than heap-selects) a hypothesis of <paramref name="length"/> labels.</summary>
-    internal bool CountingSorts(int length) => _countingSort && (long)(length + 1) * _maxEditsPerPosition <= int.MaxValue;
 
     /// <summary>Writes the candidates for <paramref name="hypothesis"/> into <paramref name="destination"/>, best first, without allocating.</summary>
     /// <param name="hypothesis">Non-blank class ids of the vocabulary (may be empty).</param>
@@ -222,14 +201,7 @@ public sealed class CandidateGenerator
             }
         }
 
-        if (CountingSorts(hypothesis.Length))
-        {
-            return CountingSort(hypothesis, destination[..MaxCandidates]);
-        }
-
-        var heap = new HeapSink(destination[..MaxCandidates], _countByRank);
-        Emit(hypothesis, ref heap);
-        return heap.Heap.SortBestFirst();
+        return CountingSort(hypothesis, destination[..MaxCandidates]);
     }
 
     /// <summary>Returns the candidates for <paramref name="hypothesis"/>, best first (allocates the result array).</summary>
@@ -259,33 +231,46 @@ public sealed class CandidateGenerator
             return 0;
         }
 
-        Span<int> histogram = stackalloc int[ranks]; // ranks ≤ MaxCountingSortRanks
-        var counter = new CountSink(histogram);
-        Emit(hypothesis, ref counter);
-
-        // Turn counts into the first slot of each rank, up to the rank in which the destination fills up.
-        int total = 0;
-        int cut = ranks - 1;
-        for (int rank = 0; rank < ranks; rank++)
+        int[]? pooled = ranks > StackHistogramRanks ? ArrayPool<int>.Shared.Rent(ranks) : null;
+        Span<int> histogram = pooled is null ? stackalloc int[ranks] : pooled.AsSpan(0, ranks);
+        histogram.Clear();
+        try
         {
-            int count = histogram[rank];
-            histogram[rank] = total;
-            total += count;
-            if (total >= destination.Length)
+            var counter = new CountSink(histogram, destination.Length);
+            Emit(hypothesis, ref counter);
+
+            // Turn counts into the first slot of each rank, up to the rank in which the destination fills up (a bucket
+            // that stopped counting at the destination's length fills it, so the saturation never shows).
+            int total = 0;
+            int cut = ranks - 1;
+            for (int rank = 0; rank < ranks; rank++)
             {
-                cut = rank;
-                break;
+                int count = histogram[rank];
+                histogram[rank] = total;
+                total += count;
+                if (total >= destination.Length)
+                {
+                    cut = rank;
+                    break;
+                }
+            }
+
+            if (total == 0)
+            {
+                return 0;
+            }
+
+            var scatter = new ScatterSink(histogram, destination, _countByRank, cut);
+            Emit(hypothesis, ref scatter);
+            return Math.Min(total, destination.Length);
+        }
+        finally
+        {
+            if (pooled is not null)
+            {
+                ArrayPool<int>.Shared.Return(pooled);
             }
         }
-
-        if (total == 0)
-        {
-            return 0;
-        }
-
-        var scatter = new ScatterSink(histogram, destination, _countByRank, cut);
-        Emit(hypothesis, ref scatter);
-        return Math.Min(total, destination.Length);
     }
 
     /// <summary>
@@ -431,15 +416,21 @@ public sealed class CandidateGenerator
         bool Add(EditKind kind, int position, int label, int rank);
     }
 
-    /// <summary>Pass 1 of the counting sort: how many edits each rank has.</summary>
-    private readonly ref struct CountSink(Span<int> histogram) : IEditSink
+    /// <summary>Pass 1 of the counting sort: how many edits each rank has, up to <c>cap</c> (the destination's length).</summary>
+    private readonly ref struct CountSink(Span<int> histogram, int cap) : IEditSink
     {
         private readonly Span<int> _histogram = histogram;
+        private readonly int _cap = cap;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool Add(EditKind kind, int position, int label, int rank)
         {
-            _histogram[rank]++;
+            ref int count = ref _histogram[rank];
+            if (count < _cap)
+            {
+                count++;
+            }
+
             return true;
         }
     }
@@ -469,113 +460,6 @@ public sealed class CandidateGenerator
             _destination[slot] = new Candidate(new LabelEdit(kind, position, label), _countByRank[rank]);
             _nextSlot[rank] = slot + 1;
             return true;
-        }
-    }
-
-    /// <summary>The fallback for maps with many distinct counts: offers every edit to a <see cref="CandidateHeap"/>.</summary>
-    private ref struct HeapSink(Span<Candidate> destination, int[] countByRank) : IEditSink
-    {
-        public CandidateHeap Heap = new(destination);
-        private readonly int[] _countByRank = countByRank;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool Add(EditKind kind, int position, int label, int rank) => Heap.Offer(kind, position, label, _countByRank[rank]);
-    }
-
-    /// <summary>
-    /// The best candidates seen so far, as <see cref="CandidateKey"/>s laid over the caller's destination span (keys and
-    /// candidates are both 16 bytes, so the sorted keys are decoded into candidates in place). Keys are appended until
-    /// the span is full; only then do they become a bounded max-heap (worst at the root) that admits a new key by
-    /// replacing the root.
-    /// </summary>
-    private ref struct CandidateHeap
-    {
-        private readonly Span<Candidate> _destination;
-        private readonly Span<CandidateKey> _keys;
-        private int _count;
-        private bool _isHeap;
-
-        public CandidateHeap(Span<Candidate> destination)
-        {
-            _destination = destination;
-            _keys = MemoryMarshal.Cast<Candidate, CandidateKey>(destination);
-            _count = 0;
-            _isHeap = false;
-        }
-
-        /// <summary>Keeps the candidate if it is among the best seen so far; returns whether it was kept.</summary>
-        public bool Offer(EditKind kind, int position, int label, int count)
-        {
-            var key = new CandidateKey(kind, position, label, count);
-            if (_count < _keys.Length)
-            {
-                _keys[_count++] = key;
-                return true;
-            }
-
-            if (!_isHeap)
-            {
-                Heapify();
-            }
-
-            if (!key.IsBefore(_keys[0]))
-            {
-                return false;
-            }
-
-            SiftDown(0, key, _count);
-            return true;
-        }
-
-        /// <summary>Sorts the kept keys best first and decodes them into candidates in place; returns their number.</summary>
-        public readonly int SortBestFirst()
-        {
-            Span<CandidateKey> kept = _keys[.._count];
-            kept.Sort();
-            for (int i = 0; i < kept.Length; i++)
-            {
-                _destination[i] = kept[i].ToCandidate();
-            }
-
-            return _count;
-        }
-
-        private void Heapify()
-        {
-            for (int i = (_count / 2) - 1; i >= 0; i--)
-            {
-                SiftDown(i, _keys[i], _count);
-            }
-
-            _isHeap = true;
-        }
-
-        // Places key at index i (whose subtrees are heaps) and restores the heap over the first count keys.
-        private readonly void SiftDown(int i, CandidateKey key, int count)
-        {
-            while (true)
-            {
-                int child = (2 * i) + 1;
-                if (child >= count)
-                {
-                    break;
-                }
-
-                if (child + 1 < count && _keys[child].IsBefore(_keys[child + 1]))
-                {
-                    child++;
-                }
-
-                if (!key.IsBefore(_keys[child]))
-                {
-                    break;
-                }
-
-                _keys[i] = _keys[child];
-                i = child;
-            }
-
-            _keys[i] = key;
         }
     }
 }

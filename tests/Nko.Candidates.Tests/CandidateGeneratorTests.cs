@@ -63,10 +63,8 @@ public sealed class CandidateGeneratorTests
         Assert.Empty(generator.Generate([BA, KA]));
     }
 
-    [Theory]
-    [InlineData(CandidateGenerator.MaxCountingSortRanks)]
-    [InlineData(0)]
-    public void Merged_insertion_takes_its_place_among_tied_insertions_by_label(int maxCountingSortRanks)
+    [Fact]
+    public void Merged_insertion_takes_its_place_among_tied_insertions_by_label()
     {
         // After BA: A and KA (count 5). E after E (count 5) licenses E at the start of a run of E, so at 1 in BA E:
         // A < E < KA by label, although E comes from another list.
@@ -80,23 +78,23 @@ public sealed class CandidateGeneratorTests
 
         for (int max = 1; max <= 4; max++)
         {
-            var generator = new CandidateGenerator(map, new GeneratorOptions { MaxCandidates = max }, maxCountingSortRanks);
+            var generator = new CandidateGenerator(map, new GeneratorOptions { MaxCandidates = max });
             Assert.Equal(expected.Take(max), generator.Generate([BA, E]));
         }
 
         // E after BA too (count 3): merged with E after E, the larger count wins, still in label order.
         map = new ConfusionMapBuilder().AddInsertion(A, BA, 5).AddInsertion(KA, BA, 5).AddInsertion(E, BA, 3).AddInsertion(E, E, 5).Build(Vocabulary);
-        Assert.Equal(expected, new CandidateGenerator(map, GeneratorOptions.Default, maxCountingSortRanks).Generate([BA, E, E]));
+        Assert.Equal(expected, new CandidateGenerator(map, GeneratorOptions.Default).Generate([BA, E, E]));
 
         // E after BA beats E after E (count 9): E first.
         map = new ConfusionMapBuilder().AddInsertion(A, BA, 5).AddInsertion(KA, BA, 5).AddInsertion(E, BA, 9).AddInsertion(E, E, 5).Build(Vocabulary);
         Assert.Equal(
             [new Candidate(LabelEdit.Insert(1, E), 9), expected[0], expected[2]],
-            new CandidateGenerator(map, GeneratorOptions.Default, maxCountingSortRanks).Generate([BA, E]));
+            new CandidateGenerator(map, GeneratorOptions.Default).Generate([BA, E]));
     }
 
     [Fact]
-    public void Maps_with_many_distinct_counts_use_the_heap_with_the_same_output_and_no_allocation()
+    public void Maps_with_many_distinct_counts_use_a_pooled_histogram_with_the_same_output_and_no_allocation()
     {
         int[] labels = [.. Enumerable.Range(0, Vocabulary.Count).Where(Vocabulary.IsLabel)];
         var builder = new ConfusionMapBuilder();
@@ -118,8 +116,7 @@ public sealed class CandidateGeneratorTests
         foreach (GeneratorOptions options in new[] { GeneratorOptions.Default with { MinCount = 1, TopKPerLabel = GeneratorOptions.Limit }, GeneratorOptions.Default with { MaxCandidates = 5000, MinCount = 1, TopKPerLabel = 100 } })
         {
             var generator = new CandidateGenerator(map, options);
-            Assert.True(generator.RankCount > CandidateGenerator.MaxCountingSortRanks);
-            Assert.False(generator.CountingSorts(hypothesis.Length));
+            Assert.True(generator.RankCount > CandidateGenerator.StackHistogramRanks);
             Assert.Equal(Support.ReferenceGenerator.Generate(map, options, hypothesis), generator.Generate(hypothesis));
 
             var destination = new Candidate[generator.MaxCandidates];
