@@ -29,8 +29,6 @@ namespace Nko.Asr.CoreML;
 /// </remarks>
 public sealed class CoreMLAcousticModel : IAcousticModel
 {
-    private const int MaxProbeStride = 64;
-    private static readonly int[] ProbeStarts = [16, 64, 256, 1024];
 
     private readonly ICoreMLApi _api;
     private readonly Lock _gate = new();
@@ -38,7 +36,7 @@ public sealed class CoreMLAcousticModel : IAcousticModel
     private readonly CoreMLModelSignature _signature;
     private readonly string _name;
     private readonly string? _temporaryCompiledModel;
-    private readonly int _fixedOutputFrames;
+    private readonly TimeAxis _timeAxis;
     private bool _disposed;
 
     /// <summary>Loads a CoreML model (<c>.mlmodelc</c>, or <c>.mlmodel</c> / <c>.mlpackage</c>, which are compiled first).</summary>
@@ -105,15 +103,7 @@ public sealed class CoreMLAcousticModel : IAcousticModel
 
         try
         {
-            if (_signature.InputFrames > 0)
-            {
-                FixedInputFrames = (int)_signature.InputFrames;
-                _fixedOutputFrames = _signature.OutputFrames > 0 ? (int)_signature.OutputFrames : ProbeOutputFrames(FixedInputFrames.Value);
-            }
-            else
-            {
-                FrameReduction = Options.FrameReduction ?? InferFrameReduction();
-            }
+            _timeAxis = TimeAxis.Resolve<CoreMLException>(_name, (int)_signature.InputFrames, (int)_signature.OutputFrames, Options.FrameReduction, ProbeOutputFrames);
         }
         catch
         {
@@ -150,30 +140,13 @@ public sealed class CoreMLAcousticModel : IAcousticModel
     public string OutputName => _signature.Output.Name;
 
     /// <summary>The input-to-output frame rule for a flexible time axis; <see langword="null"/> when the time axis is fixed.</summary>
-    public FrameReduction? FrameReduction { get; }
+    public FrameReduction? FrameReduction => _timeAxis.FrameReduction;
 
     /// <summary>The only input length the model accepts when its time axis is fixed; <see langword="null"/> when flexible.</summary>
-    public int? FixedInputFrames { get; }
+    public int? FixedInputFrames => _timeAxis.FixedInputFrames;
 
     /// <inheritdoc />
-    public int GetOutputFrames(int inputFrames)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(inputFrames, 1);
-        if (FixedInputFrames is int fixedFrames)
-        {
-            if (inputFrames != fixedFrames)
-            {
-                throw new ArgumentOutOfRangeException(
-                    nameof(inputFrames),
-                    inputFrames,
-                    string.Create(CultureInfo.InvariantCulture, $"Model '{_name}' has a fixed time axis and accepts exactly {fixedFrames} input frames."));
-            }
-
-            return _fixedOutputFrames;
-        }
-
-        return FrameReduction!.Value.GetOutputFrames(inputFrames);
-    }
+    public int GetOutputFrames(int inputFrames) => _timeAxis.GetOutputFrames(inputFrames, _name);
 
     /// <inheritdoc />
     public LogProbMatrix Run(AcousticFeatures features) => Run(features, CancellationToken.None);
@@ -314,22 +287,8 @@ public sealed class CoreMLAcousticModel : IAcousticModel
         }
     }
 
-    private int CheckFeatures(in AcousticFeatures features)
-    {
-        if (features.Frames == 0)
-        {
-            throw new ArgumentException("The features are default (empty); create them with AcousticFeatures.FromSingle or FromHalf.", nameof(features));
-        }
-
-        if (features.Dimension != FeatureDimension)
-        {
-            throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"Features are {features.Dimension} wide but model '{_name}' takes {FeatureDimension} ({_signature.Input})."),
-                nameof(features));
-        }
-
-        return GetOutputFrames(features.Frames);
-    }
+    private int CheckFeatures(in AcousticFeatures features) =>
+        _timeAxis.CheckFeatures(features, FeatureDimension, _name, _signature.Input.ToString());
 
     /// <summary>One prediction into <paramref name="output"/> (T × C); the caller holds the lock.</summary>
     private unsafe void Predict(in AcousticFeatures features, Span<float> output, int expectedFrames)
@@ -437,30 +396,6 @@ public sealed class CoreMLAcousticModel : IAcousticModel
         {
             throw new AcousticModelException($"Model '{_name}': output {_signature.Output.Name}: {e.Message}", e);
         }
-    }
-
-    private FrameReduction InferFrameReduction()
-    {
-        CoreMLException? last = null;
-        foreach (int start in ProbeStarts)
-        {
-            try
-            {
-                return Nko.Ctc.Acoustics.FrameReduction.Infer(ProbeOutputFrames, start, MaxProbeStride);
-            }
-            catch (CoreMLException e)
-            {
-                last = e;
-            }
-            catch (InvalidOperationException e) when (e is not AcousticModelException)
-            {
-                throw new AcousticModelException($"Model '{_name}': cannot infer how its time axis is reduced ({e.Message}).", e);
-            }
-        }
-
-        throw new AcousticModelException(
-            $"Model '{_name}' failed on zero inputs while inferring its frame reduction; set AcousticModelOptions.FrameReduction, or check the model: {last?.Message}",
-            last);
     }
 
     private unsafe int ProbeOutputFrames(int inputFrames)

@@ -34,9 +34,7 @@ namespace Nko.Asr.Onnx;
 /// </remarks>
 public sealed class OnnxAcousticModel : IAcousticModel
 {
-    private const int MaxProbeStride = 64;
 
-    private static readonly int[] ProbeStarts = [16, 64, 256, 1024];
 
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions;
@@ -44,7 +42,7 @@ public sealed class OnnxAcousticModel : IAcousticModel
     private readonly string[] _outputNames;
     private readonly OnnxModelSignature _signature;
     private readonly string _model;
-    private readonly int _fixedOutputFrames;
+    private readonly TimeAxis _timeAxis;
     private volatile bool _disposed;
 
     /// <summary>Loads an ONNX model file.</summary>
@@ -116,15 +114,7 @@ public sealed class OnnxAcousticModel : IAcousticModel
             _inputNames = [_signature.Input.Name];
             _outputNames = [_signature.Output.Name];
             FeatureDimension = _signature.FeatureDimension;
-            if (_signature.InputFrames > 0)
-            {
-                FixedInputFrames = _signature.InputFrames;
-                _fixedOutputFrames = _signature.OutputFrames > 0 ? _signature.OutputFrames : ProbeOutputFrames(FixedInputFrames.Value);
-            }
-            else
-            {
-                FrameReduction = Options.FrameReduction ?? InferFrameReduction();
-            }
+            _timeAxis = TimeAxis.Resolve<OnnxRuntimeException>(_model, _signature.InputFrames, _signature.OutputFrames, Options.FrameReduction, ProbeOutputFrames);
         }
         catch
         {
@@ -162,31 +152,14 @@ public sealed class OnnxAcousticModel : IAcousticModel
     public bool OutputIsFloat16 => _signature.OutputIsHalf;
 
     /// <summary>The input-to-output frame rule for a dynamic time axis (given in the options or inferred at load); <see langword="null"/> when the time axis is fixed.</summary>
-    public FrameReduction? FrameReduction { get; }
+    public FrameReduction? FrameReduction => _timeAxis.FrameReduction;
 
     /// <summary>The only input length the model accepts when its time axis is fixed; <see langword="null"/> when dynamic.</summary>
-    public int? FixedInputFrames { get; }
+    public int? FixedInputFrames => _timeAxis.FixedInputFrames;
 
     /// <inheritdoc />
     /// <exception cref="ArgumentOutOfRangeException">The input is too short for one output frame, or differs from a fixed input length.</exception>
-    public int GetOutputFrames(int inputFrames)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(inputFrames, 1);
-        if (FixedInputFrames is int fixedFrames)
-        {
-            if (inputFrames != fixedFrames)
-            {
-                throw new ArgumentOutOfRangeException(
-                    nameof(inputFrames),
-                    inputFrames,
-                    string.Create(CultureInfo.InvariantCulture, $"Model '{_model}' has a fixed time axis and accepts exactly {fixedFrames} input frames."));
-            }
-
-            return _fixedOutputFrames;
-        }
-
-        return FrameReduction!.Value.GetOutputFrames(inputFrames);
-    }
+    public int GetOutputFrames(int inputFrames) => _timeAxis.GetOutputFrames(inputFrames, _model);
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The features' width differs from <see cref="FeatureDimension"/> or their length does not fit the model.</exception>
@@ -280,19 +253,7 @@ public sealed class OnnxAcousticModel : IAcousticModel
     private int GetOutputFramesFor(in AcousticFeatures features)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (features.Frames == 0)
-        {
-            throw new ArgumentException("The features are default (empty); create them with AcousticFeatures.FromSingle or FromHalf.", nameof(features));
-        }
-
-        if (features.Dimension != FeatureDimension)
-        {
-            throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"Features are {features.Dimension} wide but model '{_model}' takes {FeatureDimension} ({_signature.Input})."),
-                nameof(features));
-        }
-
-        return GetOutputFrames(features.Frames);
+        return _timeAxis.CheckFeatures(features, FeatureDimension, _model, _signature.Input.ToString());
     }
 
     private unsafe int RunCore(in AcousticFeatures features, Span<float> destination, RunOptions runOptions, CancellationToken cancellationToken)
@@ -403,33 +364,6 @@ public sealed class OnnxAcousticModel : IAcousticModel
 
         AcousticOutput.Normalize(output, classes, Options, _model);
         return frames;
-    }
-
-    private FrameReduction InferFrameReduction()
-    {
-        OnnxRuntimeException? last = null;
-        foreach (int start in ProbeStarts)
-        {
-            try
-            {
-                return Nko.Ctc.Acoustics.FrameReduction.Infer(ProbeOutputFrames, start, MaxProbeStride);
-            }
-            catch (OnnxRuntimeException e)
-            {
-                last = e; // the model may need a longer input: try a longer start
-            }
-            catch (InvalidOperationException e) when (e is not AcousticModelException)
-            {
-                throw new AcousticModelException(
-                    $"Model '{_model}': cannot infer how its time axis is reduced ({e.Message}).", e);
-            }
-        }
-
-        throw new AcousticModelException(
-            string.Create(
-                CultureInfo.InvariantCulture,
-                $"Model '{_model}' failed on zero inputs of {ProbeStarts[0]}..{ProbeStarts[^1]} frames while inferring its frame reduction; set AcousticModelOptions.FrameReduction, or check the model: {last?.Message}"),
-            last);
     }
 
     /// <summary>Runs the model on zeros of <paramref name="inputFrames"/> frames and returns its output frames.</summary>

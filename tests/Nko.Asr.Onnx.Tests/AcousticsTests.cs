@@ -30,6 +30,69 @@ public sealed class AcousticsTests
     }
 
     [Fact]
+    public void Fixed_time_axis_accepts_exactly_its_input_length()
+    {
+        TimeAxis axis = TimeAxis.Fixed(12, 3);
+        Assert.Equal(12, axis.FixedInputFrames);
+        Assert.Null(axis.FrameReduction);
+        Assert.Equal(3, axis.GetOutputFrames(12, "m"));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => axis.GetOutputFrames(13, "tiny.onnx"));
+        Assert.Contains("Model 'tiny.onnx' has a fixed time axis and accepts exactly 12 input frames", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => TimeAxis.Fixed(12, 0));
+    }
+
+    [Fact]
+    public void Flexible_time_axis_applies_its_reduction_and_checks_features()
+    {
+        TimeAxis axis = TimeAxis.Flexible(FrameReduction.Ceiling(4));
+        Assert.Null(axis.FixedInputFrames);
+        Assert.Equal(375, axis.GetOutputFrames(1500, "m"));
+        Assert.Equal(375, axis.CheckFeatures(AcousticFeatures.FromSingle(new float[1500 * 2], 1500, 2), 2, "m", "x"));
+        var wide = Assert.Throws<ArgumentException>(() => axis.CheckFeatures(AcousticFeatures.FromSingle(new float[10 * 3], 10, 3), 2, "m.onnx", "input [1, T, 2] float"));
+        Assert.Contains("Features are 3 wide but model 'm.onnx' takes 2 (input [1, T, 2] float)", wide.Message);
+        Assert.Throws<ArgumentException>(() => axis.CheckFeatures(default, 2, "m", "x"));
+    }
+
+    [Fact]
+    public void Resolve_probes_only_what_the_model_does_not_state()
+    {
+        int probes = 0;
+        int Probe(int t)
+        {
+            probes++;
+            return (t + 3) / 4;
+        }
+
+        Assert.Equal(5, TimeAxis.Resolve<IOException>("m", 20, 0, null, Probe).GetOutputFrames(20, "m"));
+        Assert.Equal(1, probes);
+        Assert.Equal(7, TimeAxis.Resolve<IOException>("m", 20, 7, null, Probe).GetOutputFrames(20, "m"));
+        Assert.Equal(FrameReduction.None, TimeAxis.Resolve<IOException>("m", 0, 0, FrameReduction.None, Probe).FrameReduction);
+        Assert.Equal(1, probes);
+        Assert.Equal(FrameReduction.Ceiling(4), TimeAxis.Resolve<IOException>("m", 0, 0, null, Probe).FrameReduction);
+        var none = Assert.Throws<AcousticModelException>(() => TimeAxis.Resolve<IOException>("m.onnx", 20, 0, null, _ => 0));
+        Assert.Contains("'m.onnx' gives no output frames", none.Message);
+    }
+
+    [Fact]
+    public void Resolve_retries_longer_probes_on_back_end_failures_and_names_the_model_when_all_fail()
+    {
+        // The model needs at least 100 frames: the starts 16 and 64 fail with the back end's exception, 256 works.
+        TimeAxis axis = TimeAxis.Resolve<IOException>("m", 0, 0, null, t => t >= 100 ? (t + 1) / 2 : throw new IOException("too short"));
+        Assert.Equal(FrameReduction.Ceiling(2), axis.FrameReduction);
+
+        var failed = Assert.Throws<AcousticModelException>(() => TimeAxis.Resolve<IOException>("m.onnx", 0, 0, null, _ => throw new IOException("broken")));
+        Assert.Contains("Model 'm.onnx' failed on zero inputs of 16..1024 frames", failed.Message);
+        Assert.Contains("broken", failed.Message);
+        Assert.IsType<IOException>(failed.InnerException);
+
+        var irregular = Assert.Throws<AcousticModelException>(() => TimeAxis.Resolve<IOException>("m.onnx", 0, 0, null, t => t * 2));
+        Assert.Contains("Model 'm.onnx': cannot infer how its time axis is reduced", irregular.Message);
+
+        // Other exceptions are not swallowed.
+        Assert.Throws<DivideByZeroException>(() => TimeAxis.Resolve<IOException>("m", 0, 0, null, _ => throw new DivideByZeroException()));
+    }
+
+    [Fact]
     public void Two_strided_convolutions_compose_to_ceiling_four()
     {
         // Conv1d k3 s2 p1 twice, as in the test heads: floor((T + 2 - 3) / 2) + 1 per layer.
