@@ -2,31 +2,19 @@ using System.Text.Json;
 using Nko.Cli.Commands;
 using Nko.Ctc.Acoustics;
 using Nko.Data;
+using Nko.Testing;
 
 namespace Nko.Cli.Tests;
 
 /// <summary><c>nko asr</c>: the command body directly, and the built tool as a process for exit codes and error lines.</summary>
 public sealed class AsrCommandTests : IDisposable
 {
-    private static readonly string Fixtures = Path.Combine(RepositoryRoot(), "tests", "Nko.Asr.Onnx.Tests", "Fixtures");
+    private static readonly string Fixtures = RepositoryPaths.Combine("tests", "Nko.Asr.Onnx.Tests", "Fixtures");
     private static readonly string Model = Path.Combine(Fixtures, "ctc_head_tiny.onnx");
     private static readonly string Features = Path.Combine(Fixtures, "features_T200.npy");
     private readonly string _temp = Directory.CreateTempSubdirectory("nko-asr-cli-").FullName;
 
     public void Dispose() => Directory.Delete(_temp, recursive: true);
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Nko.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root (Nko.sln) above the test output.");
-    }
 
     private static (int Code, string Stdout) Execute(AsrArguments arguments)
     {

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Nko.Data;
+using Nko.Testing;
 
 namespace Nko.Cli.Tests;
 
 /// <summary><c>nko quant-gate</c> on the tiny ONNX head and its features fixture (features_T200.npy, [1, 200, 1280] float32).</summary>
 public sealed class QuantGateCommandTests : IDisposable
 {
-    private static readonly string Fixtures = Path.Combine(RepositoryRoot(), "tests", "Nko.Asr.Onnx.Tests", "Fixtures");
+    private static readonly string Fixtures = RepositoryPaths.Combine("tests", "Nko.Asr.Onnx.Tests", "Fixtures");
     private static readonly string Model = Path.Combine(Fixtures, "ctc_head_tiny.onnx");
     private static readonly string Features = Path.Combine(Fixtures, "features_T200.npy");
     private readonly string _temp = Directory.CreateTempSubdirectory("nko-quant-gate-").FullName;
@@ -83,18 +84,5 @@ public sealed class QuantGateCommandTests : IDisposable
         Assert.True(r.Code == 0, r.Stderr);
         using var doc = JsonDocument.Parse(r.Stdout);
         return doc.RootElement.Clone();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Nko.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root (Nko.sln) above the test output.");
     }
 }

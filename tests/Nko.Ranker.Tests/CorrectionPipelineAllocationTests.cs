@@ -1,17 +1,11 @@
 using Nko.Ranker.Tests.Support;
+using Nko.Testing;
 
 namespace Nko.Ranker.Tests;
 
 /// <summary>After warm-up, a correction allocates only its result.</summary>
 public sealed class CorrectionPipelineAllocationTests
 {
-    private static long Measure(Action call)
-    {
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        call();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
-
     [Fact]
     public void A_COPY_allocates_only_the_result_object()
     {
@@ -29,7 +23,7 @@ public sealed class CorrectionPipelineAllocationTests
                 }
             }
 
-            return [.. Enumerable.Range(0, data.Count).Select(i => Measure(() => Copy(i)))];
+            return [.. Enumerable.Range(0, data.Count).Select(i => AllocationProbe.Fewest(() => Copy(i)))];
         });
 
         // CorrectionResult: object header + 4 references + enum + ImmutableArray (one reference) ≈ 56 bytes on 64-bit.
@@ -55,9 +49,8 @@ public sealed class CorrectionPipelineAllocationTests
 
             return [.. Enumerable.Range(0, data.Count).Select(i =>
             {
-                CorrectionResult? r = null;
-                long b = Measure(() => r = Copy(i));
-                long text = 22 + (2L * r!.Hypothesis.Length); // string: header + length + chars (+ terminator), 8-byte aligned
+                long b = AllocationProbe.Fewest(() => Copy(i), out CorrectionResult r);
+                long text = 22 + (2L * r.Hypothesis.Length); // string: header + length + chars (+ terminator), 8-byte aligned
                 return b - ((text + 7) & ~7L);
             })];
         });
@@ -84,11 +77,10 @@ public sealed class CorrectionPipelineAllocationTests
 
             return [.. Enumerable.Range(0, data.Count).Select(i =>
             {
-                CorrectionResult? r = null;
-                long b = Measure(() => r = Correct(i));
+                long b = AllocationProbe.Fewest(() => Correct(i), out CorrectionResult r);
 
                 // Result + text + per edit: the AppliedEdit record, its description string and an array slot.
-                return b - (256 + (2L * r!.Text.Length) + (r.Edits.Length * 160));
+                return b - (256 + (2L * r.Text.Length) + (r.Edits.Length * 160));
             })];
         });
 

@@ -1,5 +1,6 @@
 using Nko.Data;
 using Nko.Ranker.Configuration;
+using Nko.Testing;
 
 namespace Nko.Ranker.Tests.Support;
 
@@ -13,7 +14,7 @@ internal static class TestData
     private static readonly Lazy<RankerConfig> LazyConfig = new(() => RankerConfig.Load(Fixture(HandBuiltConfigName)));
 
     /// <summary>The repository root: the first folder above the test assembly that holds Nko.sln.</summary>
-    public static string RepositoryRoot => field ??= FindRepositoryRoot();
+    public static string RepositoryRoot => RepositoryPaths.Root;
 
     /// <summary>The bundled dataset folder samples/dev50.</summary>
     public static string Dev50Path => Path.Combine(RepositoryRoot, "samples", "dev50");
@@ -32,17 +33,4 @@ internal static class TestData
 
     /// <summary>The recogniser self-score of a dataset row, or null when the row has none.</summary>
     public static double? AsrScore(CtcDatasetRow row) => double.IsFinite(row.AsrScore) ? row.AsrScore : null;
-
-    private static string FindRepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Nko.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No folder above {AppContext.BaseDirectory} holds Nko.sln.");
-    }
 }

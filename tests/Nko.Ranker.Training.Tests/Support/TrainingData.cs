@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Nko.Data;
+using Nko.Testing;
 
 namespace Nko.Ranker.Training.Tests.Support;
 
@@ -10,7 +11,7 @@ internal static class TrainingData
     private static readonly Lazy<TrainingResult> LazySmall = new(() => new RankerTrainer(FastOptions()).Train(Train30, Dev20));
 
     /// <summary>The repository root: the first folder above the test assembly that holds Nko.sln.</summary>
-    public static string RepositoryRoot => field ??= FindRepositoryRoot();
+    public static string RepositoryRoot => RepositoryPaths.Root;
 
     /// <summary>samples/dev50.</summary>
     public static string Dev50Path => Path.Combine(RepositoryRoot, "samples", "dev50");
@@ -54,19 +55,6 @@ internal static class TrainingData
         }
 
         return rows.MoveToImmutable();
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Nko.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No folder above {AppContext.BaseDirectory} holds Nko.sln.");
     }
 
     private static string? FindShared()
