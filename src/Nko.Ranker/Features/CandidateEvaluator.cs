@@ -152,10 +152,14 @@ public sealed class CandidateEvaluator
             }
         }
 
+        // Features that are the same for every candidate of the round.
+        double hypPerLabel = hypFinite ? Math.Max(-1e4, hypLogp * perLabel) : -1e4;
+        double hypPerFrame = hypFinite ? Math.Max(-1e4, hypLogp / frames) : -1e4;
+        double asrScore = double.IsFinite(_asrScore) ? _asrScore : 0;
         for (int i = 0; i < n; i++)
         {
+            // Every one of the FeatureCount values is written below (no clearing needed).
             Span<double> f = _features.AsSpan(i * FeatureCount, FeatureCount);
-            f.Clear();
             Candidate c = _candidates[i];
             LabelEdit e = c.Edit;
             double gain = gains[i];
@@ -175,9 +179,9 @@ public sealed class CandidateEvaluator
             f[k0 + 5] = gain * perLabel;
             f[k0 + 6] = gain / (1 + Math.Abs(gain));
             f[k0 + 7] = gain > 0 ? 1 : 0;
-            f[k0 + 8] = hypFinite ? Math.Max(-1e4, hypLogp * perLabel) : -1e4;
-            f[k0 + 9] = hypFinite ? Math.Max(-1e4, hypLogp / frames) : -1e4;
-            f[k0 + 10] = double.IsFinite(_asrScore) ? _asrScore : 0;
+            f[k0 + 8] = hypPerLabel;
+            f[k0 + 9] = hypPerFrame;
+            f[k0 + 10] = asrScore;
             f[k0 + 11] = prior.LogCount;
             f[k0 + 12] = prior.LogRelative;
             f[k0 + 13] = from >= 0 && facts.ClassOf(from) == cls && cls != NkoCharClass.Other ? 1 : 0;
@@ -199,6 +203,16 @@ public sealed class CandidateEvaluator
     private static int CountAbove(ReadOnlySpan<double> values, double value)
     {
         int count = 0, i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<double> v = Vector512.Create(value);
+            ref double start = ref MemoryMarshal.GetReference(values);
+            for (; i <= values.Length - Vector512<double>.Count; i += Vector512<double>.Count)
+            {
+                count += BitOperations.PopCount(Vector512.GreaterThan(Vector512.LoadUnsafe(ref start, (nuint)i), v).ExtractMostSignificantBits());
+            }
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             Vector256<double> v = Vector256.Create(value);
