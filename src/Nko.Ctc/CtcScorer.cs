@@ -3,7 +3,6 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using Nko.Ctc.Internal;
 
 namespace Nko.Ctc;
@@ -105,7 +104,6 @@ public sealed class CtcScorer
     private double[] _deletionSums = [];
     private int[] _counts = [];
     private int[] _order = [];
-    private int[] _keys = [];
     private double[] _sums = [];
 
     /// <summary>Creates a scorer that uses the widest SIMD width this machine accelerates.</summary>
@@ -1475,27 +1473,20 @@ public sealed class CtcScorer
         where TS : struct, ILanes<TS>
     {
         int count = edits.Length, length = _hypLength, frames = _frames, stride = _stride, family = _family;
-        int group = typeof(TL) == typeof(Lanes4) ? 4 * TL.Count : 2 * TL.Count; // four groups of four, or two of N
+        int group = 2 * TL.Count;
         Grow(ref _sums, count);
         Grow(ref _chains, count + group);
-        int keys = 4 * (length + 1);
-        Grow(ref _counts, keys + 1);
+        Grow(ref _counts, length + 2);
         ReadOnlySpan<int> hyp = _hyp.AsSpan(0, length);
-        Span<int> counts = _counts.AsSpan(0, keys + 1);
+        Span<int> counts = _counts.AsSpan(0, length + 2);
         Span<double> sums = _sums.AsSpan(0, count);
         sums.Clear();
 
-        // Counting sort by the pair of tables a lane reads, then by position: lanes scored together then read
-        // neighbouring cells of the same two tables (one load and a permutation per cell vector instead of a gather)
-        // and cover similar frames. A lane's sum does not depend on its group, so the order changes no bits.
+        // Counting sort by position (lanes scored together then cover similar frames and neighbouring table cells).
         counts.Clear();
-        Grow(ref _keys, count);
-        Span<int> sortKeys = _keys.AsSpan(0, count);
-        for (int i = 0; i < count; i++)
+        foreach (LabelEdit edit in edits)
         {
-            int key = SortKey(edits[i], hyp);
-            sortKeys[i] = key;
-            counts[key + 1]++;
+            counts[edit.Position + 1]++;
         }
 
         for (int j = 1; j < counts.Length; j++)
@@ -1509,7 +1500,7 @@ public sealed class CtcScorer
         Span<int> order = _order.AsSpan(0, count);
         for (int i = 0; i < count; i++)
         {
-            order[counts[sortKeys[i]]++] = i;
+            order[counts[edits[i].Position]++] = i;
         }
 
         foreach (int i in order)
@@ -1557,17 +1548,13 @@ public sealed class CtcScorer
                 continue;
             }
 
-            for (int h = 0; h < group; h += 2 * TL.Count)
+            if (_unscaled)
             {
-                Span<SpliceLane> half = lanes.Slice(h, 2 * TL.Count);
-                if (_unscaled)
-                {
-                    SpliceChains<TL, No>(ref emit, ref tables, ref factor, family, half, sums);
-                }
-                else
-                {
-                    SpliceChains<TL, Yes>(ref emit, ref tables, ref factor, family, half, sums);
-                }
+                SpliceChains<TL, No>(ref emit, ref tables, ref factor, family, lanes, sums);
+            }
+            else
+            {
+                SpliceChains<TL, Yes>(ref emit, ref tables, ref factor, family, lanes, sums);
             }
         }
 
@@ -1589,22 +1576,6 @@ public sealed class CtcScorer
                 }
             }
         }
-    }
-
-    // (in-table, out-table) major, position minor; deletions (no chain) sort with the first pair.
-    private static int SortKey(LabelEdit edit, ReadOnlySpan<int> hyp)
-    {
-        int j = edit.Position, length = hyp.Length;
-        if (edit.Kind == EditKind.Delete)
-        {
-            return j;
-        }
-
-        int z = edit.Label;
-        int next = edit.Kind == EditKind.Substitute ? j + 1 : j;
-        int skipIn = j > 0 && hyp[j - 1] != z ? 1 : 0;
-        int skipNext = next < length && hyp[next] != z ? 1 : 0;
-        return (((2 * skipIn) + skipNext) * (length + 1)) + j;
     }
 
     // For every column j ≥ 1 (lane j: its own sums, in frame order; frames where the deletion's neighbours cannot be
@@ -1772,33 +1743,28 @@ public sealed class CtcScorer
         WriteSums(lanes, p, q, sums);
     }
 
-    // SpliceChains for 4 × 4 lanes whose in-cells and out-cells each lie within four consecutive doubles of a row
-    // (the usual case: lanes sorted by table and position): one load and one permutation per cell vector, and four
-    // groups interleaved so that four dependency chains overlap (each step waits for the add and the multiply before
-    // it). The same operations per lane as SpliceChains. False (nothing done) when some cells are spread wider.
+    // SpliceChains for 2 × 4 lanes whose in-cells and out-cells each lie within four consecutive doubles of a row
+    // (the usual case: lanes sorted by position): one load and one permutation per cell vector. The same operations
+    // per lane as SpliceChains. False (nothing done) when some cells are spread wider.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool SpliceChainsPermuted(ref double emit, ref double tables, ref double factor, int family, ReadOnlySpan<SpliceLane> lanes, Span<double> sums, bool unscaled)
     {
-        Span<LaneCells> cells = stackalloc LaneCells[8];
-        for (int g = 0; g < 4; g++)
+        LaneCells dA = Cells(lanes[..4], static lane => lane.In), oA = Cells(lanes[..4], static lane => lane.Out);
+        LaneCells dB = Cells(lanes[4..], static lane => lane.In), oB = Cells(lanes[4..], static lane => lane.Out);
+        if (!(dA.Contiguous && oA.Contiguous && dB.Contiguous && oB.Contiguous))
         {
-            cells[2 * g] = Cells(lanes.Slice(4 * g, 4), static lane => lane.In);
-            cells[(2 * g) + 1] = Cells(lanes.Slice(4 * g, 4), static lane => lane.Out);
-            if (!cells[2 * g].Contiguous || !cells[(2 * g) + 1].Contiguous)
-            {
-                return false;
-            }
+            return false;
         }
 
         if (GroupRange(lanes, out int start, out int end))
         {
             if (unscaled)
             {
-                ChainsPermuted<No>(ref emit, ref tables, ref factor, family, lanes, sums, start, end, cells);
+                ChainsPermuted<No>(ref emit, ref tables, ref factor, family, lanes, sums, start, end, dA, oA, dB, oB);
             }
             else
             {
-                ChainsPermuted<Yes>(ref emit, ref tables, ref factor, family, lanes, sums, start, end, cells);
+                ChainsPermuted<Yes>(ref emit, ref tables, ref factor, family, lanes, sums, start, end, dA, oA, dB, oB);
             }
         }
 
@@ -1807,80 +1773,35 @@ public sealed class CtcScorer
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ChainsPermuted<TScaled>(
-        ref double emit, ref double tables, ref double factor, int family, ReadOnlySpan<SpliceLane> lanes, Span<double> sums, int start, int end, ReadOnlySpan<LaneCells> cells)
+        ref double emit, ref double tables, ref double factor, int family, ReadOnlySpan<SpliceLane> lanes, Span<double> sums, int start, int end, LaneCells dA, LaneCells oA, LaneCells dB, LaneCells oB)
         where TScaled : struct, IFlag
     {
-        PermutedGroup gA = PermutedGroup.Of(lanes[..4], cells[0], cells[1]), gB = PermutedGroup.Of(lanes[4..8], cells[2], cells[3]);
-        PermutedGroup gC = PermutedGroup.Of(lanes[8..12], cells[4], cells[5]), gD = PermutedGroup.Of(lanes[12..], cells[6], cells[7]);
-        Vector256<double> a = default, p = default, b = default, q = default, c = default, r = default, d = default, s = default;
-        Vector256<double> f0 = Vector256<double>.One, f1 = f0, f2 = f0, f3 = f0;
+        nint eA0 = lanes[0].Emit, eA1 = lanes[1].Emit, eA2 = lanes[2].Emit, eA3 = lanes[3].Emit;
+        nint eB0 = lanes[4].Emit, eB1 = lanes[5].Emit, eB2 = lanes[6].Emit, eB3 = lanes[7].Emit;
+        ref double dAt = ref Unsafe.Add(ref tables, dA.O0), oAt = ref Unsafe.Add(ref tables, oA.O0);
+        ref double dBt = ref Unsafe.Add(ref tables, dB.O0), oBt = ref Unsafe.Add(ref tables, oB.O0);
+        Vector256<int> dAc = dA.Control, oAc = oA.Control, dBc = dB.Control, oBc = oB.Control;
+        Lanes4 a = default, p = default, b = default, q = default;
         for (nint t = start; t < end; t += 4)
         {
-            if (TScaled.On)
-            {
-                f0 = Vector256.Create(Unsafe.Add(ref factor, t));
-                f1 = Vector256.Create(Unsafe.Add(ref factor, t + 1));
-                f2 = Vector256.Create(Unsafe.Add(ref factor, t + 2));
-                f3 = Vector256.Create(Unsafe.Add(ref factor, t + 3));
-            }
-
-            nint r0 = t * family;
-            PermutedSteps<TScaled>(ref emit, ref tables, in gA, t, r0, family, f0, f1, f2, f3, ref a, ref p);
-            PermutedSteps<TScaled>(ref emit, ref tables, in gB, t, r0, family, f0, f1, f2, f3, ref b, ref q);
-            PermutedSteps<TScaled>(ref emit, ref tables, in gC, t, r0, family, f0, f1, f2, f3, ref c, ref r);
-            PermutedSteps<TScaled>(ref emit, ref tables, in gD, t, r0, family, f0, f1, f2, f3, ref d, ref s);
+            Lanes4 f0 = TScaled.On ? Lanes4.Broadcast(Unsafe.Add(ref factor, t)) : default;
+            Lanes4 f1 = TScaled.On ? Lanes4.Broadcast(Unsafe.Add(ref factor, t + 1)) : default;
+            Lanes4 f2 = TScaled.On ? Lanes4.Broadcast(Unsafe.Add(ref factor, t + 2)) : default;
+            Lanes4 f3 = TScaled.On ? Lanes4.Broadcast(Unsafe.Add(ref factor, t + 3)) : default;
+            nint r0 = t * family, r1 = r0 + family, r2 = r1 + family, r3 = r2 + family;
+            Lanes4.LoadTransposed(ref emit, eA0 + t, eA1 + t, eA2 + t, eA3 + t, out Lanes4 e0, out Lanes4 e1, out Lanes4 e2, out Lanes4 e3);
+            ChainStep<Lanes4, TScaled>(ref a, ref p, e0, f0, Lanes4.LoadPermuted(ref dAt, r0, dAc), Lanes4.LoadPermuted(ref oAt, r0, oAc));
+            ChainStep<Lanes4, TScaled>(ref a, ref p, e1, f1, Lanes4.LoadPermuted(ref dAt, r1, dAc), Lanes4.LoadPermuted(ref oAt, r1, oAc));
+            ChainStep<Lanes4, TScaled>(ref a, ref p, e2, f2, Lanes4.LoadPermuted(ref dAt, r2, dAc), Lanes4.LoadPermuted(ref oAt, r2, oAc));
+            ChainStep<Lanes4, TScaled>(ref a, ref p, e3, f3, Lanes4.LoadPermuted(ref dAt, r3, dAc), Lanes4.LoadPermuted(ref oAt, r3, oAc));
+            Lanes4.LoadTransposed(ref emit, eB0 + t, eB1 + t, eB2 + t, eB3 + t, out e0, out e1, out e2, out e3);
+            ChainStep<Lanes4, TScaled>(ref b, ref q, e0, f0, Lanes4.LoadPermuted(ref dBt, r0, dBc), Lanes4.LoadPermuted(ref oBt, r0, oBc));
+            ChainStep<Lanes4, TScaled>(ref b, ref q, e1, f1, Lanes4.LoadPermuted(ref dBt, r1, dBc), Lanes4.LoadPermuted(ref oBt, r1, oBc));
+            ChainStep<Lanes4, TScaled>(ref b, ref q, e2, f2, Lanes4.LoadPermuted(ref dBt, r2, dBc), Lanes4.LoadPermuted(ref oBt, r2, oBc));
+            ChainStep<Lanes4, TScaled>(ref b, ref q, e3, f3, Lanes4.LoadPermuted(ref dBt, r3, dBc), Lanes4.LoadPermuted(ref oBt, r3, oBc));
         }
 
-        Span<double> totals = stackalloc double[16];
-        p.StoreUnsafe(ref totals[0]);
-        q.StoreUnsafe(ref totals[4]);
-        r.StoreUnsafe(ref totals[8]);
-        s.StoreUnsafe(ref totals[12]);
-        for (int i = 0; i < lanes.Length; i++)
-        {
-            if (lanes[i].Edit >= 0)
-            {
-                sums[lanes[i].Edit] = totals[i];
-            }
-        }
-    }
-
-    // Frames t .. t + 3 of one permuted group: ChainStep's operations on raw vectors (the kernel inlines four of these
-    // without exhausting the JIT's inlining budget).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PermutedSteps<TScaled>(
-        ref double emit, ref double tables, in PermutedGroup g, nint t, nint r0, int family, Vector256<double> f0, Vector256<double> f1, Vector256<double> f2, Vector256<double> f3, ref Vector256<double> a, ref Vector256<double> p)
-        where TScaled : struct, IFlag
-    {
-        // The four lanes' emissions of frames t .. t + 3, transposed as Lanes4.LoadTransposed does.
-        Vector256<double> even = Vector256.Create(Vector128.LoadUnsafe(ref Unsafe.Add(ref emit, g.E0 + t)), Vector128.LoadUnsafe(ref Unsafe.Add(ref emit, g.E2 + t)));
-        Vector256<double> odd = Vector256.Create(Vector128.LoadUnsafe(ref Unsafe.Add(ref emit, g.E1 + t)), Vector128.LoadUnsafe(ref Unsafe.Add(ref emit, g.E3 + t)));
-        Vector256<double> e0 = Avx.UnpackLow(even, odd), e1 = Avx.UnpackHigh(even, odd);
-        even = Vector256.Create(Vector128.LoadUnsafe(ref Unsafe.Add(ref emit, g.E0 + t + 2)), Vector128.LoadUnsafe(ref Unsafe.Add(ref emit, g.E2 + t + 2)));
-        odd = Vector256.Create(Vector128.LoadUnsafe(ref Unsafe.Add(ref emit, g.E1 + t + 2)), Vector128.LoadUnsafe(ref Unsafe.Add(ref emit, g.E3 + t + 2)));
-        Vector256<double> e2 = Avx.UnpackLow(even, odd), e3 = Avx.UnpackHigh(even, odd);
-        ref double inAt = ref Unsafe.Add(ref tables, g.In + r0);
-        ref double outAt = ref Unsafe.Add(ref tables, g.Out + r0);
-        Vector256<int> ic = g.InControl, oc = g.OutControl;
-        a = (TScaled.On ? e0 * f0 : e0) * (a + Permuted(ref inAt, 0, ic));
-        p += a * Permuted(ref outAt, 0, oc);
-        a = (TScaled.On ? e1 * f1 : e1) * (a + Permuted(ref inAt, family, ic));
-        p += a * Permuted(ref outAt, family, oc);
-        a = (TScaled.On ? e2 * f2 : e2) * (a + Permuted(ref inAt, 2 * family, ic));
-        p += a * Permuted(ref outAt, 2 * family, oc);
-        a = (TScaled.On ? e3 * f3 : e3) * (a + Permuted(ref inAt, 3 * family, ic));
-        p += a * Permuted(ref outAt, 3 * family, oc);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Permuted(ref double row, nint offset, Vector256<int> control) =>
-        Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref Unsafe.Add(ref row, offset)).AsSingle(), control).AsDouble();
-
-    // One permuted group: its four emission streams and the first of the four consecutive cells each table read covers.
-    private readonly record struct PermutedGroup(nint E0, nint E1, nint E2, nint E3, nint In, Vector256<int> InControl, nint Out, Vector256<int> OutControl)
-    {
-        public static PermutedGroup Of(ReadOnlySpan<SpliceLane> lanes, in LaneCells cellsIn, in LaneCells cellsOut) =>
-            new(lanes[0].Emit, lanes[1].Emit, lanes[2].Emit, lanes[3].Emit, cellsIn.O0, cellsIn.Control, cellsOut.O0, cellsOut.Control);
+        WriteSums(lanes, p, q, sums);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -203,16 +203,6 @@ public sealed class CandidateEvaluator
     private static int CountAbove(ReadOnlySpan<double> values, double value)
     {
         int count = 0, i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Vector512<double> v = Vector512.Create(value);
-            ref double start = ref MemoryMarshal.GetReference(values);
-            for (; i <= values.Length - Vector512<double>.Count; i += Vector512<double>.Count)
-            {
-                count += BitOperations.PopCount(Vector512.GreaterThan(Vector512.LoadUnsafe(ref start, (nuint)i), v).ExtractMostSignificantBits());
-            }
-        }
-
         if (Vector256.IsHardwareAccelerated)
         {
             Vector256<double> v = Vector256.Create(value);
