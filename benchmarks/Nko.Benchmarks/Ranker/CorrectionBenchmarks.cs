@@ -11,6 +11,7 @@ namespace Nko.Benchmarks.Ranker;
 /// (T = 375, C = 66): the time per utterance is the reported mean.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class CorrectionBenchmarks
 {
     private const int Rows = 50;
