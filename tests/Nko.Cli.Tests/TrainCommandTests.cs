@@ -82,6 +82,35 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Generator_bounds_default_to_the_trainers_and_can_be_set()
+    {
+        string train = Split("train", 0, 30), dev = Split("dev", 30, 20);
+        string byDefault = Path.Combine(_dir, "default.json"), bounded = Path.Combine(_dir, "bounded.json");
+        Assert.Equal(0, Run("train", "--train", train, "--dev", dev, "--out", byDefault).Code);
+        Assert.Equal(0, Run("train", "--train", train, "--dev", dev, "--out", bounded, "--max-candidates", "40", "--top-k", "3", "--min-count", "1").Code);
+
+        var defaults = new Nko.Ranker.Training.TrainerOptions().Generator;
+        Nko.Candidates.GeneratorOptions written = RankerConfig.Load(byDefault).Generator;
+        Assert.Equal((defaults.MaxCandidates, defaults.TopKPerLabel, defaults.MinCount), (written.MaxCandidates, written.TopKPerLabel, written.MinCount));
+        written = RankerConfig.Load(bounded).Generator;
+        Assert.Equal((40, 3, 1), (written.MaxCandidates, written.TopKPerLabel, written.MinCount));
+    }
+
+    [Theory]
+    [InlineData("--max-candidates", "0")]
+    [InlineData("--max-candidates", "65537")]
+    [InlineData("--top-k", "0")]
+    [InlineData("--min-count", "0")]
+    public void A_generator_bound_out_of_range_is_a_one_line_error_naming_the_option(string option, string value)
+    {
+        string train = Split("train", 0, 3), dev = Split("dev", 30, 2);
+        string line = AssertOneLineError(Run("train", "--train", train, "--dev", dev, "--out", Path.Combine(_dir, "x.json"), option, value));
+        Assert.Contains(option + " must be between 1 and", line, StringComparison.Ordinal);
+        Assert.Contains("(got " + value + ")", line, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "x.json")));
+    }
+
+    [Fact]
     public void A_row_without_a_reference_is_a_one_line_error_naming_the_row()
     {
         string train = Split("train", 0, 30, edit: (i, row) =>

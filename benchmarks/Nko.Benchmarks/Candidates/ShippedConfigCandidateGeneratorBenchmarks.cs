@@ -6,7 +6,7 @@ namespace Nko.Benchmarks.Candidates;
 
 /// <summary>
 /// Candidate generation as the correction pipeline runs it: the generator of the shipped config
-/// (models/candidate_ranker_v1.json: max_candidates 128, min_count 2, top_k_per_label 8, all operations) on the
+/// (models/candidate_ranker_v1.json: max_candidates 96, min_count 2, top_k_per_label 2, all operations) on the
 /// sample hypothesis closest to <see cref="Labels"/> labels. One call = one correction round.
 /// </summary>
 [MemoryDiagnoser]

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Nko.Candidates;
 using Nko.Ctc;
 using Nko.Data;
 using Nko.Ranker.Training;
@@ -7,7 +8,8 @@ using Nko.Ranker.Training;
 namespace Nko.Cli.Commands;
 
 /// <summary>
-/// <c>nko train --train DIR --dev DIR --out FILE [--report DIR] [--dump-features FILE]</c>: learns confusion maps, fits
+/// <c>nko train --train DIR --dev DIR --out FILE [--report DIR] [--dump-features FILE] [--max-candidates N] [--top-k N]
+/// [--min-count N]</c>: learns confusion maps, fits
 /// the logistic ranker and calibrates the modes, writing a schema-1 config (byte-identical for the same inputs).
 /// </summary>
 internal static class TrainCommand
@@ -20,10 +22,13 @@ internal static class TrainCommand
         var report = new Option<string?>("--report") { Description = "Also write a report folder: README.md summary and sweep.png." };
         var dump = new Option<string?>("--dump-features") { Description = "Also write the training matrix as CSV (features in config order, then label)." };
         var description = new Option<string?>("--description") { Description = "Free text recorded in the config's provenance and the report (what the data is, which recogniser produced it)." };
+        var maxCandidates = new Option<int?>("--max-candidates") { Description = $"Candidates generated per correction round (default {Defaults.Generator.MaxCandidates}); more buy CER at a proportional cost in time." };
+        var topK = new Option<int?>("--top-k") { Description = $"Confusions kept per hypothesis label and per insertion context (default {Defaults.Generator.TopKPerLabel})." };
+        var minCount = new Option<int?>("--min-count") { Description = $"Smallest confusion count that licenses an edit (default {Defaults.Generator.MinCount})." };
         Option<string> blank = CliOptions.Blank();
         var command = new Command("train", "Train and calibrate a ranker config from (hypothesis, reference, log-probs) rows.")
         {
-            train, dev, output, report, dump, description, blank,
+            train, dev, output, report, dump, description, maxCandidates, topK, minCount, blank,
         };
         command.SetAction(parseResult => CommandRunner.Run(parseResult, () =>
         {
@@ -31,11 +36,13 @@ internal static class TrainCommand
             string trainDir = parseResult.GetRequiredValue(train);
             string devDir = parseResult.GetRequiredValue(dev);
             TextWriter err = parseResult.InvocationConfiguration.Error;
+            GeneratorOptions generator = Generator(parseResult.GetValue(maxCandidates), parseResult.GetValue(topK), parseResult.GetValue(minCount));
             var trainRows = Load(trainDir, vocabulary);
             var devRows = Load(devDir, vocabulary);
             var trainer = new RankerTrainer(new TrainerOptions
             {
                 Vocabulary = vocabulary,
+                Generator = generator,
                 Description = parseResult.GetValue(description),
             });
             TrainingResult result = trainer.Train(trainRows, devRows, TrainProgressReporter.Create(err));
@@ -63,6 +70,25 @@ internal static class TrainCommand
         }));
         return command;
     }
+
+    private static readonly TrainerOptions Defaults = new();
+
+    // The trainer's generator bounds with the options given; each is checked here so the error names the option.
+    internal static GeneratorOptions Generator(int? maxCandidates, int? topK, int? minCount)
+    {
+        GeneratorOptions defaults = Defaults.Generator;
+        return defaults with
+        {
+            MaxCandidates = Within(maxCandidates ?? defaults.MaxCandidates, GeneratorOptions.Limit, "--max-candidates"),
+            TopKPerLabel = Within(topK ?? defaults.TopKPerLabel, GeneratorOptions.Limit, "--top-k"),
+            MinCount = Within(minCount ?? defaults.MinCount, int.MaxValue, "--min-count"),
+        };
+    }
+
+    private static int Within(int value, int max, string option) =>
+        value >= 1 && value <= max
+            ? value
+            : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{option} must be between 1 and {max} (got {value})."));
 
     internal static List<TrainingUtterance> Load(string folder, CtcVocabulary vocabulary)
     {
