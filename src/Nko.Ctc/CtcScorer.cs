@@ -1235,8 +1235,9 @@ public sealed class CtcScorer
 
     // Frames low + 3 down to low of the β recursion with f = 1 (exactly TableBackwardFrames' unscaled steps; a join of 1
     // multiplies exactly), in one pass over the cells from the last block down: block k of frame t feeds block k of
-    // frame t - 1 in registers, and block k + N of each frame's input is kept from the block before. Writes the four
-    // ring rows, the four joined out-table rows and the four maxima (maxima[i] of frame low + 3 - i).
+    // frame t - 1 in registers, and block k + N of each frame's input is kept from the block before. Writes the lowest
+    // ring row (the next chunk's input), the four joined out-table rows and the four maxima (maxima[i] of frame
+    // low + 3 - i).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void TableBackwardChunk<TS, TRepeats>(
         int low, ref double ring, int width, int y0, ref double labels, int labelWidth, ref double blankEmit, ref double skip, ReadOnlySpan<double> joins, ref double tables, int rows, int family, Span<double> maxima)
@@ -1245,9 +1246,6 @@ public sealed class CtcScorer
     {
         int t0 = low + 3, n = TS.Count;
         ref double next = ref Unsafe.Add(ref ring, ((t0 + 1) & Slots) * width);
-        ref double r0 = ref Unsafe.Add(ref ring, (t0 & Slots) * width);
-        ref double r1 = ref Unsafe.Add(ref ring, ((t0 - 1) & Slots) * width);
-        ref double r2 = ref Unsafe.Add(ref ring, ((t0 - 2) & Slots) * width);
         ref double r3 = ref Unsafe.Add(ref ring, ((t0 - 3) & Slots) * width);
         ref double e0 = ref Unsafe.Add(ref labels, t0 * labelWidth);
         nint w1 = -labelWidth, w2 = -2 * labelWidth, w3 = -3 * labelWidth;
@@ -1263,12 +1261,15 @@ public sealed class CtcScorer
         {
             TS sk = TRepeats.On ? TS.Load(ref skip, k + 1) : default;
             TS b = TS.Load(ref next, k), y = TS.Load(ref next, y0 + k);
+            // Only the chunk's lowest row goes to the ring: it is the next chunk's input (and a chunk that has to be
+            // redone frame by frame starts again from the row above it, which this pass does not touch), so the
+            // three rows above it would be dead stores.
             TS nb0 = BackwardCell<TS, TRepeats>(b, y, TS.Load(ref next, k + n), TS.Load(ref next, y0 + k + n), pb0, TS.Load(ref e0, k), sk, out TS ny0);
-            StoreBackward(ref r0, ref outBlank, ref outBoth, y0, k, nb0, ny0, j0, ref m0);
+            StoreJoined(ref outBlank, ref outBoth, k, nb0, ny0, j0, ref m0);
             TS nb1 = BackwardCell<TS, TRepeats>(nb0, ny0, b1After, y1After, pb1, TS.Load(ref e0, w1 + k), sk, out TS ny1);
-            StoreBackward(ref r1, ref Unsafe.Add(ref outBlank, f1), ref Unsafe.Add(ref outBoth, f1), y0, k, nb1, ny1, j1, ref m1);
+            StoreJoined(ref Unsafe.Add(ref outBlank, f1), ref Unsafe.Add(ref outBoth, f1), k, nb1, ny1, j1, ref m1);
             TS nb2 = BackwardCell<TS, TRepeats>(nb1, ny1, b2After, y2After, pb2, TS.Load(ref e0, w2 + k), sk, out TS ny2);
-            StoreBackward(ref r2, ref Unsafe.Add(ref outBlank, f2), ref Unsafe.Add(ref outBoth, f2), y0, k, nb2, ny2, j2, ref m2);
+            StoreJoined(ref Unsafe.Add(ref outBlank, f2), ref Unsafe.Add(ref outBoth, f2), k, nb2, ny2, j2, ref m2);
             TS nb3 = BackwardCell<TS, TRepeats>(nb2, ny2, b3After, y3After, pb3, TS.Load(ref e0, w3 + k), sk, out TS ny3);
             StoreBackward(ref r3, ref Unsafe.Add(ref outBlank, f3), ref Unsafe.Add(ref outBoth, f3), y0, k, nb3, ny3, j3, ref m3);
             (b1After, y1After, b2After, y2After, b3After, y3After) = (nb0, ny0, nb1, ny1, nb2, ny2);
@@ -1301,6 +1302,14 @@ public sealed class CtcScorer
     {
         TS.Store(nb, ref row, k);
         TS.Store(ny, ref row, y0 + k);
+        StoreJoined(ref blank, ref both, k, nb, ny, join, ref max);
+    }
+
+    // The out-table cells of one block (joined to α's scale) and the running maximum, without the ring row.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreJoined<TS>(ref double blank, ref double both, nint k, TS nb, TS ny, TS join, ref TS max)
+        where TS : struct, ILanes<TS>
+    {
         TS jb = nb * join;
         TS.Store(jb, ref blank, k);
         TS.Store(jb + (ny * join), ref both, k);
