@@ -7,6 +7,7 @@ namespace Nko.Benchmarks.Ranker;
 
 /// <summary>Logistic ranker evaluation of one candidate whose features are already computed.</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class RankerEvaluationBenchmarks
 {
     private LogisticRanker _ranker = null!;

@@ -9,6 +9,7 @@ namespace Nko.Benchmarks.TurboQuant;
 /// each vector width is measured separately (a width the machine lacks falls back to the next narrower one).
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class TurboQuantize
 {
     private readonly Dictionary<KernelPath, Quantizer> _quantizers = [];
