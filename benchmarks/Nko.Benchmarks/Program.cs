@@ -1,3 +1,11 @@
 using BenchmarkDotNet.Running;
+using Nko.Benchmarks.Experiments;
+
+// `sweep-generator` is a measurement of its own (CER and alternating-batch timing); everything else is BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "sweep-generator")
+{
+    return GeneratorSweep.Run(args[1..]);
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

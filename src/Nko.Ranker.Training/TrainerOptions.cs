@@ -18,7 +18,7 @@ public sealed record TrainerOptions
     /// round, minimum count 2, top 2 per label: on two-fold cross-validation over the nko-ctc-sim train split this
     /// matches the CER reduction of 128 candidates with the top 8 per label (conservative −11.0 vs −11.2 pp, none
     /// worse) while the correction takes about 0.8x the time. More candidates buy quality at a proportional cost
-    /// (128 / top 2: −12.7 pp; 256 / top 4: −15.7 pp, about 2x the time); see the package README.
+    /// (128 / top 2: −12.7 pp at 1.3x the time; 256 / top 2: −15.2 pp at 2.1x); see the package README.
     /// </summary>
     public GeneratorOptions Generator { get; init; } = new() { MaxCandidates = 96, MinCount = 2, TopKPerLabel = 2 };
 
