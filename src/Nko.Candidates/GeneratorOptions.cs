@@ -56,6 +56,20 @@ public sealed record GeneratorOptions
 
     = DefaultTopKPerLabel;
 
+    /// <summary>
+    /// How many substitutions and insertions of a round are rescored exactly, in [1, <see cref="Limit"/>], or
+    /// <see langword="null"/> (the default) to rescore every candidate. When the generator proposes more, the rescoring
+    /// stage keeps the ones whose one-frame acoustic estimate (<c>CtcScorer.EstimateEdits</c>) is highest, ties in
+    /// generator order, and drops the rest; deletions are always all rescored (one sweep scores every position). So
+    /// <see cref="MaxCandidates"/> sets how widely the maps are searched and this sets how much exact CTC work a round does.
+    /// </summary>
+    /// <remarks>The generator itself does not read this bound; it travels with the others because the frozen config stores them together.</remarks>
+    public int? Shortlist
+    {
+        get;
+        init => field = value is { } v ? Check(v, 1, Limit, nameof(Shortlist)) : null;
+    }
+
     /// <summary>Which kinds of edit are proposed; any combination of <see cref="EditOperations"/> flags. Default <see cref="EditOperations.All"/>.</summary>
     public EditOperations Operations
     {

@@ -35,7 +35,7 @@ namespace Nko.Ctc;
 /// <para>An instance is not thread-safe; use one per thread (they are cheap to keep and reuse: buffers only grow, and
 /// nothing is allocated once they have grown).</para>
 /// </remarks>
-public sealed class CtcScorer
+public sealed partial class CtcScorer
 {
     private const int MaxJoinExponent = 960;
     private const int MaxScaleExponent = 1022; // |e| ≤ 1022: the scale factor 2^-e is a normal number
@@ -227,6 +227,7 @@ public sealed class CtcScorer
         Grow(ref _hypSuffix, length + 1);
         MinimumFrames(hypothesis, _hypPrefix, _hypSuffix);
         _spliceOk = false;
+        _peaksReady = false;
         _hypFinal = 0;
         _hypLogLikelihood = _simd switch
         {

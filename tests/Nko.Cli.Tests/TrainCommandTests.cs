@@ -87,13 +87,16 @@ public sealed class TrainCommandTests : IDisposable
         string train = Split("train", 0, 30), dev = Split("dev", 30, 20);
         string byDefault = Path.Combine(_dir, "default.json"), bounded = Path.Combine(_dir, "bounded.json");
         Assert.Equal(0, Run("train", "--train", train, "--dev", dev, "--out", byDefault).Code);
-        Assert.Equal(0, Run("train", "--train", train, "--dev", dev, "--out", bounded, "--max-candidates", "40", "--top-k", "3", "--min-count", "1").Code);
+        Assert.Equal(0, Run("train", "--train", train, "--dev", dev, "--out", bounded, "--max-candidates", "40", "--top-k", "3", "--min-count", "1", "--shortlist", "12").Code);
+        string all = Path.Combine(_dir, "all.json");
+        Assert.Equal(0, Run("train", "--train", train, "--dev", dev, "--out", all, "--shortlist", "all").Code);
 
         var defaults = new Nko.Ranker.Training.TrainerOptions().Generator;
         Nko.Candidates.GeneratorOptions written = RankerConfig.Load(byDefault).Generator;
-        Assert.Equal((defaults.MaxCandidates, defaults.TopKPerLabel, defaults.MinCount), (written.MaxCandidates, written.TopKPerLabel, written.MinCount));
+        Assert.Equal((defaults.MaxCandidates, defaults.TopKPerLabel, defaults.MinCount, defaults.Shortlist), (written.MaxCandidates, written.TopKPerLabel, written.MinCount, written.Shortlist));
         written = RankerConfig.Load(bounded).Generator;
-        Assert.Equal((40, 3, 1), (written.MaxCandidates, written.TopKPerLabel, written.MinCount));
+        Assert.Equal((40, 3, 1, (int?)12), (written.MaxCandidates, written.TopKPerLabel, written.MinCount, written.Shortlist));
+        Assert.Null(RankerConfig.Load(all).Generator.Shortlist);
     }
 
     [Theory]
@@ -101,6 +104,8 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("--max-candidates", "65537")]
     [InlineData("--top-k", "0")]
     [InlineData("--min-count", "0")]
+    [InlineData("--shortlist", "0")]
+    [InlineData("--shortlist", "70000")]
     public void A_generator_bound_out_of_range_is_a_one_line_error_naming_the_option(string option, string value)
     {
         string train = Split("train", 0, 3), dev = Split("dev", 30, 2);
@@ -108,6 +113,15 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains(option + " must be between 1 and", line, StringComparison.Ordinal);
         Assert.Contains("(got " + value + ")", line, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_dir, "x.json")));
+    }
+
+    [Fact]
+    public void A_shortlist_that_is_not_a_number_is_a_one_line_error()
+    {
+        string train = Split("train", 0, 3), dev = Split("dev", 30, 2);
+        string line = AssertOneLineError(Run("train", "--train", train, "--dev", dev, "--out", Path.Combine(_dir, "x.json"), "--shortlist", "many"));
+        Assert.Contains("--shortlist must be a whole number", line, StringComparison.Ordinal);
+        Assert.Contains("'all'", line, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,8 +10,8 @@ using Nko.Ranker.Training;
 namespace Nko.Benchmarks.Experiments;
 
 /// <summary>
-/// <c>dotnet run -c Release -- sweep-generator [--candidates 80,96,128] [--top-k 2,8] [--seconds 10]</c>: for each
-/// pair of generator bounds, the CER and the correction time that models/README.md tabulates.
+/// <c>dotnet run -c Release -- sweep-generator [--candidates 80,96,128] [--top-k 2,8] [--min-count 2,3] [--shortlist 0,48] [--seconds 10]</c>:
+/// for each combination of generator bounds, the CER and the correction time that models/README.md tabulates.
 /// </summary>
 /// <remarks>
 /// CER: two-fold cross-validation over the nko-ctc-sim train split only (fit on its even rows and calibrate and score
@@ -27,24 +27,26 @@ internal static class GeneratorSweep
     {
         int[] candidates = Ints(args, "--candidates", [64, 80, 96, 112, 128, 192, 256]);
         int[] topKs = Ints(args, "--top-k", [2]);
+        int[] minCounts = Ints(args, "--min-count", [2]);
+        int[] shortlists = Ints(args, "--shortlist", [0]); // 0: rescore every candidate
         double seconds = double.Parse(Value(args, "--seconds") ?? "10", CultureInfo.InvariantCulture);
         string shared = Path.GetFullPath(Path.Combine(BenchmarkData.RepositoryRoot, "..", "shared", "data", "nko-ctc-sim"));
         List<TrainingUtterance> train = Load(Path.Combine(shared, "train")), dev = Load(Path.Combine(shared, "dev"));
         var shipped = new CorrectionPipeline(RankerConfig.Load(Path.Combine(BenchmarkData.RepositoryRoot, "models", "candidate_ranker_v1.json")));
-        Console.WriteLine("| candidates / top-k | CV conservative Δ pp (worse) | dev conservative Δ pp (worse) | median per utterance | shipped config, same run | ratio |");
+        Console.WriteLine("| candidates / top-k / min count / shortlist | CV conservative Δ pp (worse) | dev conservative Δ pp (worse) | median per utterance | shipped config, same run | ratio |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-        foreach (int k in topKs)
+        foreach ((int k, int minCount, int shortlist) in topKs.SelectMany(k => minCounts.SelectMany(c => shortlists.Select(s => (k, c, s)))))
         {
             foreach (int max in candidates)
             {
-                var generator = new GeneratorOptions { MaxCandidates = max, TopKPerLabel = k, MinCount = 2 };
+                var generator = new GeneratorOptions { MaxCandidates = max, TopKPerLabel = k, MinCount = minCount, Shortlist = shortlist > 0 ? shortlist : null };
                 (double cv, int cvWorse) = CrossValidate(train, generator);
                 TrainingResult full = Train(train, dev, generator);
                 ModeMetrics m = full.Config.Provenance.DevModes.First(x => x.Mode == "conservative");
                 (double swept, double reference) = Time(new CorrectionPipeline(full.Config), shipped, seconds);
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"| {max} / {k} | {cv:F2} ({cvWorse}) | {m.DeltaPp:F2} ({m.Worse}) | {swept:F0} µs | {reference:F0} µs | {swept / reference:F2} |"));
+                    $"| {max} / {k} / {minCount} / {(shortlist > 0 ? shortlist : "all")} | {cv:F2} ({cvWorse}) | {m.DeltaPp:F2} ({m.Worse}) | {swept:F0} µs | {reference:F0} µs | {swept / reference:F2} |"));
             }
         }
 

@@ -9,7 +9,7 @@ namespace Nko.Cli.Commands;
 
 /// <summary>
 /// <c>nko train --train DIR --dev DIR --out FILE [--report DIR] [--dump-features FILE] [--max-candidates N] [--top-k N]
-/// [--min-count N]</c>: learns confusion maps, fits
+/// [--min-count N] [--shortlist N|all]</c>: learns confusion maps, fits
 /// the logistic ranker and calibrates the modes, writing a schema-1 config (byte-identical for the same inputs).
 /// </summary>
 internal static class TrainCommand
@@ -25,10 +25,11 @@ internal static class TrainCommand
         var maxCandidates = new Option<int?>("--max-candidates") { Description = $"Candidates generated per correction round (default {Defaults.Generator.MaxCandidates}); more buy CER at a proportional cost in time." };
         var topK = new Option<int?>("--top-k") { Description = $"Confusions kept per hypothesis label and per insertion context (default {Defaults.Generator.TopKPerLabel})." };
         var minCount = new Option<int?>("--min-count") { Description = $"Smallest confusion count that licenses an edit (default {Defaults.Generator.MinCount})." };
+        var shortlist = new Option<string?>("--shortlist") { Description = $"Substitutions and insertions rescored exactly per round, chosen by their one-frame estimate, or 'all' (default {Describe(Defaults.Generator.Shortlist)}); deletions are always all rescored." };
         Option<string> blank = CliOptions.Blank();
         var command = new Command("train", "Train and calibrate a ranker config from (hypothesis, reference, log-probs) rows.")
         {
-            train, dev, output, report, dump, description, maxCandidates, topK, minCount, blank,
+            train, dev, output, report, dump, description, maxCandidates, topK, minCount, shortlist, blank,
         };
         command.SetAction(parseResult => CommandRunner.Run(parseResult, () =>
         {
@@ -36,7 +37,7 @@ internal static class TrainCommand
             string trainDir = parseResult.GetRequiredValue(train);
             string devDir = parseResult.GetRequiredValue(dev);
             TextWriter err = parseResult.InvocationConfiguration.Error;
-            GeneratorOptions generator = Generator(parseResult.GetValue(maxCandidates), parseResult.GetValue(topK), parseResult.GetValue(minCount));
+            GeneratorOptions generator = Generator(parseResult.GetValue(maxCandidates), parseResult.GetValue(topK), parseResult.GetValue(minCount), parseResult.GetValue(shortlist));
             var trainRows = Load(trainDir, vocabulary);
             var devRows = Load(devDir, vocabulary);
             var trainer = new RankerTrainer(new TrainerOptions
@@ -74,7 +75,7 @@ internal static class TrainCommand
     private static readonly TrainerOptions Defaults = new();
 
     // The trainer's generator bounds with the options given; each is checked here so the error names the option.
-    internal static GeneratorOptions Generator(int? maxCandidates, int? topK, int? minCount)
+    internal static GeneratorOptions Generator(int? maxCandidates, int? topK, int? minCount, string? shortlist = null)
     {
         GeneratorOptions defaults = Defaults.Generator;
         return defaults with
@@ -82,8 +83,17 @@ internal static class TrainCommand
             MaxCandidates = Within(maxCandidates ?? defaults.MaxCandidates, GeneratorOptions.Limit, "--max-candidates"),
             TopKPerLabel = Within(topK ?? defaults.TopKPerLabel, GeneratorOptions.Limit, "--top-k"),
             MinCount = Within(minCount ?? defaults.MinCount, int.MaxValue, "--min-count"),
+            Shortlist = shortlist switch
+            {
+                null => defaults.Shortlist,
+                "all" => null,
+                _ when int.TryParse(shortlist, NumberStyles.None, CultureInfo.InvariantCulture, out int n) => Within(n, GeneratorOptions.Limit, "--shortlist"),
+                _ => throw new ArgumentException($"--shortlist must be a whole number between 1 and {GeneratorOptions.Limit}, or 'all' (got '{shortlist}')."),
+            },
         };
     }
+
+    private static string Describe(int? shortlist) => shortlist is { } n ? n.ToString(CultureInfo.InvariantCulture) : "all";
 
     private static int Within(int value, int max, string option) =>
         value >= 1 && value <= max

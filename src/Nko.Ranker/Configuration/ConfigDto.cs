@@ -85,6 +85,9 @@ internal sealed class GeneratorDto
 
     [JsonPropertyName("operations")]
     public List<string>? Operations { get; set; }
+
+    [JsonPropertyName("shortlist")]
+    public int? Shortlist { get; set; }
 }
 
 internal sealed class ConfusionsDto

@@ -533,9 +533,14 @@ public sealed class RankerConfig
         InRange(maxCandidates, 1, GeneratorOptions.Limit, "$.generator.max_candidates");
         InRange(minCount, 1, int.MaxValue, "$.generator.min_count");
         InRange(topK, 1, GeneratorOptions.Limit, "$.generator.top_k_per_label");
+        if (g.Shortlist is { } shortlist)
+        {
+            InRange(shortlist, 1, GeneratorOptions.Limit, "$.generator.shortlist");
+        }
+
         try
         {
-            return new GeneratorOptions { MaxCandidates = maxCandidates, MinCount = minCount, TopKPerLabel = topK, Operations = operations };
+            return new GeneratorOptions { MaxCandidates = maxCandidates, MinCount = minCount, TopKPerLabel = topK, Operations = operations, Shortlist = g.Shortlist };
         }
         catch (ArgumentOutOfRangeException e)
         {
@@ -544,6 +549,7 @@ public sealed class RankerConfig
                 nameof(GeneratorOptions.MaxCandidates) => "max_candidates",
                 nameof(GeneratorOptions.MinCount) => "min_count",
                 nameof(GeneratorOptions.TopKPerLabel) => "top_k_per_label",
+                nameof(GeneratorOptions.Shortlist) => "shortlist",
                 _ => "operations",
             };
             throw new RankerConfigException("$.generator." + field, e.Message.ReplaceLineEndings(" "), e);
@@ -739,6 +745,7 @@ public sealed class RankerConfig
                 MinCount = Generator.MinCount,
                 TopKPerLabel = Generator.TopKPerLabel,
                 Operations = ops,
+                Shortlist = Generator.Shortlist,
             },
             Confusions = new ConfusionsDto
             {

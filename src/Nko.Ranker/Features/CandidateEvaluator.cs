@@ -27,6 +27,9 @@ public sealed class CandidateEvaluator
     private double[] _logps = [];
     private double[] _features = [];
     private double[] _gains = [];
+    private double[] _estimates = [];
+    private double[] _selection = [];
+    private int[] _picked = [];
     private double[] _logOnePlus = []; // [i] = Math.Log(1 + i), for ranks and small prior counts
     private PriorMemo[] _priors = []; // by (kind, from or left context, label): the prior features of the last count seen
     private ConfusionMap? _priorsMap;
@@ -108,6 +111,11 @@ public sealed class CandidateEvaluator
 
         HypothesisLogLikelihood = _scorer.SetHypothesis(hypothesis);
         int n = generator.Generate(hypothesis, _candidates);
+        if (generator.Options.Shortlist is int shortlist)
+        {
+            n = Shortlist(n, shortlist);
+        }
+
         _count = n;
         if (n == 0)
         {
@@ -122,6 +130,108 @@ public sealed class CandidateEvaluator
         _scorer.ScoreEdits(_edits.AsSpan(0, n), _logps);
         ComputeFeatures(generator.Map, hypothesis, round);
         return n;
+    }
+
+    // Keeps every deletion and the `keep` substitutions and insertions with the highest one-frame estimate (ties in
+    // generator order), in generator order; returns the new count.
+    private int Shortlist(int n, int keep)
+    {
+        Grow(ref _picked, n);
+        Grow(ref _estimates, n);
+        Grow(ref _selection, n);
+        int m = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (_candidates[i].Kind != EditKind.Delete)
+            {
+                _edits[m] = _candidates[i].Edit;
+                _picked[m++] = i;
+            }
+        }
+
+        if (m <= keep)
+        {
+            return n;
+        }
+
+        Span<double> estimates = _estimates.AsSpan(0, m);
+        _scorer.EstimateEdits(_edits.AsSpan(0, m), estimates);
+        estimates.CopyTo(_selection);
+        double cut = KthLargest(_selection.AsSpan(0, m), keep);
+        int above = 0;
+        foreach (double e in estimates)
+        {
+            above += e > cut ? 1 : 0;
+        }
+
+        // Mark the dropped candidates with a prior count of 0 (a generated one has at least MinCount ≥ 1), then compact.
+        int ties = keep - above;
+        for (int i = 0; i < m; i++)
+        {
+            double e = estimates[i];
+            if (e > cut || (e == cut && ties-- > 0))
+            {
+                continue;
+            }
+
+            _candidates[_picked[i]] = default;
+        }
+
+        int kept = 0;
+        for (int i = 0; i < n; i++)
+        {
+            Candidate c = _candidates[i];
+            if (c.PriorCount > 0)
+            {
+                _candidates[kept++] = c;
+            }
+        }
+
+        return kept;
+    }
+
+    // The k-th largest of values (1-based), reordering them: a deterministic quickselect (middle pivot, three-way partition).
+    private static double KthLargest(Span<double> values, int k)
+    {
+        int lo = 0, hi = values.Length - 1, target = k - 1;
+        while (true)
+        {
+            double pivot = values[lo + ((hi - lo) / 2)];
+            int lt = lo, i = lo, gt = hi;
+            while (i <= gt)
+            {
+                double v = values[i];
+                if (v > pivot)
+                {
+                    (values[lt], values[i]) = (values[i], values[lt]);
+                    lt++;
+                    i++;
+                }
+                else if (v < pivot)
+                {
+                    (values[gt], values[i]) = (values[i], values[gt]);
+                    gt--;
+                }
+                else
+                {
+                    i++;
+                }
+            }
+
+            // [lo, lt) > pivot, [lt, gt] == pivot, (gt, hi] < pivot.
+            if (target < lt)
+            {
+                hi = lt - 1;
+            }
+            else if (target > gt)
+            {
+                lo = gt + 1;
+            }
+            else
+            {
+                return pivot;
+            }
+        }
     }
 
     private void ComputeFeatures(ConfusionMap map, ReadOnlySpan<int> hyp, int round)

@@ -133,6 +133,7 @@ public sealed class RankerConfigHostileInputTests
     [InlineData("max_candidates", 2_000_000_000, "$.generator.max_candidates")]
     [InlineData("top_k_per_label", 2_000_000_000, "$.generator.top_k_per_label")]
     [InlineData("max_rounds", 2_000_000_000, "$.generator.max_rounds")]
+    [InlineData("shortlist", 2_000_000_000, "$.generator.shortlist")]
     public void Huge_generator_bounds_are_rejected_before_anything_is_allocated(string field, int value, string path)
     {
         string json = ConfigJson.Mutated(r => r["generator"]![field] = value);

@@ -111,9 +111,21 @@ public sealed class RankerConfigRoundTripTests
         string json = Encoding.UTF8.GetString(HandConfig.Config.ToUtf8Json());
         Assert.DoesNotContain("null", json, StringComparison.Ordinal);
         Assert.DoesNotContain("dev_modes", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("shortlist", json, StringComparison.Ordinal);
+        Assert.Null(HandConfig.Config.Generator.Shortlist);
         RankerConfig noProvenance = RankerConfig.Parse(ConfigJson.Mutated(r => r.Remove("provenance")));
         Assert.Null(noProvenance.Provenance.Description);
         Assert.Empty(noProvenance.Provenance.DevModes);
+    }
+
+    [Fact]
+    public void A_shortlist_round_trips()
+    {
+        RankerConfig config = RankerConfig.Parse(ConfigJson.Mutated(r => r["generator"]!["shortlist"] = 40));
+        Assert.Equal(40, config.Generator.Shortlist);
+        string json = Encoding.UTF8.GetString(config.ToUtf8Json());
+        Assert.Contains("\"shortlist\": 40", json, StringComparison.Ordinal);
+        Assert.Equal(json, Encoding.UTF8.GetString(RankerConfig.Parse(json).ToUtf8Json()));
     }
 
     private static void AssertBitwiseEqual(IEnumerable<double> expected, IEnumerable<double> actual) =>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Nko.Candidates;
 using Nko.Ranker.Configuration;
 using Nko.Ranker.Tests.Support;
 using static Nko.Ranker.Tests.Support.ConfigJson;
@@ -88,6 +89,9 @@ public sealed class RankerConfigValidationTests
         ["unknown operation"] = (() => Mutated(r => Arr(Obj(r, "generator"), "operations")[1] = "swap"), "$.generator.operations[1]"),
         ["operation in upper case"] = (() => Mutated(r => Arr(Obj(r, "generator"), "operations")[0] = "SUB"), "$.generator.operations[0]"),
         ["duplicate operation"] = (() => Mutated(r => Arr(Obj(r, "generator"), "operations")[2] = "sub"), "$.generator.operations[2]"),
+        ["shortlist zero"] = (() => Mutated(r => Obj(r, "generator")["shortlist"] = 0), "$.generator.shortlist"),
+        ["shortlist above the limit"] = (() => Mutated(r => Obj(r, "generator")["shortlist"] = GeneratorOptions.Limit + 1), "$.generator.shortlist"),
+        ["shortlist as string"] = (() => Mutated(r => Obj(r, "generator")["shortlist"] = "48"), "$.generator.shortlist"),
         ["no operations"] = (() => Mutated(r => Obj(r, "generator")["operations"] = new JsonArray()), "$.generator.operations"),
         ["generator missing"] = (() => Mutated(r => r.Remove("generator")), "$.generator"),
 
@@ -172,7 +176,7 @@ public sealed class RankerConfigValidationTests
     {
         RankerConfigException e = Reject(Mutated(r => Obj(r, "generator")["max_round"] = 3));
         Assert.Contains("unknown property 'max_round'", e.Message, StringComparison.Ordinal);
-        Assert.Contains("max_rounds, max_candidates, min_count, top_k_per_label, operations", e.Message, StringComparison.Ordinal);
+        Assert.Contains("max_rounds, max_candidates, min_count, top_k_per_label, operations, shortlist", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -64,7 +64,8 @@ public static class ConfigArbitraries
         from min in Gen.Frequency((3, Gen.Choose(1, 5)), (1, Gen.Choose(1, int.MaxValue)))
         from k in Gen.Choose(1, GeneratorOptions.Limit)
         from ops in Gen.Choose(1, 7)
-        select new GeneratorOptions { MaxCandidates = max, MinCount = min, TopKPerLabel = k, Operations = (EditOperations)ops };
+        from shortlist in Gen.Frequency((1, Gen.Constant<int?>(null)), (1, Gen.Choose(1, GeneratorOptions.Limit).Select(v => (int?)v)))
+        select new GeneratorOptions { MaxCandidates = max, MinCount = min, TopKPerLabel = k, Operations = (EditOperations)ops, Shortlist = shortlist };
 
     public static Gen<ConfusionMap> MapGen(CtcVocabulary vocabulary)
     {

@@ -1,0 +1,221 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Nko.Ctc;
+using Nko.Ctc.Internal;
+using Nko.Testing;
+
+namespace Nko.Ctc.Tests;
+
+/// <summary>
+/// <see cref="CtcScorer.EstimateEdits"/> against its definition: the log-space forward of the edited target with the
+/// new label's self-loop removed (alignments that emit it in exactly one frame).
+/// </summary>
+public class CtcScorerEstimateTests
+{
+    [Property(MaxTest = 250)]
+    public Property Estimates_sum_the_one_frame_likelihood_near_the_peak_and_bound_the_exact_score(int seed, PositiveInt framesRaw, NonNegativeInt lengthRaw, bool blankLast, NonNegativeInt kind)
+    {
+        var rng = new Random(seed);
+        int frames = 1 + (framesRaw.Get % 40);
+        int classes = 2 + rng.Next(4);
+        int blank = blankLast ? classes - 1 : 0;
+        int length = lengthRaw.Get % (frames + 2);
+        int[] hyp = TestMatrices.RandomTarget(rng, length, classes, blank, repeats: true);
+        var m = TestMatrices.Random(seed, frames, classes, TestMatrices.SharpnessFor(kind.Get % 4), rng.Next(5) == 0 ? 0.4 : 0);
+        var scorer = new CtcScorer();
+        scorer.Reset(m, blank);
+        double hypLogp = scorer.SetHypothesis(hyp);
+        LabelEdit[] edits = [.. EditEnumeration.All(length, classes, blank).Where(e => e.Kind != EditKind.Delete)];
+        double[] near = new double[edits.Length], everywhere = new double[edits.Length];
+        scorer.EstimateEdits(edits, near);
+        scorer.Radius = frames; // the window around any peak now covers every frame: the whole one-frame likelihood
+        scorer.EstimateEdits(edits, everywhere);
+        var failures = new List<string>();
+        for (int i = 0; i < edits.Length; i++)
+        {
+            LabelEdit edit = edits[i];
+            double oneFrame = OneFrameLogLikelihood(m, blank, edit.Apply(hyp), edit.Position);
+            double exact = scorer.ScoreEdit(edit);
+            if (!double.IsFinite(hypLogp))
+            {
+                // No tables to estimate from: the documented fallback is the exact value.
+                if (!TestMatrices.SameBits(exact, near[i]) || !TestMatrices.SameBits(exact, everywhere[i]))
+                {
+                    failures.Add($"{edit}: impossible hypothesis, estimates {near[i]} / {everywhere[i]} are not the exact {exact}");
+                }
+
+                continue;
+            }
+
+            // Where the position has no peak (every in·out product is 0) the edit is impossible in one frame, so −∞ is right too.
+            if (!TestMatrices.Close(oneFrame, everywhere[i], 1e-9))
+            {
+                failures.Add($"{edit}: one-frame {oneFrame}, estimate over every frame {everywhere[i]}");
+            }
+
+            if (near[i] > everywhere[i] || everywhere[i] > exact + (1e-9 * Math.Max(1, Math.Abs(exact))))
+            {
+                failures.Add($"{edit}: near the peak {near[i]}, everywhere {everywhere[i]}, exact {exact} are not in order");
+            }
+        }
+
+        return (failures.Count == 0).Label($"hyp [{string.Join(",", hyp)}] T={frames} C={classes} blank={blank}: {string.Join("; ", failures.Take(5))}");
+    }
+
+    [Property(MaxTest = 100)]
+    public Property Estimates_are_bit_identical_at_every_width(int seed, PositiveInt framesRaw, NonNegativeInt lengthRaw, NonNegativeInt kind)
+    {
+        var rng = new Random(seed);
+        int frames = 1 + (framesRaw.Get % 120);
+        int classes = 2 + rng.Next(12);
+        int length = lengthRaw.Get % (frames + 2);
+        int[] hyp = TestMatrices.RandomTarget(rng, length, classes, 0, repeats: true);
+        var m = TestMatrices.Random(seed, frames, classes, TestMatrices.SharpnessFor(kind.Get % 4));
+        LabelEdit[] edits = [.. EditEnumeration.All(length, classes, 0).Where(e => e.Kind != EditKind.Delete)];
+        double[]? reference = null;
+        var failures = new List<string>();
+        foreach (SimdWidth width in TestMatrices.Widths)
+        {
+            var scorer = new CtcScorer(width);
+            scorer.Reset(m, 0);
+            scorer.SetHypothesis(hyp);
+            double[] estimates = new double[edits.Length];
+            scorer.EstimateEdits(edits, estimates);
+            reference ??= estimates;
+            for (int i = 0; i < edits.Length; i++)
+            {
+                if (!TestMatrices.SameBits(reference[i], estimates[i]))
+                {
+                    failures.Add($"{width} {edits[i]}: {estimates[i]} vs scalar {reference[i]}");
+                }
+            }
+        }
+
+        return (failures.Count == 0).Label(string.Join("; ", failures.Take(5)));
+    }
+
+    [Fact]
+    public void Serving_shape_estimates_track_the_exact_scores_of_a_peaky_matrix()
+    {
+        var m = TestMatrices.Random(11, 375, 66, sharpness: 25);
+        int[] hyp = GreedyLabels(m);
+        var scorer = new CtcScorer();
+        scorer.Reset(m, 0);
+        double hypLogp = scorer.SetHypothesis(hyp);
+        LabelEdit[] edits = [.. EditEnumeration.All(hyp.Length, 66, 0).Where(e => e.Kind != EditKind.Delete).Where((_, i) => i % 5 == 0)];
+        double[] estimates = new double[edits.Length];
+        double[] exact = new double[edits.Length];
+        scorer.EstimateEdits(edits, estimates);
+        scorer.ScoreEdits(edits, exact);
+        int close = 0, relevant = 0;
+        for (int i = 0; i < edits.Length; i++)
+        {
+            Assert.True(estimates[i] <= exact[i] + 1e-9, $"{edits[i]}: estimate {estimates[i]} above exact {exact[i]}");
+            if (exact[i] > hypLogp - 10)
+            {
+                relevant++;
+                close += exact[i] - estimates[i] < 0.5 ? 1 : 0;
+            }
+        }
+
+        // On a peaky matrix nearly every competitive edit occupies one frame: the estimate is within half a nat.
+        Assert.True(relevant > 0);
+        Assert.True(close >= 0.9 * relevant, $"{close} of {relevant} competitive edits estimated within 0.5 nats");
+    }
+
+    [Fact]
+    public void Estimating_allocates_nothing_after_warm_up()
+    {
+        var m = TestMatrices.Random(2, 375, 66, sharpness: 4);
+        int[] hyp = TestMatrices.RandomTarget(new Random(2), 45, 66, 0, repeats: true);
+        LabelEdit[] edits = [.. EditEnumeration.All(hyp.Length, 66, 0).Where(e => e.Kind != EditKind.Delete).Take(256)];
+        double[] estimates = new double[edits.Length];
+        var scorer = new CtcScorer();
+        scorer.Reset(m, 0);
+        scorer.SetHypothesis(hyp);
+        scorer.EstimateEdits(edits, estimates);
+        Assert.Equal(0, AllocationProbe.Fewest(() =>
+        {
+            scorer.Reset(m, 0);
+            scorer.SetHypothesis(hyp);
+            scorer.EstimateEdits(edits, estimates);
+        }));
+    }
+
+    [Fact]
+    public void Deletions_and_missing_hypotheses_are_rejected()
+    {
+        var scorer = new CtcScorer();
+        scorer.Reset(TestMatrices.Random(1, 10, 4), 0);
+        double[] one = new double[1];
+        Assert.Throws<InvalidOperationException>(() => scorer.EstimateEdits([LabelEdit.Insert(0, 1)], one));
+        scorer.SetHypothesis([1, 2]);
+        Assert.Throws<ArgumentException>(() => scorer.EstimateEdits([LabelEdit.Delete(0)], one));
+        Assert.Throws<ArgumentException>(() => scorer.EstimateEdits([LabelEdit.Insert(0, 1), LabelEdit.Insert(1, 1)], one));
+        Assert.Throws<ArgumentOutOfRangeException>(() => scorer.EstimateEdits([LabelEdit.Insert(3, 1)], one));
+        Assert.Throws<ArgumentException>(() => scorer.EstimateEdits([LabelEdit.Substitute(0, 0)], one));
+    }
+
+    private static int[] GreedyLabels(LogProbMatrix m)
+    {
+        int[] labels = new int[m.Frames];
+        int n = GreedyDecoder.Decode(m, 0, labels, default, out _);
+        return labels[..n];
+    }
+
+    // The log-space forward over the extended target, with the self-loop of label `noLoop` (its state 2·noLoop + 1) removed.
+    private static double OneFrameLogLikelihood(LogProbMatrix logProbs, int blank, int[] target, int noLoop)
+    {
+        int frames = logProbs.Frames, classes = logProbs.Classes, states = (2 * target.Length) + 1;
+        ReadOnlySpan<float> lp = logProbs.Span;
+        double[] prev = new double[states], cur = new double[states];
+        Array.Fill(prev, double.NegativeInfinity);
+        prev[0] = lp[blank];
+        if (states > 1)
+        {
+            prev[1] = lp[target[0]];
+        }
+
+        for (int t = 1; t < frames; t++)
+        {
+            for (int s = 0; s < states; s++)
+            {
+                int label = (s & 1) == 0 ? blank : target[s >> 1];
+                double acc = s == (2 * noLoop) + 1 ? double.NegativeInfinity : prev[s];
+                if (s >= 1)
+                {
+                    acc = LogAdd(acc, prev[s - 1]);
+                }
+
+                if (s >= 2 && (s & 1) == 1 && target[s >> 1] != target[(s >> 1) - 1])
+                {
+                    acc = LogAdd(acc, prev[s - 2]);
+                }
+
+                cur[s] = acc + lp[(t * classes) + label];
+            }
+
+            (prev, cur) = (cur, prev);
+        }
+
+        double result = LogAdd(prev[states - 1], states > 1 ? prev[states - 2] : double.NegativeInfinity);
+        return double.IsNaN(result) ? double.NegativeInfinity : result;
+    }
+
+    private static double LogAdd(double a, double b)
+    {
+        if (double.IsNegativeInfinity(a))
+        {
+            return b;
+        }
+
+        if (double.IsNegativeInfinity(b))
+        {
+            return a;
+        }
+
+        double max = Math.Max(a, b);
+        return max + Math.Log(Math.Exp(a - max) + Math.Exp(b - max));
+    }
+}
