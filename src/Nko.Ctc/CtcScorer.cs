@@ -228,6 +228,7 @@ public sealed partial class CtcScorer
         MinimumFrames(hypothesis, _hypPrefix, _hypSuffix);
         _spliceOk = false;
         _peaksReady = false;
+        _deletionSumsReady = false;
         _hypFinal = 0;
         _hypLogLikelihood = _simd switch
         {
@@ -1570,11 +1571,9 @@ public sealed partial class CtcScorer
 
         if (deletions)
         {
-            // Every deletion at once, one lane per position: D[j] = Σ_t α̂_t(Y_{j-1}) · out_t(j + 1).
-            Grow(ref _deletionSums, 2 * family);
+            // Every deletion at once, one lane per position: D[j] = Σ_t α̂_t(Y_{j-1}) · out_t(j + 1) (once per hypothesis).
+            EnsureDeletionSums();
             Span<double> blankSums = _deletionSums.AsSpan(0, family), bothSums = _deletionSums.AsSpan(family, family);
-            DeletionSweep<TS>(ref tables, TableAt(AlphaLabel, 0), TableAt(OutBlank, 0), TableAt(OutBoth, 0), family, frames, blankSums, bothSums);
-
             for (int i = 0; i < count; i++)
             {
                 LabelEdit edit = edits[i];

@@ -13,8 +13,8 @@ namespace Nko.Ctc.Tests;
 /// </summary>
 public class CtcScorerEstimateTests
 {
-    [Property(MaxTest = 250)]
-    public Property Estimates_sum_the_one_frame_likelihood_near_the_peak_and_bound_the_exact_score(int seed, PositiveInt framesRaw, NonNegativeInt lengthRaw, bool blankLast, NonNegativeInt kind)
+    [Property(MaxTest = 300)]
+    public Property Estimates_are_one_frame_likelihoods_below_the_exact_score(int seed, PositiveInt framesRaw, NonNegativeInt lengthRaw, bool blankLast, NonNegativeInt kind)
     {
         var rng = new Random(seed);
         int frames = 1 + (framesRaw.Get % 40);
@@ -27,40 +27,69 @@ public class CtcScorerEstimateTests
         scorer.Reset(m, blank);
         double hypLogp = scorer.SetHypothesis(hyp);
         LabelEdit[] edits = [.. EditEnumeration.All(length, classes, blank).Where(e => e.Kind != EditKind.Delete)];
-        double[] near = new double[edits.Length], everywhere = new double[edits.Length];
-        scorer.EstimateEdits(edits, near);
-        scorer.Radius = frames; // the window around any peak now covers every frame: the whole one-frame likelihood
-        scorer.EstimateEdits(edits, everywhere);
+        double[] estimates = new double[edits.Length];
+        scorer.EstimateEdits(edits, estimates);
         var failures = new List<string>();
         for (int i = 0; i < edits.Length; i++)
         {
             LabelEdit edit = edits[i];
-            double oneFrame = OneFrameLogLikelihood(m, blank, edit.Apply(hyp), edit.Position);
-            double exact = scorer.ScoreEdit(edit);
+            double exact = scorer.ScoreEdit(edit), estimate = estimates[i];
             if (!double.IsFinite(hypLogp))
             {
                 // No tables to estimate from: the documented fallback is the exact value.
-                if (!TestMatrices.SameBits(exact, near[i]) || !TestMatrices.SameBits(exact, everywhere[i]))
+                if (!TestMatrices.SameBits(exact, estimate))
                 {
-                    failures.Add($"{edit}: impossible hypothesis, estimates {near[i]} / {everywhere[i]} are not the exact {exact}");
+                    failures.Add($"{edit}: impossible hypothesis, estimate {estimate} is not the exact {exact}");
                 }
 
                 continue;
             }
 
-            // Where the position has no peak (every in·out product is 0) the edit is impossible in one frame, so −∞ is right too.
-            if (!TestMatrices.Close(oneFrame, everywhere[i], 1e-9))
+            // The frames near the peak are some of the one-frame alignments; with at most four frames they are all of them.
+            double oneFrame = OneFrameLogLikelihood(m, blank, edit.Apply(hyp), edit.Position);
+            bool complete = frames <= CtcScorer.EstimateRadius + 1;
+            if (complete ? !TestMatrices.Close(oneFrame, estimate, 1e-12) : estimate > oneFrame + (1e-12 * Math.Max(1, Math.Abs(oneFrame))))
             {
-                failures.Add($"{edit}: one-frame {oneFrame}, estimate over every frame {everywhere[i]}");
+                failures.Add($"{edit}: estimate {estimate}, one-frame likelihood {oneFrame}");
             }
 
-            if (near[i] > everywhere[i] || everywhere[i] > exact + (1e-9 * Math.Max(1, Math.Abs(exact))))
+            if (estimate > exact + (1e-12 * Math.Max(1, Math.Abs(exact))))
             {
-                failures.Add($"{edit}: near the peak {near[i]}, everywhere {everywhere[i]}, exact {exact} are not in order");
+                failures.Add($"{edit}: estimate {estimate} above the exact {exact}");
             }
         }
 
         return (failures.Count == 0).Label($"hyp [{string.Join(",", hyp)}] T={frames} C={classes} blank={blank}: {string.Join("; ", failures.Take(5))}");
+    }
+
+    [Property(MaxTest = 300)]
+    public Property Short_matrices_make_every_estimate_the_whole_one_frame_likelihood(int seed, PositiveInt framesRaw, NonNegativeInt lengthRaw, NonNegativeInt kind)
+    {
+        // T ≤ 4: the seven frames around any peak cover every frame, so the estimate is exactly the one-frame likelihood.
+        var rng = new Random(seed);
+        int frames = 1 + (framesRaw.Get % (CtcScorer.EstimateRadius + 1));
+        int classes = 2 + rng.Next(5);
+        int length = lengthRaw.Get % (frames + 1);
+        int[] hyp = TestMatrices.RandomTarget(rng, length, classes, 0, repeats: true);
+        var m = TestMatrices.Random(seed, frames, classes, TestMatrices.SharpnessFor(kind.Get % 4));
+        var scorer = new CtcScorer();
+        scorer.Reset(m, 0);
+        bool possible = double.IsFinite(scorer.SetHypothesis(hyp));
+        LabelEdit[] edits = [.. EditEnumeration.All(length, classes, 0).Where(e => e.Kind != EditKind.Delete)];
+        double[] estimates = new double[edits.Length];
+        scorer.EstimateEdits(edits, estimates);
+        var failures = new List<string>();
+        for (int i = 0; i < edits.Length; i++)
+        {
+            // An impossible hypothesis (e.g. a repeat that needs more frames) has no tables: the exact value stands in.
+            double oneFrame = possible ? OneFrameLogLikelihood(m, 0, edits[i].Apply(hyp), edits[i].Position) : scorer.ScoreEdit(edits[i]);
+            if (!TestMatrices.Close(oneFrame, estimates[i], 1e-12))
+            {
+                failures.Add($"{edits[i]}: estimate {estimates[i]}, one-frame likelihood {oneFrame}");
+            }
+        }
+
+        return (failures.Count == 0).Label($"hyp [{string.Join(",", hyp)}] T={frames}: {string.Join("; ", failures.Take(5))}");
     }
 
     [Property(MaxTest = 100)]
@@ -95,6 +124,45 @@ public class CtcScorerEstimateTests
         return (failures.Count == 0).Label(string.Join("; ", failures.Take(5)));
     }
 
+    [Property(MaxTest = 100)]
+    public Property Deletions_scored_after_estimates_have_the_bits_of_deletions_scored_alone(int seed, PositiveInt framesRaw, NonNegativeInt lengthRaw, NonNegativeInt kind)
+    {
+        // Estimating first computes the deletion sums in the same pass as the peaks; they must be the plain sweep's bits.
+        var rng = new Random(seed);
+        int frames = 1 + (framesRaw.Get % 120);
+        int classes = 2 + rng.Next(12);
+        int length = 1 + (lengthRaw.Get % (frames + 1));
+        int[] hyp = TestMatrices.RandomTarget(rng, length, classes, 0, repeats: true);
+        var m = TestMatrices.Random(seed, frames, classes, TestMatrices.SharpnessFor(kind.Get % 4));
+        LabelEdit[] deletions = [.. Enumerable.Range(0, length).Select(LabelEdit.Delete)];
+        LabelEdit[] others = [.. EditEnumeration.All(length, classes, 0).Where(e => e.Kind != EditKind.Delete)];
+        var failures = new List<string>();
+        foreach (SimdWidth width in TestMatrices.Widths)
+        {
+            var alone = new CtcScorer(width);
+            alone.Reset(m, 0);
+            alone.SetHypothesis(hyp);
+            double[] expected = new double[length];
+            alone.ScoreEdits(deletions, expected);
+
+            var after = new CtcScorer(width);
+            after.Reset(m, 0);
+            after.SetHypothesis(hyp);
+            after.EstimateEdits(others, new double[others.Length]);
+            double[] actual = new double[length];
+            after.ScoreEdits(deletions, actual);
+            for (int i = 0; i < length; i++)
+            {
+                if (!TestMatrices.SameBits(expected[i], actual[i]))
+                {
+                    failures.Add($"{width} {deletions[i]}: {actual[i]} after estimates, {expected[i]} alone");
+                }
+            }
+        }
+
+        return (failures.Count == 0).Label($"hyp [{string.Join(",", hyp)}] T={frames}: {string.Join("; ", failures.Take(5))}");
+    }
+
     [Fact]
     public void Serving_shape_estimates_track_the_exact_scores_of_a_peaky_matrix()
     {
@@ -111,7 +179,8 @@ public class CtcScorerEstimateTests
         int close = 0, relevant = 0;
         for (int i = 0; i < edits.Length; i++)
         {
-            Assert.True(estimates[i] <= exact[i] + 1e-9, $"{edits[i]}: estimate {estimates[i]} above exact {exact[i]}");
+            // (Edits hundreds of nats below the hypothesis leave the splice's double range; neither value is exact there.)
+            Assert.True(exact[i] < hypLogp - 100 || estimates[i] <= exact[i] + 1e-9, $"{edits[i]}: estimate {estimates[i]} above exact {exact[i]}");
             if (exact[i] > hypLogp - 10)
             {
                 relevant++;
