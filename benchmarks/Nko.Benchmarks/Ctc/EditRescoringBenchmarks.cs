@@ -12,6 +12,7 @@ public class EditRescoringBenchmarks
     private int[] _hyp = [];
     private LabelEdit[] _edits = [];
     private double[] _scores = [];
+    private LabelEdit[] _subIns = [];
     private int[] _edited = [];
     private readonly CtcScorer _scorer = new();
 
@@ -35,6 +36,7 @@ public class EditRescoringBenchmarks
         }
 
         _scores = new double[_edits.Length];
+        _subIns = [.. _edits.Where(e => e.Kind != EditKind.Delete)];
         _edited = new int[_hyp.Length + 1];
         _scorer.Reset(_matrix, 0);
         _scorer.SetHypothesis(_hyp);
@@ -64,7 +66,24 @@ public class EditRescoringBenchmarks
     [Benchmark(Description = "alpha/beta tables only")]
     public double TablesOnly() => _scorer.SetHypothesis(_hyp);
 
-    [Benchmark(Description = "256 spliced edits (tables ready)")]
+    [Benchmark(Description = "alpha/beta tables + the substitutions and insertions spliced")]
+    public double SubInsSpliced()
+    {
+        _scorer.SetHypothesis(_hyp);
+        _scorer.ScoreEdits(_subIns, _scores);
+        return _scores[0];
+    }
+
+    [Benchmark(Description = "alpha/beta tables + the substitutions and insertions estimated")]
+    public double SubInsEstimated()
+    {
+        _scorer.SetHypothesis(_hyp);
+        _scorer.EstimateEdits(_subIns, _scores);
+        return _scores[0];
+    }
+
+    // After the first call the deletion sums (one sweep per hypothesis) are ready too.
+    [Benchmark(Description = "256 spliced edits (tables and deletion sums ready)")]
     public double EditsOnly()
     {
         _scorer.ScoreEdits(_edits, _scores);
