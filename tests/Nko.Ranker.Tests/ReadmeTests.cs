@@ -32,14 +32,27 @@ public sealed partial class ReadmeTests
     [Fact]
     public void The_schema_table_lists_exactly_the_paths_a_full_config_has_in_save_order()
     {
-        // A config using every optional field: the fixture (min_ctc_gain, insertions with and without "after") plus full provenance.
+        // A config using every optional field: the fixture (min_ctc_gain, insertions with and without "after") plus a
+        // generator shortlist and full provenance.
         RankerConfig fixture = TestData.HandBuiltConfig;
-        RankerConfig full = fixture.WithModes(fixture.Modes, fixture.DefaultMode, new RankerProvenance
-        {
-            Description = "d", Trainer = "t", TrainData = "a", DevData = "b", TrainRows = 1, DevRows = 1, TrainingExamples = 1,
-            PositiveExamples = 1, L2 = 1, GradientNorm = 1, Iterations = 1, DevBaselineCer = 0.5,
-            DevModes = [new ModeMetrics("conservative", 0.4, -1, 1, 0, 0, 1)], Notes = "n",
-        });
+        RankerConfig full = new(
+            fixture.Name,
+            fixture.Confusions,
+            fixture.Features,
+            fixture.Means,
+            fixture.Stds,
+            fixture.Weights,
+            fixture.Bias,
+            fixture.Modes,
+            fixture.DefaultMode,
+            fixture.Generator with { Shortlist = 8 },
+            fixture.MaxRounds,
+            new RankerProvenance
+            {
+                Description = "d", Trainer = "t", TrainData = "a", DevData = "b", TrainRows = 1, DevRows = 1, TrainingExamples = 1,
+                PositiveExamples = 1, L2 = 1, GradientNorm = 1, Iterations = 1, DevBaselineCer = 0.5,
+                DevModes = [new ModeMetrics("conservative", 0.4, -1, 1, 0, 0, 1)], Notes = "n",
+            });
         using JsonDocument doc = JsonDocument.Parse(full.ToUtf8Json());
         var paths = new List<string>();
         Collect(doc.RootElement, prefix: null, paths);
