@@ -43,26 +43,7 @@ public sealed partial class CtcScorer
     /// <exception cref="InvalidOperationException"><see cref="SetHypothesis"/> has not been called since the last reset.</exception>
     public void EstimateEdits(ReadOnlySpan<LabelEdit> edits, Span<double> destination)
     {
-        if (_hypLength < 0)
-        {
-            throw new InvalidOperationException("Call SetHypothesis before estimating edits.");
-        }
-
-        if (destination.Length < edits.Length)
-        {
-            throw new ArgumentException($"Destination holds {destination.Length} values; {edits.Length} edits need as many.", nameof(destination));
-        }
-
-        foreach (LabelEdit edit in edits)
-        {
-            if (edit.Kind == EditKind.Delete)
-            {
-                throw new ArgumentException($"Edit {edit} is a deletion; estimates cover substitutions and insertions (score deletions exactly with ScoreEdits).", nameof(edits));
-            }
-
-            ValidateEdit(edit);
-        }
-
+        ValidateBatch(edits, destination, estimates: true);
         if (!_spliceOk)
         {
             Score(edits, destination);

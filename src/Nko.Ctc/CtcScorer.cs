@@ -247,9 +247,16 @@ public sealed partial class CtcScorer
     /// <exception cref="InvalidOperationException"><see cref="SetHypothesis"/> has not been called since the last reset.</exception>
     public void ScoreEdits(ReadOnlySpan<LabelEdit> edits, Span<double> destination)
     {
+        ValidateBatch(edits, destination, estimates: false);
+        Score(edits, destination);
+    }
+
+    // The checks every batch call makes before touching the destination.
+    private void ValidateBatch(ReadOnlySpan<LabelEdit> edits, Span<double> destination, bool estimates)
+    {
         if (_hypLength < 0)
         {
-            throw new InvalidOperationException("Call SetHypothesis before scoring edits.");
+            throw new InvalidOperationException($"Call SetHypothesis before {(estimates ? "estimating" : "scoring")} edits.");
         }
 
         if (destination.Length < edits.Length)
@@ -259,10 +266,13 @@ public sealed partial class CtcScorer
 
         foreach (LabelEdit edit in edits)
         {
+            if (estimates && edit.Kind == EditKind.Delete)
+            {
+                throw new ArgumentException($"Edit {edit} is a deletion; estimates cover substitutions and insertions (score deletions exactly with ScoreEdits).", nameof(edits));
+            }
+
             ValidateEdit(edit);
         }
-
-        Score(edits, destination);
     }
 
     /// <summary>The exact log-likelihood of the hypothesis with <paramref name="edit"/> applied.</summary>
