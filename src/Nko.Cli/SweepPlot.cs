@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using Nko.Ranker.Configuration;
 using Nko.Ranker.Training;
@@ -117,26 +118,30 @@ internal static class SweepPlot
 
         // One mark per distinct threshold (modes may share one, e.g. aggressive = balanced): a dashed line on both
         // panels, a diamond on each curve, the mode names at the top of the line and the dev table in the legend.
+        // Modes with a CTC-gain gate were chosen on the gated sweep: their markers come from it.
         var groups = result.Config.Modes
-            .GroupBy(m => m.Threshold)
-            .OrderBy(g => g.Key)
+            .GroupBy(m => (m.Threshold, Gated: m.MinCtcGain is not null))
+            .OrderBy(g => g.Key.Threshold)
             .ToList();
         double labelY = highDelta + (0.08 * span);
         for (int g = 0; g < groups.Count; g++)
         {
-            double threshold = groups[g].Key;
+            double threshold = groups[g].Key.Threshold;
+            bool gated = groups[g].Key.Gated && !result.DevSweepGated.IsDefaultOrEmpty;
+            ImmutableArray<SweepPoint> devSweep = gated ? result.DevSweepGated : result.DevSweep;
+            ImmutableArray<SweepPoint> trainSweep = gated ? result.TrainSweepGated : result.TrainSweep;
             Color color = ModeColors[g % ModeColors.Length];
-            string names = string.Join(" = ", groups[g].Select(m => m.Name));
-            int index = IndexOf(result.DevSweep, threshold);
+            string names = string.Join(" = ", groups[g].Select(m => m.Name)) + (gated ? " (gain ≥ 0)" : string.Empty);
+            int index = IndexOf(devSweep, threshold);
             VerticalLine topLine = top.Add.VerticalLine(threshold, 1.5f, color, LinePattern.Dashed);
             VerticalLine bottomLine = bottom.Add.VerticalLine(threshold, 1.5f, color, LinePattern.Dashed);
             bottomLine.ExcludeFromLegend = true;
             topLine.LegendText = index < 0
                 ? string.Create(inv, $"{names}: t = {threshold:0.####} (not on the swept grid)")
-                : string.Create(inv, $"{names}: t = {threshold:0.####}, {result.DevSweep[index].DeltaPp:+0.00;-0.00} pp, better/same/worse {result.DevSweep[index].Better}/{result.DevSweep[index].Same}/{result.DevSweep[index].Worse} (train worse {result.TrainSweep[index].Worse})");
+                : string.Create(inv, $"{names}: t = {threshold:0.####}, {devSweep[index].DeltaPp:+0.00;-0.00} pp, better/same/worse {devSweep[index].Better}/{devSweep[index].Same}/{devSweep[index].Worse} (train worse {trainSweep[index].Worse})");
             if (index >= 0)
             {
-                SweepPoint point = result.DevSweep[index];
+                SweepPoint point = devSweep[index];
                 top.Add.Marker(threshold, point.DeltaPp, MarkerShape.FilledDiamond, 12, color).LegendText = string.Empty;
                 bottom.Add.Marker(threshold, point.Worse, MarkerShape.FilledDiamond, 10, color).LegendText = string.Empty;
             }

@@ -125,11 +125,13 @@ public sealed class RankerTrainer
         // 4. Calibrate the modes on dev by sweeping thresholds over one traced correction per utterance.
         Trace[] devTraces = TraceAll(draft, devRows, "dev sweep", progress);
         Trace[] trainTraces = TraceAll(draft, trainRows, "train sweep", progress);
-        ImmutableArray<SweepPoint> devSweep = Sweep(devTraces);
-        ImmutableArray<SweepPoint> trainSweep = Sweep(trainTraces);
+        ImmutableArray<SweepPoint> devSweep = Sweep(devTraces, minGain: null);
+        ImmutableArray<SweepPoint> trainSweep = Sweep(trainTraces, minGain: null);
+        ImmutableArray<SweepPoint> devGated = _options.CalibrateMinCtcGain ? Sweep(devTraces, minGain: 0) : [];
+        ImmutableArray<SweepPoint> trainGated = _options.CalibrateMinCtcGain ? Sweep(trainTraces, minGain: 0) : [];
         double baseline = devSweep.Length > 0 ? devSweep[0].Cer - (devSweep[0].DeltaPp / 100.0) : 0;
-        ImmutableArray<OperatingMode> modes = ChooseModes(devSweep, trainSweep);
-        var metrics = modes.Select(m => devSweep.First(p => p.Threshold == m.Threshold) is var p
+        ImmutableArray<OperatingMode> modes = ChooseModes(devSweep, trainSweep, devGated, trainGated);
+        var metrics = modes.Select(m => (m.MinCtcGain is null ? devSweep : devGated).First(p => p.Threshold == m.Threshold) is var p
             ? new ModeMetrics(m.Name, p.Cer, p.DeltaPp, p.Better, p.Same, p.Worse, p.Changed)
             : null!).ToImmutableArray();
         var provenance = new RankerProvenance
@@ -160,6 +162,8 @@ public sealed class RankerTrainer
             L2Search = search.ToImmutable(),
             DevSweep = devSweep,
             TrainSweep = trainSweep,
+            DevSweepGated = devGated,
+            TrainSweepGated = trainGated,
             DevBaselineCer = baseline,
             FeatureColumns = features,
             FeatureMatrix = rawTrain,
@@ -406,7 +410,9 @@ public sealed class RankerTrainer
         return traces;
     }
 
-    private ImmutableArray<SweepPoint> Sweep(Trace[] traces)
+    // With minGain, correction also stops at the first edit whose CTC gain is below it (OperatingMode.Accepts): the
+    // traced sequence of best edits does not depend on either bound, only where it stops.
+    private ImmutableArray<SweepPoint> Sweep(Trace[] traces, double? minGain)
     {
         var points = ImmutableArray.CreateBuilder<SweepPoint>(_options.Thresholds.Length);
         foreach (double threshold in _options.Thresholds)
@@ -416,7 +422,8 @@ public sealed class RankerTrainer
             foreach (Trace t in traces)
             {
                 int applied = 0;
-                while (applied < t.Probabilities.Length && t.Probabilities[applied] >= threshold && threshold < 1.0)
+                while (applied < t.Probabilities.Length && t.Probabilities[applied] >= threshold && threshold < 1.0
+                    && (minGain is not { } g || t.Gains[applied] >= g))
                 {
                     applied++;
                 }
@@ -437,7 +444,8 @@ public sealed class RankerTrainer
         return points.MoveToImmutable();
     }
 
-    private ImmutableArray<OperatingMode> ChooseModes(ImmutableArray<SweepPoint> dev, ImmutableArray<SweepPoint> train)
+    internal ImmutableArray<OperatingMode> ChooseModes(
+        ImmutableArray<SweepPoint> dev, ImmutableArray<SweepPoint> train, ImmutableArray<SweepPoint> devGated, ImmutableArray<SweepPoint> trainGated)
     {
         // Lowest CER wins; ties go to the stricter threshold (later in the ascending grid).
         static SweepPoint BestOf(IEnumerable<SweepPoint> points, SweepPoint fallback) =>
@@ -446,10 +454,35 @@ public sealed class RankerTrainer
         SweepPoint strictest = dev[^1];
         SweepPoint aggressive = BestOf(dev, strictest);
         SweepPoint balanced = BestOf(dev.Where(p => p.Worse <= _options.BalancedMaxWorseShare * p.Changed), strictest);
-        // Conservative and preservation live inside a run of consecutive thresholds where no dev and no train
-        // utterance gets worse. Conservative takes the run containing the best zero-worse CER and, within it, the
-        // strictest threshold that keeps ConservativeShare of that CER reduction while staying MarginSteps from
-        // the run's edges: distance from the worse boundary is what keeps it at zero worse on unseen data.
+        (int conservative, int preservation) = ChooseSafe(dev, train);
+        double? minGain = null;
+        if (!devGated.IsDefaultOrEmpty)
+        {
+            // The gate only ever stops correction earlier, so it is kept only where it buys a lower conservative CER.
+            (int gatedConservative, int gatedPreservation) = ChooseSafe(devGated, trainGated);
+            if (devGated[gatedConservative].DeltaPp < dev[conservative].DeltaPp)
+            {
+                (conservative, preservation, minGain) = (gatedConservative, gatedPreservation, 0.0);
+            }
+        }
+
+        return
+        [
+            new OperatingMode("aggressive", aggressive.Threshold),
+            new OperatingMode("balanced", balanced.Threshold),
+            new OperatingMode("conservative", dev[conservative].Threshold, minGain),
+            new OperatingMode("preservation", dev[preservation].Threshold, minGain),
+        ];
+    }
+
+    // Conservative and preservation live inside a run of consecutive thresholds where no dev and no train utterance
+    // gets worse. Conservative takes the run containing the best zero-worse CER and, within it, the strictest threshold
+    // that keeps ConservativeShare of that CER reduction while staying MarginSteps from the run's edges: distance from
+    // the worse boundary is what keeps it at zero worse on unseen data. Preservation: stricter, inside the same run, and
+    // the first threshold whose accepted edits are at least PreservationMinPrecision "correct" (not increasing the edit
+    // distance); else the run's strict margin end. Both are the strictest threshold when no threshold is safe.
+    private (int Conservative, int Preservation) ChooseSafe(ImmutableArray<SweepPoint> dev, ImmutableArray<SweepPoint> train)
+    {
         bool Safe(int i) => dev[i].Worse == 0 && train[i].Worse == 0;
         int bestSafe = -1;
         for (int i = 0; i < dev.Length; i++)
@@ -486,8 +519,6 @@ public sealed class RankerTrainer
                 }
             }
 
-            // Preservation: stricter, inside the same run, and the first threshold whose accepted edits are at least
-            // PreservationMinPrecision "correct" (not increasing the edit distance); else the run's strict margin end.
             preservationIndex = last;
             for (int i = conservativeIndex + 1; i <= last; i++)
             {
@@ -499,12 +530,6 @@ public sealed class RankerTrainer
             }
         }
 
-        return
-        [
-            new OperatingMode("aggressive", aggressive.Threshold),
-            new OperatingMode("balanced", balanced.Threshold),
-            new OperatingMode("conservative", dev[conservativeIndex].Threshold),
-            new OperatingMode("preservation", dev[preservationIndex].Threshold),
-        ];
+        return (conservativeIndex, preservationIndex);
     }
 }

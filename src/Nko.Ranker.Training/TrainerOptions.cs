@@ -46,6 +46,14 @@ public sealed record TrainerOptions
     /// <summary>Share of the best zero-worse CER reduction the conservative mode keeps while moving to stricter thresholds.</summary>
     public double ConservativeShare { get; init; } = 0.9;
 
+    /// <summary>
+    /// Whether <c>conservative</c> and <c>preservation</c> are also calibrated with a minimum CTC gain of 0 (an edit must
+    /// not lower the CTC likelihood); the variant whose conservative dev CER is lower is kept, ties without. Default
+    /// <see langword="true"/>: it stops an edit the confusion prior favours against the acoustics from pinning the
+    /// zero-worse threshold high.
+    /// </summary>
+    public bool CalibrateMinCtcGain { get; init; } = true;
+
     /// <summary>Free text recorded in provenance.</summary>
     public string? Description { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Nko.Ranker.Configuration;
 
 namespace Nko.Ranker.Training;
 
@@ -60,16 +61,18 @@ public static class TrainingReport
         sb.AppendLine();
         sb.AppendLine(inv, $"Baseline CER {result.DevBaselineCer:F4}.");
         sb.AppendLine();
-        sb.AppendLine("| mode | threshold | CER | Δ pp | better/same/worse | changed |");
-        sb.AppendLine("|---|---|---|---|---|---|");
+        sb.AppendLine("| mode | threshold | min CTC gain | CER | Δ pp | better/same/worse | changed |");
+        sb.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var m in c.Provenance.DevModes)
         {
-            sb.AppendLine(inv, $"| {m.Mode} | {c.GetMode(m.Mode).Threshold} | {m.Cer:F4} | {m.DeltaPp:+0.00;-0.00} | {m.Better}/{m.Same}/{m.Worse} | {m.Changed} |");
+            OperatingMode mode = c.GetMode(m.Mode);
+            string gain = mode.MinCtcGain is { } g ? g.ToString(inv) : "–";
+            sb.AppendLine(inv, $"| {m.Mode} | {mode.Threshold} | {gain} | {m.Cer:F4} | {m.DeltaPp:+0.00;-0.00} | {m.Better}/{m.Same}/{m.Worse} | {m.Changed} |");
         }
 
         sb.AppendLine();
         TrainerOptions o = result.Options;
-        sb.AppendLine(inv, $"Rules: aggressive = lowest dev CER; balanced = lowest dev CER with at most {o.BalancedMaxWorseShare * 100:0.##}% of changed utterances worse; conservative = inside the run of consecutive thresholds with zero worse on dev and on train that holds the best zero-worse CER, the strictest threshold keeping {o.ConservativeShare * 100:0.##}% of that reduction and at least {o.ConservativeMarginSteps} grid steps from the run's edges; preservation = stricter, in the same run, the first threshold where ≥ {o.PreservationMinPrecision * 100:0.##}% of accepted edits do not increase the edit distance (else the run's strict margin end).");
+        sb.AppendLine(inv, $"Rules: aggressive = lowest dev CER; balanced = lowest dev CER with at most {o.BalancedMaxWorseShare * 100:0.##}% of changed utterances worse; conservative = inside the run of consecutive thresholds with zero worse on dev and on train that holds the best zero-worse CER, the strictest threshold keeping {o.ConservativeShare * 100:0.##}% of that reduction and at least {o.ConservativeMarginSteps} grid steps from the run's edges; preservation = stricter, in the same run, the first threshold where ≥ {o.PreservationMinPrecision * 100:0.##}% of accepted edits do not increase the edit distance (else the run's strict margin end).{(o.CalibrateMinCtcGain ? " Conservative and preservation are chosen both on this sweep and on the sweep below, where an edit also needs CTC gain ≥ 0; the gate is kept (min CTC gain 0) only when it gives the lower conservative CER." : string.Empty)}");
         sb.AppendLine();
         sb.AppendLine("![threshold sweep](sweep.png)");
         sb.AppendLine();
@@ -81,6 +84,20 @@ public static class TrainingReport
         {
             var p = result.DevSweep[i];
             sb.AppendLine(inv, $"| {p.Threshold} | {p.Cer:F4} | {p.DeltaPp:+0.00;-0.00} | {p.Better}/{p.Same}/{p.Worse} | {p.Changed} | {p.AcceptedEdits} | {p.Precision:P1} | {p.Safety:P1} | {result.TrainSweep[i].Worse} |");
+        }
+
+        if (!result.DevSweepGated.IsDefaultOrEmpty)
+        {
+            sb.AppendLine();
+            sb.AppendLine("## Threshold sweep with CTC gain ≥ 0 (dev)");
+            sb.AppendLine();
+            sb.AppendLine("| threshold | CER | Δ pp | better/same/worse | changed | edits | helpful | not harmful | train worse |");
+            sb.AppendLine("|---|---|---|---|---|---|---|---|---|");
+            for (int i = 0; i < result.DevSweepGated.Length; i++)
+            {
+                var p = result.DevSweepGated[i];
+                sb.AppendLine(inv, $"| {p.Threshold} | {p.Cer:F4} | {p.DeltaPp:+0.00;-0.00} | {p.Better}/{p.Same}/{p.Worse} | {p.Changed} | {p.AcceptedEdits} | {p.Precision:P1} | {p.Safety:P1} | {result.TrainSweepGated[i].Worse} |");
+            }
         }
 
         return sb.ToString();

@@ -39,6 +39,16 @@ public sealed record TrainingResult
     /// <summary>The same sweep on the training utterances (in-sample; used as an extra safety check).</summary>
     public required ImmutableArray<SweepPoint> TrainSweep { get; init; }
 
+    /// <summary>
+    /// The dev sweep with the CTC-gain gate (an edit also needs gain ≥ 0), one point per threshold; empty when
+    /// <see cref="TrainerOptions.CalibrateMinCtcGain"/> is off. Modes with <see cref="OperatingMode.MinCtcGain"/> were
+    /// chosen from it.
+    /// </summary>
+    public ImmutableArray<SweepPoint> DevSweepGated { get; init; } = [];
+
+    /// <summary>The gated sweep on the training utterances; empty when <see cref="TrainerOptions.CalibrateMinCtcGain"/> is off.</summary>
+    public ImmutableArray<SweepPoint> TrainSweepGated { get; init; } = [];
+
     /// <summary>Baseline CER on dev.</summary>
     public required double DevBaselineCer { get; init; }
 

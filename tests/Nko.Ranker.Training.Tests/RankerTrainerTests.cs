@@ -95,6 +95,92 @@ public sealed class RankerTrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Every_gated_sweep_point_is_what_the_pipeline_does_with_a_minimum_gain_of_zero()
+    {
+        RankerConfig config = Small.Config;
+        ImmutableArray<OperatingMode> modes = [.. Small.DevSweepGated.Select((p, i) => new OperatingMode($"t{i}", p.Threshold, 0))];
+        Assert.Equal(Small.DevSweep.Length, modes.Length);
+        var pipeline = new CorrectionPipeline(config.WithModes(modes, "t0"));
+        for (int i = 0; i < modes.Length; i++)
+        {
+            SweepPoint p = Small.DevSweepGated[i];
+            CerTally dev = Evaluate(pipeline, TrainingData.Dev20, modes[i].Name);
+            Assert.Equal((p.Cer, p.DeltaPp, p.Better, p.Same, p.Worse, p.Changed), (dev.Cer, dev.DeltaPp, dev.Better, dev.Same, dev.Worse, dev.Changed));
+            CerTally train = Evaluate(pipeline, TrainingData.Train30, modes[i].Name);
+            SweepPoint t = Small.TrainSweepGated[i];
+            Assert.Equal((t.Cer, t.DeltaPp, t.Better, t.Same, t.Worse, t.Changed), (train.Cer, train.DeltaPp, train.Better, train.Same, train.Worse, train.Changed));
+
+            // The gate only stops correction earlier.
+            Assert.True(p.AcceptedEdits <= Small.DevSweep[i].AcceptedEdits);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_gain_gate_is_kept_only_where_it_lowers_the_conservative_CER(bool shortlisted)
+    {
+        // Shortlisting from a wide pool is where the gate tends to pay; the plain bounds are where it tends not to.
+        TrainerOptions options = TrainingData.FastOptions() with
+        {
+            Generator = shortlisted ? new GeneratorOptions { MaxCandidates = 256, TopKPerLabel = 4, Shortlist = 16 } : new TrainerOptions().Generator,
+        };
+        TrainingResult on = new RankerTrainer(options).Train(TrainingData.Train30, TrainingData.Dev20);
+        TrainingResult off = new RankerTrainer(options with { CalibrateMinCtcGain = false }).Train(TrainingData.Train30, TrainingData.Dev20);
+        Assert.True(off.DevSweepGated.IsEmpty && off.TrainSweepGated.IsEmpty);
+        Assert.All(off.Config.Modes, m => Assert.Null(m.MinCtcGain));
+        Assert.Equal(on.DevSweep.Select(Key), off.DevSweep.Select(Key));
+
+        OperatingMode conservative = on.Config.GetMode("conservative");
+        ModeMetrics gated = on.Config.Provenance.DevModes.Single(m => m.Mode == "conservative");
+        ModeMetrics plain = off.Config.Provenance.DevModes.Single(m => m.Mode == "conservative");
+        output.WriteLine($"shortlisted {shortlisted}: gate {conservative.MinCtcGain?.ToString() ?? "none"}, {gated.DeltaPp:+0.00;-0.00} pp vs {plain.DeltaPp:+0.00;-0.00} pp without");
+        if (conservative.MinCtcGain is { } g)
+        {
+            Assert.Equal(0, g);
+            Assert.Equal(0, on.Config.GetMode("preservation").MinCtcGain);
+            Assert.True(gated.DeltaPp < plain.DeltaPp);
+            int i = on.DevSweepGated.Select(p => p.Threshold).ToList().IndexOf(conservative.Threshold);
+            Assert.Equal((0, 0), (on.DevSweepGated[i].Worse, on.TrainSweepGated[i].Worse));
+            Assert.Equal(on.DevSweepGated[i].DeltaPp, gated.DeltaPp);
+        }
+        else
+        {
+            Assert.Equal(off.Config.ToUtf8Json(), on.Config.ToUtf8Json());
+        }
+
+        Assert.Null(on.Config.GetMode("aggressive").MinCtcGain);
+        Assert.Null(on.Config.GetMode("balanced").MinCtcGain);
+
+        static (double, double, int, int, int, int, int) Key(SweepPoint p) => (p.Threshold, p.Cer, p.Better, p.Same, p.Worse, p.Changed, p.AcceptedEdits);
+    }
+
+    [Fact]
+    public void The_gated_choice_replaces_conservative_and_preservation_only_when_its_conservative_CER_is_lower()
+    {
+        // Synthetic sweeps over 0.05 … 0.95: the plain sweep has a worse utterance up to 0.7 (its safe run starts late,
+        // with a small reduction); the gated one is safe from 0.3 on with a larger reduction.
+        double[] thresholds = [.. Enumerable.Range(1, 19).Select(i => i / 20.0)];
+        ImmutableArray<SweepPoint> Points(Func<double, int> worse, Func<double, double> delta) =>
+            [.. thresholds.Select(t => new SweepPoint(t, 0.4 + (delta(t) / 100), delta(t), 10, 0, worse(t), 10, 20, 18, worse(t)))];
+        ImmutableArray<SweepPoint> plain = Points(t => t <= 0.7 ? 1 : 0, t => -10 * (1 - t));
+        ImmutableArray<SweepPoint> gated = Points(t => t < 0.3 ? 1 : 0, t => -8 * (1 - t) - 1);
+        var trainer = new RankerTrainer(TrainingData.FastOptions() with { Thresholds = [.. thresholds] });
+
+        ImmutableArray<OperatingMode> modes = trainer.ChooseModes(plain, plain, gated, gated);
+        Assert.Equal(0, modes.Single(m => m.Name == "conservative").MinCtcGain);
+        Assert.Equal(0, modes.Single(m => m.Name == "preservation").MinCtcGain);
+        double t = modes.Single(m => m.Name == "conservative").Threshold;
+        Assert.InRange(t, 0.3, 0.95);
+        Assert.Null(modes.Single(m => m.Name == "aggressive").MinCtcGain);
+
+        // The other way round the plain choice stands, and so it does with no gated sweep at all.
+        ImmutableArray<OperatingMode> kept = trainer.ChooseModes(gated, gated, plain, plain);
+        Assert.All(kept, m => Assert.Null(m.MinCtcGain));
+        Assert.Equal(kept.ToArray(), trainer.ChooseModes(gated, gated, [], []).ToArray());
+    }
+
+    [Fact]
     public void The_modes_follow_the_documented_rules()
     {
         RankerConfig config = Small.Config;

@@ -25,12 +25,18 @@ public sealed class TrainingReportTests
         Assert.All(c.Features, f => Assert.Contains($"| `{f}` |", md, StringComparison.Ordinal));
         foreach (ModeMetrics m in c.Provenance.DevModes)
         {
-            Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"| {m.Mode} | {c.GetMode(m.Mode).Threshold} | {m.Cer:F4} |"), md, StringComparison.Ordinal);
+            OperatingMode mode = c.GetMode(m.Mode);
+            string gain = mode.MinCtcGain is { } g ? g.ToString(CultureInfo.InvariantCulture) : "–";
+            Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"| {m.Mode} | {mode.Threshold} | {gain} | {m.Cer:F4} |"), md, StringComparison.Ordinal);
             Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"| {m.Better}/{m.Same}/{m.Worse} | {m.Changed} |"), md, StringComparison.Ordinal);
         }
 
         Assert.Contains("![threshold sweep](sweep.png)", md, StringComparison.Ordinal);
-        int sweepRows = lines.SkipWhile(l => !l.StartsWith("## Threshold sweep", StringComparison.Ordinal)).Count(l => l.StartsWith("| 0", StringComparison.Ordinal));
+        int sweepRows = lines.SkipWhile(l => !l.StartsWith("## Threshold sweep (dev)", StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(l => !l.StartsWith("## ", StringComparison.Ordinal)).Count(l => l.StartsWith("| 0", StringComparison.Ordinal));
         Assert.Equal(r.DevSweep.Length, sweepRows);
+        int gatedRows = lines.SkipWhile(l => !l.StartsWith("## Threshold sweep with CTC gain ≥ 0 (dev)", StringComparison.Ordinal)).Count(l => l.StartsWith("| 0", StringComparison.Ordinal));
+        Assert.Equal(r.DevSweepGated.Length, gatedRows);
+        Assert.True(gatedRows > 0);
     }
 }
