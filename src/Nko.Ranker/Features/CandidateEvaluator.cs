@@ -77,7 +77,11 @@ public sealed class CandidateEvaluator
         _count = 0;
     }
 
-    /// <summary>Generates, rescores and featurises the candidates of <paramref name="hypothesis"/>; returns their number.</summary>
+    /// <summary>
+    /// Generates, rescores and featurises the candidates of <paramref name="hypothesis"/>; returns their number. With a
+    /// <see cref="GeneratorOptions.Shortlist"/>, only that many substitutions and insertions (those with the highest
+    /// <see cref="CtcScorer.EstimateEdits"/> value, ties in generator order) and every deletion go on; the rest are dropped.
+    /// </summary>
     public int Evaluate(CandidateGenerator generator, ReadOnlySpan<int> hypothesis, int round)
     {
         ArgumentNullException.ThrowIfNull(generator);
@@ -190,12 +194,20 @@ public sealed class CandidateEvaluator
         return kept;
     }
 
-    // The k-th largest of values (1-based), reordering them: a deterministic quickselect (middle pivot, three-way partition).
+    // The k-th largest of values (1-based), reordering them: a deterministic quickselect (middle pivot, three-way
+    // partition) that sorts what is left after 64 partitions, so no input order makes it quadratic.
     private static double KthLargest(Span<double> values, int k)
     {
         int lo = 0, hi = values.Length - 1, target = k - 1;
-        while (true)
+        for (int round = 0; ; round++)
         {
+            if (round == 64)
+            {
+                Span<double> rest = values[lo..(hi + 1)];
+                rest.Sort(static (x, y) => y.CompareTo(x));
+                return values[target];
+            }
+
             double pivot = values[lo + ((hi - lo) / 2)];
             int lt = lo, i = lo, gt = hi;
             while (i <= gt)
