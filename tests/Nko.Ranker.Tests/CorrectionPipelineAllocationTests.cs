@@ -1,3 +1,4 @@
+using Nko.Ranker.Configuration;
 using Nko.Ranker.Tests.Support;
 using Nko.Testing;
 
@@ -6,13 +7,17 @@ namespace Nko.Ranker.Tests;
 /// <summary>After warm-up, a correction allocates only its result.</summary>
 public sealed class CorrectionPipelineAllocationTests
 {
-    [Fact]
-    public void A_COPY_allocates_only_the_result_object()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_COPY_allocates_only_the_result_object(bool shortlisted)
     {
-        // Run on a dedicated thread so the per-thread workspace is this test's alone.
+        // Run on a dedicated thread so the per-thread workspace is this test's alone. Shortlisted: the round estimates
+        // every substitution and insertion and rescores three of them (the estimate path must not allocate either).
+        RankerConfig config = shortlisted ? WithShortlist(HandConfig.Config, 3) : HandConfig.Config;
         long[] bytes = RunOnFreshThread<long[]>(() =>
         {
-            var pipeline = new CorrectionPipeline(HandConfig.Config);
+            var pipeline = new CorrectionPipeline(config);
             var data = TestData.Dev50;
             CorrectionResult Copy(int i) => pipeline.Correct(new CorrectionRequest(data.GetLogProbs(i)) { Hypothesis = data.Rows[i].Hypothesis, AsrScore = TestData.AsrScore(data.Rows[i]), Mode = "never" });
             for (int warm = 0; warm < 3; warm++)
@@ -86,6 +91,10 @@ public sealed class CorrectionPipelineAllocationTests
 
         Assert.All(bytes, b => Assert.True(b <= 0, $"{b} bytes beyond the result"));
     }
+
+    private static RankerConfig WithShortlist(RankerConfig c, int shortlist) => new(
+        c.Name, c.Confusions, c.Features, c.Means, c.Stds, c.Weights, c.Bias, c.Modes, c.DefaultMode,
+        c.Generator with { Shortlist = shortlist }, c.MaxRounds, c.Provenance);
 
     private static T RunOnFreshThread<T>(Func<T> body)
     {
