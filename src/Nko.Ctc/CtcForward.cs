@@ -72,7 +72,7 @@ public static class CtcForward
         return double.IsNaN(result) ? double.NegativeInfinity : result;
     }
 
-    private static double LogAdd(double a, double b)
+    internal static double LogAdd(double a, double b)
     {
         if (double.IsNegativeInfinity(a))
         {

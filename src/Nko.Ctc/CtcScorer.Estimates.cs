@@ -16,8 +16,7 @@ public sealed partial class CtcScorer
     private bool _peaksReady;
     private bool _deletionSumsReady;
     private double[] _weights = []; // [(kind · family + j) · 8 + s]: (F_t · in_t) · out_t of frame peak - 3 + s, both skips allowed
-    private int[] _weightStamp = []; // [kind · family + j] == _stamp when that row of _weights is current
-    private int _stamp;
+    private bool[] _weightsReady = []; // [kind · family + j]: that row of _weights is computed for the current hypothesis
 
     /// <summary>
     /// Writes, for each substitution or insertion, a cheap lower bound of the log-likelihood <see cref="ScoreEdits"/>
@@ -89,10 +88,10 @@ public sealed partial class CtcScorer
     {
         int row = (kind * _family) + j;
         Span<double> w = _weights.AsSpan(row * Slots8, Slots8);
-        if (_weightStamp[row] != _stamp)
+        if (!_weightsReady[row])
         {
             WeightsOf(j, j + 1 - kind, true, true, peak, w);
-            _weightStamp[row] = _stamp;
+            _weightsReady[row] = true;
         }
 
         return w;
@@ -164,12 +163,8 @@ public sealed partial class CtcScorer
 
         Grow(ref _peaks, 2 * family);
         Grow(ref _weights, 2 * family * Slots8);
-        Grow(ref _weightStamp, 2 * family);
-        if (++_stamp == int.MaxValue)
-        {
-            _weightStamp.AsSpan().Clear();
-            _stamp = 1;
-        }
+        Grow(ref _weightsReady, 2 * family);
+        _weightsReady.AsSpan(0, 2 * family).Clear();
 
         bool sums = !_deletionSumsReady;
         switch (_simd)

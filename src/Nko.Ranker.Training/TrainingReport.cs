@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using Nko.Ranker.Configuration;
@@ -76,30 +77,27 @@ public static class TrainingReport
         sb.AppendLine();
         sb.AppendLine("![threshold sweep](sweep.png)");
         sb.AppendLine();
-        sb.AppendLine("## Threshold sweep (dev)");
-        sb.AppendLine();
-        sb.AppendLine("| threshold | CER | Δ pp | better/same/worse | changed | edits | helpful | not harmful | train worse |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|");
-        for (int i = 0; i < result.DevSweep.Length; i++)
-        {
-            var p = result.DevSweep[i];
-            sb.AppendLine(inv, $"| {p.Threshold} | {p.Cer:F4} | {p.DeltaPp:+0.00;-0.00} | {p.Better}/{p.Same}/{p.Worse} | {p.Changed} | {p.AcceptedEdits} | {p.Precision:P1} | {p.Safety:P1} | {result.TrainSweep[i].Worse} |");
-        }
-
+        AppendSweep(sb, "## Threshold sweep (dev)", result.DevSweep, result.TrainSweep);
         if (!result.DevSweepGated.IsDefaultOrEmpty)
         {
             sb.AppendLine();
-            sb.AppendLine("## Threshold sweep with CTC gain ≥ 0 (dev)");
-            sb.AppendLine();
-            sb.AppendLine("| threshold | CER | Δ pp | better/same/worse | changed | edits | helpful | not harmful | train worse |");
-            sb.AppendLine("|---|---|---|---|---|---|---|---|---|");
-            for (int i = 0; i < result.DevSweepGated.Length; i++)
-            {
-                var p = result.DevSweepGated[i];
-                sb.AppendLine(inv, $"| {p.Threshold} | {p.Cer:F4} | {p.DeltaPp:+0.00;-0.00} | {p.Better}/{p.Same}/{p.Worse} | {p.Changed} | {p.AcceptedEdits} | {p.Precision:P1} | {p.Safety:P1} | {result.TrainSweepGated[i].Worse} |");
-            }
+            AppendSweep(sb, "## Threshold sweep with CTC gain ≥ 0 (dev)", result.DevSweepGated, result.TrainSweepGated);
         }
 
         return sb.ToString();
+    }
+
+    private static void AppendSweep(StringBuilder sb, string title, ImmutableArray<SweepPoint> dev, ImmutableArray<SweepPoint> train)
+    {
+        CultureInfo inv = CultureInfo.InvariantCulture;
+        sb.AppendLine(title);
+        sb.AppendLine();
+        sb.AppendLine("| threshold | CER | Δ pp | better/same/worse | changed | edits | helpful | not harmful | train worse |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        for (int i = 0; i < dev.Length; i++)
+        {
+            SweepPoint p = dev[i];
+            sb.AppendLine(inv, $"| {p.Threshold} | {p.Cer:F4} | {p.DeltaPp:+0.00;-0.00} | {p.Better}/{p.Same}/{p.Worse} | {p.Changed} | {p.AcceptedEdits} | {p.Precision:P1} | {p.Safety:P1} | {train[i].Worse} |");
+        }
     }
 }

@@ -254,12 +254,12 @@ public class CtcScorerEstimateTests
                 double acc = s == (2 * noLoop) + 1 ? double.NegativeInfinity : prev[s];
                 if (s >= 1)
                 {
-                    acc = LogAdd(acc, prev[s - 1]);
+                    acc = CtcForward.LogAdd(acc, prev[s - 1]);
                 }
 
                 if (s >= 2 && (s & 1) == 1 && target[s >> 1] != target[(s >> 1) - 1])
                 {
-                    acc = LogAdd(acc, prev[s - 2]);
+                    acc = CtcForward.LogAdd(acc, prev[s - 2]);
                 }
 
                 cur[s] = acc + lp[(t * classes) + label];
@@ -268,23 +268,7 @@ public class CtcScorerEstimateTests
             (prev, cur) = (cur, prev);
         }
 
-        double result = LogAdd(prev[states - 1], states > 1 ? prev[states - 2] : double.NegativeInfinity);
+        double result = CtcForward.LogAdd(prev[states - 1], states > 1 ? prev[states - 2] : double.NegativeInfinity);
         return double.IsNaN(result) ? double.NegativeInfinity : result;
-    }
-
-    private static double LogAdd(double a, double b)
-    {
-        if (double.IsNegativeInfinity(a))
-        {
-            return b;
-        }
-
-        if (double.IsNegativeInfinity(b))
-        {
-            return a;
-        }
-
-        double max = Math.Max(a, b);
-        return max + Math.Log(Math.Exp(a - max) + Math.Exp(b - max));
     }
 }

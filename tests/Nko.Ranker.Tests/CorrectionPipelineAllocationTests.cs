@@ -15,6 +15,20 @@ public sealed class CorrectionPipelineAllocationTests
         // Run on a dedicated thread so the per-thread workspace is this test's alone. Shortlisted: the round estimates
         // every substitution and insertion and rescores three of them (the estimate path must not allocate either).
         RankerConfig config = shortlisted ? WithShortlist(HandConfig.Config, 3) : HandConfig.Config;
+        if (shortlisted)
+        {
+            // The shortlist must bite, or this case would measure the plain path again.
+            var data = TestData.Dev50;
+            int Count(RankerConfig c)
+            {
+                var evaluator = new Nko.Ranker.Features.CandidateEvaluator();
+                evaluator.Reset(data.GetLogProbs(0), c.Vocabulary.BlankIndex, TestData.AsrScore(data.Rows[0]));
+                return evaluator.Evaluate(c.CandidateGenerator, c.Vocabulary.Encode(data.Rows[0].Hypothesis), 0);
+            }
+
+            Assert.True(Count(config) < Count(HandConfig.Config));
+        }
+
         long[] bytes = RunOnFreshThread<long[]>(() =>
         {
             var pipeline = new CorrectionPipeline(config);

@@ -72,19 +72,7 @@ public sealed class RankerTrainerTests(ITestOutputHelper output)
     [Fact]
     public void Every_sweep_point_is_what_the_pipeline_does_at_that_threshold()
     {
-        RankerConfig config = Small.Config;
-        ImmutableArray<OperatingMode> modes = [.. Small.DevSweep.Select((p, i) => new OperatingMode($"t{i}", p.Threshold))];
-        var pipeline = new CorrectionPipeline(config.WithModes(modes, "t0"));
-        for (int i = 0; i < modes.Length; i++)
-        {
-            SweepPoint p = Small.DevSweep[i];
-            CerTally dev = Evaluate(pipeline, TrainingData.Dev20, modes[i].Name);
-            Assert.Equal((p.Cer, p.DeltaPp, p.Better, p.Same, p.Worse, p.Changed), (dev.Cer, dev.DeltaPp, dev.Better, dev.Same, dev.Worse, dev.Changed));
-            CerTally train = Evaluate(pipeline, TrainingData.Train30, modes[i].Name);
-            SweepPoint t = Small.TrainSweep[i];
-            Assert.Equal((t.Cer, t.DeltaPp, t.Better, t.Same, t.Worse, t.Changed), (train.Cer, train.DeltaPp, train.Better, train.Same, train.Worse, train.Changed));
-            Assert.True(p.HelpfulEdits + p.HarmfulEdits <= p.AcceptedEdits);
-        }
+        AssertSweepIsThePipeline(Small.DevSweep, Small.TrainSweep, minGain: null);
 
         // The sweep is ordered by threshold, and accepting fewer edits as the threshold rises.
         Assert.Equal(TrainingData.FastOptions().Thresholds, Small.DevSweep.Select(p => p.Threshold));
@@ -94,24 +82,32 @@ public sealed class RankerTrainerTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public void Every_gated_sweep_point_is_what_the_pipeline_does_with_a_minimum_gain_of_zero()
+    // Each sweep point against the pipeline correcting dev and train at that threshold (and minimum gain).
+    private static void AssertSweepIsThePipeline(ImmutableArray<SweepPoint> devSweep, ImmutableArray<SweepPoint> trainSweep, double? minGain)
     {
-        RankerConfig config = Small.Config;
-        ImmutableArray<OperatingMode> modes = [.. Small.DevSweepGated.Select((p, i) => new OperatingMode($"t{i}", p.Threshold, 0))];
-        Assert.Equal(Small.DevSweep.Length, modes.Length);
-        var pipeline = new CorrectionPipeline(config.WithModes(modes, "t0"));
+        ImmutableArray<OperatingMode> modes = [.. devSweep.Select((p, i) => new OperatingMode($"t{i}", p.Threshold, minGain))];
+        var pipeline = new CorrectionPipeline(Small.Config.WithModes(modes, "t0"));
         for (int i = 0; i < modes.Length; i++)
         {
-            SweepPoint p = Small.DevSweepGated[i];
+            SweepPoint p = devSweep[i];
             CerTally dev = Evaluate(pipeline, TrainingData.Dev20, modes[i].Name);
             Assert.Equal((p.Cer, p.DeltaPp, p.Better, p.Same, p.Worse, p.Changed), (dev.Cer, dev.DeltaPp, dev.Better, dev.Same, dev.Worse, dev.Changed));
             CerTally train = Evaluate(pipeline, TrainingData.Train30, modes[i].Name);
-            SweepPoint t = Small.TrainSweepGated[i];
+            SweepPoint t = trainSweep[i];
             Assert.Equal((t.Cer, t.DeltaPp, t.Better, t.Same, t.Worse, t.Changed), (train.Cer, train.DeltaPp, train.Better, train.Same, train.Worse, train.Changed));
+            Assert.True(p.HelpfulEdits + p.HarmfulEdits <= p.AcceptedEdits);
+        }
+    }
 
+    [Fact]
+    public void Every_gated_sweep_point_is_what_the_pipeline_does_with_a_minimum_gain_of_zero()
+    {
+        Assert.Equal(Small.DevSweep.Length, Small.DevSweepGated.Length);
+        AssertSweepIsThePipeline(Small.DevSweepGated, Small.TrainSweepGated, minGain: 0);
+        for (int i = 0; i < Small.DevSweepGated.Length; i++)
+        {
             // The gate only stops correction earlier.
-            Assert.True(p.AcceptedEdits <= Small.DevSweep[i].AcceptedEdits);
+            Assert.True(Small.DevSweepGated[i].AcceptedEdits <= Small.DevSweep[i].AcceptedEdits);
         }
     }
 

@@ -122,6 +122,7 @@ internal readonly struct Lanes1 : ILanes<Lanes1>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes1 SelectGreater(Lanes1 value, Lanes1 bound, Lanes1 ifGreater, Lanes1 otherwise) => value._v > bound._v ? ifGreater : otherwise;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes1 MaxOrdered(Lanes1 left, Lanes1 right) => new(left._v >= right._v ? left._v : right._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -210,6 +211,7 @@ internal readonly struct Lanes2 : ILanes<Lanes2>
     public static Lanes2 SelectGreater(Lanes2 value, Lanes2 bound, Lanes2 ifGreater, Lanes2 otherwise) =>
         new(Vector128.ConditionalSelect(Vector128.GreaterThan(value._v, bound._v), ifGreater._v, otherwise._v));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes2 MaxOrdered(Lanes2 left, Lanes2 right) => new(Vector128.MaxNative(left._v, right._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -336,6 +338,7 @@ internal readonly struct Lanes4 : ILanes<Lanes4>
     public static Lanes4 SelectGreater(Lanes4 value, Lanes4 bound, Lanes4 ifGreater, Lanes4 otherwise) =>
         new(Vector256.ConditionalSelect(Vector256.GreaterThan(value._v, bound._v), ifGreater._v, otherwise._v));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes4 MaxOrdered(Lanes4 left, Lanes4 right) => new(Vector256.MaxNative(left._v, right._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -480,6 +483,7 @@ internal readonly struct Lanes8 : ILanes<Lanes8>
     public static Lanes8 SelectGreater(Lanes8 value, Lanes8 bound, Lanes8 ifGreater, Lanes8 otherwise) =>
         new(Vector512.ConditionalSelect(Vector512.GreaterThan(value._v, bound._v), ifGreater._v, otherwise._v));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes8 MaxOrdered(Lanes8 left, Lanes8 right) => new(Vector512.MaxNative(left._v, right._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
