@@ -77,6 +77,7 @@ public sealed partial class CtcScorer
     // e_t(y_k) at [(t & mask) * _labelWidth + k], zero for k ≥ L: a ring of eight rows (mask 7) for one target's forward,
     // every frame (mask -1) for a hypothesis' tables, whose forward and backward passes both read them.
     private readonly AlignedDoubles _labelEmit = new();
+    private bool _labelsKept; // _labelEmit holds every frame's row for _hyp (set by Tables, cleared by anything else that writes it)
     private nint[] _labelRows = []; // offset of each label's emission stream (row C past the end)
     private double[] _skip = []; // [k] = 1 when y_k may follow y_{k-1} directly (k ≥ 1, y_k ≠ y_{k-1}), else 0
     private bool _repeats; // some label repeats the one before it
@@ -118,6 +119,9 @@ public sealed partial class CtcScorer
     /// <summary>Frames of the last hypothesis' tables that four-frame passes computed (tests check they ran).</summary>
     internal int ChunkedFrames { get; private set; }
 
+    /// <summary>Whether the last hypothesis' label emissions were moved from the previous one's (tests check it ran).</summary>
+    internal bool LabelsStepped { get; private set; }
+
     /// <summary>Creates a scorer pinned to one kernel width (tests compare the widths bit for bit).</summary>
     internal CtcScorer(SimdWidth width) => _simd = SimdWidths.Resolve(width);
 
@@ -154,6 +158,7 @@ public sealed partial class CtcScorer
         _blank = -1;
         _hypLength = -1;
         _hypLogLikelihood = double.NaN;
+        _labelsKept = false;
         switch (_simd)
         {
             case SimdWidth.Vector512:
@@ -220,6 +225,10 @@ public sealed partial class CtcScorer
         EnsureReset();
         ValidateTarget(hypothesis, _blank, _classes);
         int length = hypothesis.Length;
+        LabelEdit step = default;
+        bool stepped = _labelsKept && StepFrom(_hyp.AsSpan(0, _hypLength), hypothesis, out step);
+        _labelsKept = false;
+        LabelsStepped = false;
         Grow(ref _hyp, length);
         hypothesis.CopyTo(_hyp);
         _hypLength = length;
@@ -232,10 +241,10 @@ public sealed partial class CtcScorer
         _hypFinal = 0;
         _hypLogLikelihood = _simd switch
         {
-            SimdWidth.Vector512 => Tables<Lanes4, Lanes8>(hypothesis),
-            SimdWidth.Vector256 => Tables<Lanes4, Lanes4>(hypothesis),
-            SimdWidth.Vector128 => Tables<Lanes2, Lanes2>(hypothesis),
-            _ => Tables<Lanes1, Lanes1>(hypothesis),
+            SimdWidth.Vector512 => Tables<Lanes4, Lanes8>(hypothesis, stepped, step),
+            SimdWidth.Vector256 => Tables<Lanes4, Lanes4>(hypothesis, stepped, step),
+            SimdWidth.Vector128 => Tables<Lanes2, Lanes2>(hypothesis, stepped, step),
+            _ => Tables<Lanes1, Lanes1>(hypothesis, stepped, step),
         };
         return _hypLogLikelihood;
     }
@@ -472,6 +481,7 @@ public sealed partial class CtcScorer
     private void PrepareTarget(ReadOnlySpan<int> target)
     {
         int length = target.Length, stride = _stride;
+        _labelsKept = false;
         _y0 = RoundUp(length + 1, Block) + Block;
         _rowWidth = _y0 + RoundUp(length + 1, Block) + Block;
         _labelWidth = RoundUp(length + 1, Block); // zero columns from L on
@@ -534,6 +544,90 @@ public sealed partial class CtcScorer
     }
 
     private int Label(ReadOnlySpan<int> target, int k) => k < target.Length ? target[k] : _classes;
+
+    // Whether `next` is `previous` with at most one label substituted, inserted or deleted (the edit in `step`; a
+    // substitution by the same label when they are equal).
+    private static bool StepFrom(ReadOnlySpan<int> previous, ReadOnlySpan<int> next, out LabelEdit step)
+    {
+        int p = previous.CommonPrefixLength(next);
+        step = default;
+        switch (next.Length - previous.Length)
+        {
+            case 0 when p == next.Length:
+                step = LabelEdit.Substitute(0, next.Length > 0 ? next[0] : 0);
+                return next.Length > 0;
+            case 0 when previous[(p + 1)..].SequenceEqual(next[(p + 1)..]):
+                step = LabelEdit.Substitute(p, next[p]);
+                return true;
+            case 1 when previous[p..].SequenceEqual(next[(p + 1)..]):
+                step = LabelEdit.Insert(p, next[p]);
+                return true;
+            case -1 when previous[(p + 1)..].SequenceEqual(next[p..]):
+                step = LabelEdit.Delete(p);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    // Turns the label rows of the previous hypothesis (every frame, this row width) into this one's, given the one
+    // edit between them: the columns after the edit move by one, the edited column is read from its class stream.
+    // Columns from L on are zero before and after (the row width has room for the longer of the two).
+    private bool StepLabelEmissions(LabelEdit step)
+    {
+        int width = _labelWidth, rows = RoundUp(_frames, Chunk), j = step.Position;
+        ref double dst = ref _labelEmit.Start;
+        ref double stream = ref Unsafe.Add(ref _emit.Start, (step.Label * _stride) + Pad);
+        for (int t = 0; t < rows; t++)
+        {
+            ref double row = ref Unsafe.Add(ref dst, t * width);
+            switch (step.Kind)
+            {
+                case EditKind.Insert:
+                    ShiftRight(ref row, j, width);
+                    Unsafe.Add(ref row, j) = Unsafe.Add(ref stream, t);
+                    break;
+                case EditKind.Delete:
+                    ShiftLeft(ref row, j, width);
+                    break;
+                default:
+                    Unsafe.Add(ref row, j) = Unsafe.Add(ref stream, t);
+                    break;
+            }
+        }
+
+        return true;
+    }
+
+    // row[k + 1] = row[k] for k in [j, width - 1), from the top down (each block is read before the one below it is written).
+    private static void ShiftRight(ref double row, int j, int width)
+    {
+        int k = width - 1 - Vector256<double>.Count;
+        for (; k >= j; k -= Vector256<double>.Count)
+        {
+            Vector256.LoadUnsafe(ref row, (nuint)k).StoreUnsafe(ref row, (nuint)(k + 1));
+        }
+
+        for (k += Vector256<double>.Count - 1; k >= j; k--)
+        {
+            Unsafe.Add(ref row, k + 1) = Unsafe.Add(ref row, k);
+        }
+    }
+
+    // row[k] = row[k + 1] for k in [j, width - 1), from the bottom up; row[width - 1] keeps its (zero) value.
+    private static void ShiftLeft(ref double row, int j, int width)
+    {
+        int k = j;
+        for (; k + Vector256<double>.Count < width; k += Vector256<double>.Count)
+        {
+            Vector256.LoadUnsafe(ref row, (nuint)(k + 1)).StoreUnsafe(ref row, (nuint)k);
+        }
+
+        for (; k < width - 1; k++)
+        {
+            Unsafe.Add(ref row, k) = Unsafe.Add(ref row, k + 1);
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double Forward<TL, TS>(ReadOnlySpan<int> target)
@@ -912,7 +1006,7 @@ public sealed partial class CtcScorer
     // The forward pass writes α̂ straight into the tables (InBlank and AlphaLabel are its rows; InBoth is written on the
     // way), the backward pass runs in the ring and writes its rows joined to α's scale. Returns the log-likelihood.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private double Tables<TL, TS>(ReadOnlySpan<int> target)
+    private double Tables<TL, TS>(ReadOnlySpan<int> target, bool stepped, LabelEdit step)
         where TL : struct, ILanes<TL>
         where TS : struct, ILanes<TS>
     {
@@ -922,7 +1016,14 @@ public sealed partial class CtcScorer
             return double.NegativeInfinity;
         }
 
+        int keptWidth = _labelWidth;
         PrepareTarget(target);
+
+        // The previous hypothesis' label emissions are still in place and this one is one edit away (the usual case
+        // between correction rounds): move its columns instead of transposing every label again. Same values, so
+        // same bits.
+        bool loaded = stepped && _labelWidth == keptWidth && StepLabelEmissions(step);
+        LabelsStepped = loaded;
         int family = _labelWidth, rows = RoundUp(frames, Block) + (2 * Block), labelWidth = _labelWidth;
         _labelEmit.EnsureCapacity(Math.Max(RoundUp(frames, Chunk), Slots + 1) * labelWidth);
         _family = family;
@@ -950,7 +1051,11 @@ public sealed partial class CtcScorer
         all[TableAt(OutBoth, length) + ((frames - 1) * family)] = 1;
 
         // Frame 0 of the in-tables is the start (1 at j = 0); α̂_0 is frame 1 of the in-tables and frame 0 of AlphaLabel.
-        LoadLabelEmissions<TL>(0, All);
+        if (!loaded)
+        {
+            LoadLabelEmissions<TL>(0, All);
+        }
+
         Span<double> start = all.Slice(TableAt(InBlank, 0), family);
         start.Clear();
         start[0] = 1;
@@ -980,7 +1085,7 @@ public sealed partial class CtcScorer
         Span<double> maxima = stackalloc double[Chunk];
         for (int chunk = 0; chunk < frames; chunk += Chunk)
         {
-            if (chunk > 0)
+            if (chunk > 0 && !loaded)
             {
                 LoadLabelEmissions<TL>(chunk, All);
             }
@@ -1022,6 +1127,7 @@ public sealed partial class CtcScorer
             }
         }
 
+        _labelsKept = true; // every frame's label row is in place (the backward pass reads them too)
         double final = all[TableAt(InBlank, length) + (frames * family)];
         if (length > 0)
         {

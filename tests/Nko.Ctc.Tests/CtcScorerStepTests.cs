@@ -1,0 +1,101 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Nko.Ctc.Internal;
+
+namespace Nko.Ctc.Tests;
+
+/// <summary>
+/// A scorer that moves to a hypothesis one edit away (correction rounds) reuses the previous hypothesis' label
+/// emissions; everything it computes must have the bits of a fresh scorer given that hypothesis alone.
+/// </summary>
+public class CtcScorerStepTests
+{
+    [Property(MaxTest = 150)]
+    public Property Stepping_through_single_edits_gives_the_bits_of_fresh_tables(int seed, PositiveInt framesRaw, NonNegativeInt lengthRaw, NonNegativeInt kind)
+    {
+        var rng = new Random(seed);
+        int frames = 1 + (framesRaw.Get % 90);
+        int classes = 2 + rng.Next(10);
+        int length = lengthRaw.Get % (frames + 2);
+        int[] hyp = TestMatrices.RandomTarget(rng, length, classes, 0, repeats: true);
+        var m = TestMatrices.Random(seed, frames, classes, TestMatrices.SharpnessFor(kind.Get % 4));
+        var failures = new List<string>();
+        int stepped = 0;
+        foreach (SimdWidth width in TestMatrices.Widths)
+        {
+            var walker = new CtcScorer(width);
+            walker.Reset(m, 0);
+            int[] current = hyp;
+            for (int round = 0; round < 8 && failures.Count == 0; round++)
+            {
+                double walked = walker.SetHypothesis(current);
+                stepped += walker.LabelsStepped ? 1 : 0;
+                var fresh = new CtcScorer(width);
+                fresh.Reset(m, 0);
+                double expected = fresh.SetHypothesis(current);
+                if (!TestMatrices.SameBits(expected, walked))
+                {
+                    failures.Add($"{width} round {round} [{string.Join(",", current)}]: {walked:R} vs fresh {expected:R}");
+                }
+
+                LabelEdit[] edits = [.. EditEnumeration.All(current.Length, classes, 0)];
+                double[] got = new double[edits.Length], want = new double[edits.Length];
+                walker.ScoreEdits(edits, got);
+                fresh.ScoreEdits(edits, want);
+                for (int i = 0; i < edits.Length; i++)
+                {
+                    if (!TestMatrices.SameBits(want[i], got[i]))
+                    {
+                        failures.Add($"{width} round {round} [{string.Join(",", current)}] {edits[i]}: {got[i]:R} vs fresh {want[i]:R}");
+                    }
+                }
+
+                // Sometimes something else uses the scorer's buffers between rounds (a full forward), or the text stays.
+                switch (rng.Next(4))
+                {
+                    case 0:
+                        walker.LogLikelihood(TestMatrices.RandomTarget(rng, rng.Next(frames + 1), classes, 0, repeats: true));
+                        break;
+                    case 1:
+                        continue;
+                }
+
+                if (edits.Length > 0)
+                {
+                    LabelEdit edit = edits[rng.Next(edits.Length)];
+                    int[] next = new int[current.Length + 1];
+                    current = next[..edit.Apply(current, next)];
+                }
+            }
+        }
+
+        return (failures.Count == 0).Label(string.Join("; ", failures.Take(4))).Collect(stepped > 0 ? "stepped" : "never stepped");
+    }
+
+    [Fact]
+    public void Moves_label_emissions_only_for_one_edit_at_the_same_row_width()
+    {
+        var m = TestMatrices.Random(7, 40, 6);
+        var scorer = new CtcScorer();
+        scorer.Reset(m, 0);
+        scorer.SetHypothesis([1, 2, 3, 4]);
+        Assert.False(scorer.LabelsStepped);
+        scorer.SetHypothesis([1, 5, 3, 4]); // substitution
+        Assert.True(scorer.LabelsStepped);
+        scorer.SetHypothesis([1, 5, 3, 3, 4]); // insertion
+        Assert.True(scorer.LabelsStepped);
+        scorer.SetHypothesis([1, 5, 3, 4]); // deletion
+        Assert.True(scorer.LabelsStepped);
+        scorer.SetHypothesis([2, 5, 3, 1]); // two edits
+        Assert.False(scorer.LabelsStepped);
+        scorer.SetHypothesis([2, 5, 3, 1, 1, 2, 3, 4]); // another row width
+        Assert.False(scorer.LabelsStepped);
+        scorer.LogLikelihood([1, 2]);
+        scorer.SetHypothesis([2, 5, 3, 1, 1, 2, 3, 5]); // one edit, but a full forward used the buffers since
+        Assert.False(scorer.LabelsStepped);
+        scorer.Reset(m, 0);
+        scorer.SetHypothesis([2, 5, 3, 1, 1, 2, 3, 4]); // one edit, but a new matrix
+        Assert.False(scorer.LabelsStepped);
+    }
+}
