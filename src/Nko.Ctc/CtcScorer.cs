@@ -219,6 +219,8 @@ public sealed partial class CtcScorer
     /// <summary>
     /// Sets the hypothesis whose single-edit neighbours <see cref="ScoreEdits"/> scores, computing its forward and backward tables.
     /// </summary>
+    /// <remarks>A hypothesis one substitution, insertion or deletion away from the previous one on the same matrix (the
+    /// next correction round) reuses the previous one's label emissions; the results are the same bits either way.</remarks>
     /// <returns>The hypothesis' log-likelihood.</returns>
     public double SetHypothesis(ReadOnlySpan<int> hypothesis)
     {
