@@ -601,28 +601,50 @@ public sealed partial class CtcScorer
         return true;
     }
 
-    // row[k + 1] = row[k] for k in [j, width - 1), from the top down (each block is read before the one below it is written).
+    // row[k + 1] = row[k] for k in [j, width - 1), from the top down (each block is read before the one below it is
+    // written). Vector moves only where the vector type is hardware accelerated: a software Vector256 (NativeAOT's
+    // default x64 target has no AVX) may be copied in halves, and these moves overlap.
     private static void ShiftRight(ref double row, int j, int width)
     {
-        int k = width - 1 - Vector256<double>.Count;
-        for (; k >= j; k -= Vector256<double>.Count)
+        int k = width - 1; // sources [j, k) are still to move
+        if (Vector256.IsHardwareAccelerated)
         {
-            Vector256.LoadUnsafe(ref row, (nuint)k).StoreUnsafe(ref row, (nuint)(k + 1));
+            for (; k - 4 >= j; k -= 4)
+            {
+                Vector256.LoadUnsafe(ref row, (nuint)(k - 4)).StoreUnsafe(ref row, (nuint)(k - 3));
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            for (; k - 2 >= j; k -= 2)
+            {
+                Vector128.LoadUnsafe(ref row, (nuint)(k - 2)).StoreUnsafe(ref row, (nuint)(k - 1));
+            }
         }
 
-        for (k += Vector256<double>.Count - 1; k >= j; k--)
+        for (; k - 1 >= j; k--)
         {
-            Unsafe.Add(ref row, k + 1) = Unsafe.Add(ref row, k);
+            Unsafe.Add(ref row, k) = Unsafe.Add(ref row, k - 1);
         }
     }
 
     // row[k] = row[k + 1] for k in [j, width - 1), from the bottom up; row[width - 1] keeps its (zero) value.
     private static void ShiftLeft(ref double row, int j, int width)
     {
-        int k = j;
-        for (; k + Vector256<double>.Count < width; k += Vector256<double>.Count)
+        int k = j; // destinations [k, width - 1) are still to fill
+        if (Vector256.IsHardwareAccelerated)
         {
-            Vector256.LoadUnsafe(ref row, (nuint)(k + 1)).StoreUnsafe(ref row, (nuint)k);
+            for (; k + 4 <= width - 1; k += 4)
+            {
+                Vector256.LoadUnsafe(ref row, (nuint)(k + 1)).StoreUnsafe(ref row, (nuint)k);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            for (; k + 2 <= width - 1; k += 2)
+            {
+                Vector128.LoadUnsafe(ref row, (nuint)(k + 1)).StoreUnsafe(ref row, (nuint)k);
+            }
         }
 
         for (; k < width - 1; k++)
