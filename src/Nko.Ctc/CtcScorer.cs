@@ -579,7 +579,7 @@ public sealed partial class CtcScorer
     {
         int width = _labelWidth, rows = RoundUp(_frames, Chunk), j = step.Position;
         ref double dst = ref _labelEmit.Start;
-        ref double stream = ref Unsafe.Add(ref _emit.Start, (step.Label * _stride) + Pad);
+        ref double stream = ref Unsafe.Add(ref _emit.Start, (Math.Max(step.Label, 0) * _stride) + Pad); // never read for a deletion (label -1): no byref outside the buffer
         for (int t = 0; t < rows; t++)
         {
             ref double row = ref Unsafe.Add(ref dst, t * width);
