@@ -219,16 +219,16 @@ public sealed partial class CtcScorer
     /// <summary>
     /// Sets the hypothesis whose single-edit neighbours <see cref="ScoreEdits"/> scores, computing its forward and backward tables.
     /// </summary>
-    /// <remarks>A hypothesis one substitution, insertion or deletion away from the previous one on the same matrix (the
-    /// next correction round) reuses the previous one's label emissions; the results are the same bits either way.</remarks>
+    /// <remarks>A hypothesis a few labels away from the previous one on the same matrix (one edit: the next correction
+    /// round) reuses the previous one's label emissions; the results are the same bits either way.</remarks>
     /// <returns>The hypothesis' log-likelihood.</returns>
     public double SetHypothesis(ReadOnlySpan<int> hypothesis)
     {
         EnsureReset();
         ValidateTarget(hypothesis, _blank, _classes);
         int length = hypothesis.Length;
-        LabelEdit step = default;
-        bool stepped = _labelsKept && StepFrom(_hyp.AsSpan(0, _hypLength), hypothesis, out step);
+        LabelStep step = default;
+        bool stepped = _labelsKept && LabelStep.Between(_hyp.AsSpan(0, _hypLength), hypothesis, out step);
         _labelsKept = false;
         LabelsStepped = false;
         Grow(ref _hyp, length);
@@ -547,58 +547,55 @@ public sealed partial class CtcScorer
 
     private int Label(ReadOnlySpan<int> target, int k) => k < target.Length ? target[k] : _classes;
 
-    // Whether `next` is `previous` with at most one label substituted, inserted or deleted (the edit in `step`; a
-    // substitution by the same label when they are equal).
-    private static bool StepFrom(ReadOnlySpan<int> previous, ReadOnlySpan<int> next, out LabelEdit step)
+    // How the previous hypothesis' label columns become this one's: the common prefix stays, the common suffix moves by
+    // the length difference, and the columns between are new.
+    private readonly record struct LabelStep(int Prefix, int Suffix, int Shift)
     {
-        int p = previous.CommonPrefixLength(next);
-        step = default;
-        switch (next.Length - previous.Length)
+        private const int MaxNewColumns = 8; // each new column is a strided pass over every frame; more and a transpose wins
+
+        // False when the texts are equal (setting a hypothesis again recomputes it, as the benchmarks rely on), differ
+        // in length by more than one, or differ in more than a few columns.
+        public static bool Between(ReadOnlySpan<int> previous, ReadOnlySpan<int> next, out LabelStep step)
         {
-            case 0 when p == next.Length:
-                step = LabelEdit.Substitute(0, next.Length > 0 ? next[0] : 0);
-                return next.Length > 0;
-            case 0 when previous[(p + 1)..].SequenceEqual(next[(p + 1)..]):
-                step = LabelEdit.Substitute(p, next[p]);
-                return true;
-            case 1 when previous[p..].SequenceEqual(next[(p + 1)..]):
-                step = LabelEdit.Insert(p, next[p]);
-                return true;
-            case -1 when previous[(p + 1)..].SequenceEqual(next[p..]):
-                step = LabelEdit.Delete(p);
-                return true;
-            default:
-                return false;
+            int prefix = previous.CommonPrefixLength(next), shift = next.Length - previous.Length;
+            int suffix = 0, room = Math.Min(previous.Length, next.Length) - prefix;
+            while (suffix < room && previous[previous.Length - 1 - suffix] == next[next.Length - 1 - suffix])
+            {
+                suffix++;
+            }
+
+            step = new LabelStep(prefix, suffix, shift);
+            int fresh = next.Length - prefix - suffix;
+            return Math.Abs(shift) <= 1 && fresh <= MaxNewColumns && !(shift == 0 && fresh == 0);
         }
     }
 
-    // Turns the label rows of the previous hypothesis (every frame, this row width) into this one's, given the one
-    // edit between them: the columns after the edit move by one, the edited column is read from its class stream.
-    // Columns from L on are zero before and after (the row width has room for the longer of the two).
-    private bool StepLabelEmissions(LabelEdit step)
+    // Turns the label rows of the previous hypothesis (every frame, this row width) into this one's: the common suffix
+    // moves by the shift, the new columns are read from their class streams (_labelRows is this hypothesis'). Columns
+    // from L on are zero before and after (the row width has room for the longer of the two).
+    private void StepLabelEmissions(LabelStep step)
     {
-        int width = _labelWidth, rows = RoundUp(_frames, Chunk), j = step.Position;
+        int width = _labelWidth, rows = RoundUp(_frames, Chunk), end = _hypLength - step.Suffix;
         ref double dst = ref _labelEmit.Start;
-        ref double stream = ref Unsafe.Add(ref _emit.Start, (Math.Max(step.Label, 0) * _stride) + Pad); // never read for a deletion (label -1): no byref outside the buffer
+        ref double emit = ref _emit.Start;
+        ref nint labelRows = ref At(_labelRows);
         for (int t = 0; t < rows; t++)
         {
             ref double row = ref Unsafe.Add(ref dst, t * width);
-            switch (step.Kind)
+            if (step.Shift > 0)
             {
-                case EditKind.Insert:
-                    ShiftRight(ref row, j, width);
-                    Unsafe.Add(ref row, j) = Unsafe.Add(ref stream, t);
-                    break;
-                case EditKind.Delete:
-                    ShiftLeft(ref row, j, width);
-                    break;
-                default:
-                    Unsafe.Add(ref row, j) = Unsafe.Add(ref stream, t);
-                    break;
+                ShiftRight(ref row, end - 1, width);
+            }
+            else if (step.Shift < 0)
+            {
+                ShiftLeft(ref row, end, width);
+            }
+
+            for (int k = step.Prefix; k < end; k++)
+            {
+                Unsafe.Add(ref row, k) = Unsafe.Add(ref emit, Unsafe.Add(ref labelRows, k) + t);
             }
         }
-
-        return true;
     }
 
     // row[k + 1] = row[k] for k in [j, width - 1), from the top down (each block is read before the one below it is
@@ -1030,7 +1027,7 @@ public sealed partial class CtcScorer
     // The forward pass writes α̂ straight into the tables (InBlank and AlphaLabel are its rows; InBoth is written on the
     // way), the backward pass runs in the ring and writes its rows joined to α's scale. Returns the log-likelihood.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private double Tables<TL, TS>(ReadOnlySpan<int> target, bool stepped, LabelEdit step)
+    private double Tables<TL, TS>(ReadOnlySpan<int> target, bool stepped, LabelStep step)
         where TL : struct, ILanes<TL>
         where TS : struct, ILanes<TS>
     {
@@ -1043,10 +1040,15 @@ public sealed partial class CtcScorer
         int keptWidth = _labelWidth;
         PrepareTarget(target);
 
-        // The previous hypothesis' label emissions are still in place and this one is one edit away (the usual case
-        // between correction rounds): move its columns instead of transposing every label again. Same values, so
-        // same bits.
-        bool loaded = stepped && _labelWidth == keptWidth && StepLabelEmissions(step);
+        // The previous hypothesis' label emissions are still in place and this one differs in a few columns (one edit,
+        // the usual case between correction rounds): move its columns instead of transposing every label again. Same
+        // values, so same bits.
+        bool loaded = stepped && _labelWidth == keptWidth;
+        if (loaded)
+        {
+            StepLabelEmissions(step);
+        }
+
         LabelsStepped = loaded;
         int family = _labelWidth, rows = RoundUp(frames, Block) + (2 * Block), labelWidth = _labelWidth;
         _labelEmit.EnsureCapacity(Math.Max(RoundUp(frames, Chunk), Slots + 1) * labelWidth);
