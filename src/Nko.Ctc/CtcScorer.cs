@@ -39,6 +39,7 @@ public sealed partial class CtcScorer
 {
     private const int MaxJoinExponent = 960;
     private const int MaxScaleExponent = 1022; // |e| ≤ 1022: the scale factor 2^-e is a normal number
+    private const double LossGuard = 7.458340731200207E-155; // 2^-512 (see MayHaveLostPaths)
     private const int Pad = 8; // slots before frame 0 in every emission stream; keeps frame 0 64-byte aligned
     private const int Block = 8; // rows and streams are padded to multiples of the widest lane count
     private const int Chunk = 4; // frames per recursion call (label emissions are transposed chunk by chunk)
@@ -227,6 +228,11 @@ public sealed partial class CtcScorer
         EnsureReset();
         ValidateTarget(hypothesis, _blank, _classes);
         int length = hypothesis.Length;
+        if (MinimumFramesOf(hypothesis) <= _frames)
+        {
+            TableCells(_frames, length); // throws before anything changes when the tables cannot be held
+        }
+
         LabelStep step = default;
         bool stepped = _labelsKept && LabelStep.Between(_hyp.AsSpan(0, _hypLength), hypothesis, out step);
         _labelsKept = false;
@@ -248,6 +254,16 @@ public sealed partial class CtcScorer
             SimdWidth.Vector128 => Tables<Lanes2, Lanes2>(hypothesis, stepped, step),
             _ => Tables<Lanes1, Lanes1>(hypothesis, stepped, step),
         };
+
+        // The tables lost every path of a possible hypothesis (see ExactFallback): its likelihood comes from the exact
+        // fallback, and with no tables to splice every edit is scored by its own forward, which has the same fallback.
+        if (double.IsNegativeInfinity(_hypLogLikelihood) && MinimumFramesOf(hypothesis) <= _frames)
+        {
+            _spliceOk = false;
+            _labelsKept = false;
+            _hypLogLikelihood = ExactFallback(hypothesis);
+        }
+
         return _hypLogLikelihood;
     }
 
@@ -343,6 +359,33 @@ public sealed partial class CtcScorer
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
+    private static long RoundUp(long value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    // Doubles of the label-emission rows and of the five tables a hypothesis of `length` labels needs on `frames` frames
+    // (about 48 bytes per frame and label), checked against what one array holds. Sizes are computed in long, so a
+    // hypothesis too long for its matrix is a clear error instead of a wrapped size.
+    internal static (int LabelCells, int TableCells) TableCells(int frames, int length)
+    {
+        long labelWidth = RoundUp((long)length + 1, Block), rows = RoundUp((long)frames, Block) + (2 * Block);
+        long labels = Math.Max(RoundUp((long)frames, Chunk), Slots + 1) * labelWidth;
+        long tables = Families * rows * labelWidth;
+        return (Cells(labels, frames, length, "label emissions"), Cells(tables, frames, length, "forward/backward tables"));
+    }
+
+    // The ring of a single forward: eight rows of the split layout.
+    private static void RingCells(int length)
+    {
+        long width = (2 * (RoundUp((long)length + 1, Block) + Block));
+        Cells((Slots + 1) * width, 0, length, "forward rows");
+    }
+
+    private static int Cells(long cells, int frames, int length, string what) =>
+        cells <= AlignedDoubles.MaxLength
+            ? (int)cells
+            : throw new ArgumentException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Scoring {length} labels on {frames} frames needs {cells} doubles of {what}, more than one array holds ({AlignedDoubles.MaxLength}); split the utterance into shorter windows."));
+
     private static ref T At<T>(T[] array) => ref MemoryMarshal.GetArrayDataReference(array);
 
     // prefix[j] = frames needed to emit target[0..j), suffix[b] = frames needed to emit target[b..L).
@@ -371,7 +414,7 @@ public sealed partial class CtcScorer
     {
         int frames = logProbs.Frames, classes = logProbs.Classes, n = TL.Count;
         int stride = StreamStride(frames);
-        _emit.EnsureCapacity((classes + 1) * stride);
+        _emit.EnsureCapacity(Cells((long)(classes + 1) * stride, frames, classes, "emission streams"));
         Grow(ref _rowMax, frames);
         ReadOnlySpan<float> lp = logProbs.Span;
         double offset = 0;
@@ -468,11 +511,11 @@ public sealed partial class CtcScorer
         };
 
         // Probability space loses states that fall ~700 nats below their frame's best state. When that empties every
-        // path of an alignable target, the answer -inf would be wrong, so the exact log-space recursion decides. It is
-        // slow (it allocates and calls exp/log per cell) but only runs for such implausible targets.
+        // path of an alignable target, the answer -inf would be wrong, so the exact fallback decides (a banded forward,
+        // then the log-space reference).
         if (double.IsNegativeInfinity(result) && MinimumFramesOf(target) <= _frames)
         {
-            result = CtcForward.LogSpaceLogLikelihood(_matrix, _blank, target);
+            result = ExactFallback(target);
         }
 
         return result;
@@ -483,6 +526,7 @@ public sealed partial class CtcScorer
     private void PrepareTarget(ReadOnlySpan<int> target)
     {
         int length = target.Length, stride = _stride;
+        RingCells(length);
         _labelsKept = false;
         _y0 = RoundUp(length + 1, Block) + Block;
         _rowWidth = _y0 + RoundUp(length + 1, Block) + Block;
@@ -734,7 +778,7 @@ public sealed partial class CtcScorer
 
         ref double last = ref Unsafe.Add(ref ring, ((frames - 1) & Slots) * width);
         double final = Unsafe.Add(ref last, length) + Unsafe.Add(ref last, y0 + length - 1);
-        return final > 0 ? Math.Log(final) + (state.Exponent * Ln2) + _offset : double.NegativeInfinity;
+        return final > 0 && !MayHaveLostPaths(final, state.Max) ? Math.Log(final) + (state.Exponent * Ln2) + _offset : double.NegativeInfinity;
     }
 
     // Whether the first Chunk - 1 maxima give scale exponent 0 (so the chunk's frames were computed with f = 1 as they
@@ -936,6 +980,12 @@ public sealed partial class CtcScorer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Pow2(int e) => BitConverter.Int64BitsToDouble((long)(e + 1023) << 52);
 
+    // Whether the finishing states trail the last frame's best state so far that paths of the target may have been
+    // flushed to zero on the way (states more than ~700 nats below their frame's best are lost; the finishing ones
+    // only fall that far behind when states that cannot finish dominate, as for targets nearly as long as the
+    // matrix). The caller then treats the result as lost and the exact fallback decides.
+    private static bool MayHaveLostPaths(double final, double lastMax) => final < lastMax * LossGuard;
+
     private static int MinimumFramesOf(ReadOnlySpan<int> target)
     {
         int needed = target.Length;
@@ -1051,13 +1101,14 @@ public sealed partial class CtcScorer
 
         LabelsStepped = loaded;
         int family = _labelWidth, rows = RoundUp(frames, Block) + (2 * Block), labelWidth = _labelWidth;
-        _labelEmit.EnsureCapacity(Math.Max(RoundUp(frames, Chunk), Slots + 1) * labelWidth);
+        (int labelCells, int tableCells) = TableCells(frames, length);
+        _labelEmit.EnsureCapacity(labelCells);
         _family = family;
         _tableRows = rows;
-        _tables.EnsureCapacity(Families * rows * family);
+        _tables.EnsureCapacity(tableCells);
         _factor.EnsureCapacity(_stride);
         Grow(ref _alphaExp, frames);
-        Span<double> all = _tables.AsSpan(0, Families * rows * family);
+        Span<double> all = _tables.AsSpan(0, tableCells);
         ref double tables = ref _tables.Start;
         ref double labels = ref _labelEmit.Start;
         ref double blankEmit = ref Unsafe.Add(ref _emit.Start, (_blank * _stride) + Pad);
@@ -1161,7 +1212,7 @@ public sealed partial class CtcScorer
         }
 
         _hypFinal = final;
-        if (final <= 0)
+        if (final <= 0 || MayHaveLostPaths(final, state.Max))
         {
             return double.NegativeInfinity;
         }
@@ -2018,7 +2069,7 @@ public sealed partial class CtcScorer
     {
         if (array.Length < length)
         {
-            array = new T[Math.Max(length, array.Length * 2)];
+            array = new T[Math.Clamp(2L * array.Length, length, Math.Max(length, Array.MaxLength))];
         }
     }
 }

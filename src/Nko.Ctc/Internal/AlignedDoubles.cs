@@ -13,6 +13,9 @@ internal sealed class AlignedDoubles
     private int _start;
     private int _capacity;
 
+    /// <summary>The most elements one buffer holds (the largest array, less the alignment slack).</summary>
+    public const int MaxLength = 0x7FFFFFC7 - 8; // Array.MaxLength
+
     /// <summary>Elements usable from <see cref="Start"/>.</summary>
     public int Capacity => _capacity;
 
@@ -34,7 +37,8 @@ internal sealed class AlignedDoubles
             return;
         }
 
-        int capacity = Math.Max(length, 2 * _capacity);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, MaxLength);
+        int capacity = (int)Math.Clamp(2L * _capacity, length, MaxLength);
         double[] array = GC.AllocateArray<double>(capacity + 8, pinned: true);
         long address = Marshal.UnsafeAddrOfPinnedArrayElement(array, 0).ToInt64();
         _start = (int)(((64 - (address & 63)) & 63) / sizeof(double));

@@ -1,0 +1,147 @@
+using System.Runtime.CompilerServices;
+
+namespace Nko.Ctc;
+
+// The exact fallback between the fast recursions and the log-space reference.
+public sealed partial class CtcScorer
+{
+    private const double Faint = 9.332636185032189E-302; // 2^-1000: a state this far below its frame's best is at risk
+
+    private double[] _bandPrev = [];
+    private double[] _bandCur = [];
+    private int[] _bandPrefix = [];
+    private int[] _bandSuffix = [];
+
+    // The log-likelihood of an alignable target when a fast recursion lost every path: first a scalar scaled forward
+    // over only the states that can still start and finish in time, then, if even that underflows, the log-space
+    // reference. The fast recursions keep every reachable state, and on long targets (L/T near 1) the states that can
+    // no longer finish outweigh the ones that can by more than double range (~700 nats), so the latter are flushed to
+    // zero; within the band they are close, and the band is narrow exactly then (about T − L labels wide).
+    private double ExactFallback(ReadOnlySpan<int> target)
+    {
+        double banded = BandedForward(target);
+        return double.IsNaN(banded) ? CtcForward.LogSpaceLogLikelihood(_matrix, _blank, target) : banded;
+    }
+
+    // Scaled forward over the extended states s (even: blank before label s/2; odd: label s/2) that are feasible at
+    // frame t: reachable in t + 1 frames and able to finish in the T − 1 − t after. Infeasible states contribute nothing
+    // to the result, so leaving them out is exact. Within the band no state may fall 1000 binary orders below its frame's
+    // best (where the subnormals begin to round): if one does, it returns NaN and the log-space reference decides, so a
+    // value it returns has the accuracy of a plain scaled recursion.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private double BandedForward(ReadOnlySpan<int> target)
+    {
+        int frames = _frames, length = target.Length, states = (2 * length) + 1;
+        Grow(ref _bandPrefix, length + 1);
+        Grow(ref _bandSuffix, length + 1);
+        Grow(ref _bandPrev, states);
+        Grow(ref _bandCur, states);
+        Span<int> prefix = _bandPrefix.AsSpan(0, length + 1), suffix = _bandSuffix.AsSpan(0, length + 1);
+        MinimumFrames(target, prefix, suffix);
+        if (prefix[length] > frames)
+        {
+            return double.NegativeInfinity;
+        }
+
+        EnsureEmissions(_blank);
+        foreach (int label in target)
+        {
+            EnsureEmissions(label);
+        }
+
+        Span<double> prev = _bandPrev.AsSpan(0, states), cur = _bandCur.AsSpan(0, states);
+        prev.Clear();
+        cur.Clear();
+        ReadOnlySpan<double> emit = _emit.AsSpan(0, (_classes + 1) * _stride);
+        long exponent = 0;
+        bool lost = false;
+        int lo = 0, hi = -1; // the band of the previous frame ([lo, hi], empty before frame 0)
+        for (int t = 0; t < frames; t++)
+        {
+            int left = frames - 1 - t;
+            int newHi = hi, newLo = lo;
+            while (newHi + 1 < states && NeedStart(newHi + 1, prefix) <= t + 1)
+            {
+                newHi++;
+            }
+
+            while (newLo < states && NeedEnd(newLo, suffix, target) > left)
+            {
+                newLo++;
+            }
+
+            double max = 0;
+            for (int s = newLo; s <= newHi; s++)
+            {
+                // Reads of the previous frame outside its band are zero (the band only moves right).
+                double a = s >= lo && s <= hi ? prev[s] : 0;
+                if (s >= 1 && s - 1 >= lo && s - 1 <= hi)
+                {
+                    a += prev[s - 1];
+                }
+
+                int c = _blank;
+                if ((s & 1) == 1)
+                {
+                    int k = s >> 1;
+                    c = target[k];
+                    if (k >= 1 && target[k - 1] != c && s - 2 >= lo && s - 2 <= hi)
+                    {
+                        a += prev[s - 2];
+                    }
+                }
+
+                double e = emit[(c * _stride) + Pad + t];
+                double v = t == 0 ? (s <= 1 ? e : 0) : a * e;
+                lost |= v == 0 && e > 0 && (t == 0 ? s <= 1 : a > 0); // a path's product underflowed
+                cur[s] = v;
+                max = Math.Max(max, v);
+            }
+
+            if (max == 0)
+            {
+                // Every feasible state is zero: the target is impossible (an emission is exactly 0 on every path), or
+                // the band underflowed. The log-space reference tells them apart.
+                return double.NaN;
+            }
+
+            int shift = ScaleExponent(max);
+            double f = Pow2(-shift);
+            for (int s = newLo; s <= newHi; s++)
+            {
+                double v = cur[s] * f;
+                lost |= v > 0 && v < Faint; // within reach of the subnormals: precision may go on later frames
+                cur[s] = v;
+            }
+
+            if (lost)
+            {
+                return double.NaN;
+            }
+
+            exponent += shift;
+            Span<double> swap = prev;
+            prev = cur;
+            cur = swap;
+            lo = newLo;
+            hi = newHi;
+        }
+
+        double final = (hi == states - 1 ? prev[states - 1] : 0) + (length > 0 && lo <= states - 2 && hi >= states - 2 ? prev[states - 2] : 0);
+        return Math.Log(final) + (exponent * Ln2) + _offset;
+
+        // Frames needed up to and including state s, and after it.
+        static int NeedStart(int s, ReadOnlySpan<int> prefix) => (s & 1) == 1 ? prefix[(s >> 1) + 1] : prefix[s >> 1] + 1;
+
+        static int NeedEnd(int s, ReadOnlySpan<int> suffix, ReadOnlySpan<int> target)
+        {
+            int k = s >> 1;
+            if ((s & 1) == 0)
+            {
+                return suffix[k];
+            }
+
+            return suffix[k + 1] + (k + 1 < target.Length && target[k + 1] == target[k] ? 1 : 0);
+        }
+    }
+}
