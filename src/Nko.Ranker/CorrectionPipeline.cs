@@ -24,21 +24,34 @@ namespace Nko.Ranker;
 /// input and the config.</para>
 /// <para><b>Threads.</b> The pipeline is immutable; per-call buffers come from a per-thread workspace, so concurrent
 /// calls are safe and a call allocates only its result.</para>
+/// <para><b>Limits.</b> Frames, hypothesis length and tables (frames × labels) are checked against
+/// <see cref="Limits"/> before any work; an outsized call releases its thread's buffers when it ends.</para>
 /// </remarks>
 public sealed class CorrectionPipeline : ICorrectionPipeline
 {
     [ThreadStatic]
     private static Workspace? t_workspace;
 
-    /// <summary>Creates a pipeline over a loaded config.</summary>
+    /// <summary>Creates a pipeline over a loaded config with the default <see cref="CorrectionLimits"/>.</summary>
     public CorrectionPipeline(RankerConfig config)
+        : this(config, CorrectionLimits.Default)
+    {
+    }
+
+    /// <summary>Creates a pipeline over a loaded config with the given limits.</summary>
+    public CorrectionPipeline(RankerConfig config, CorrectionLimits limits)
     {
         ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(limits);
         Config = config;
+        Limits = limits;
     }
 
     /// <inheritdoc />
     public RankerConfig Config { get; }
+
+    /// <summary>The bounds every call is checked against.</summary>
+    public CorrectionLimits Limits { get; }
 
     /// <summary>Loads the config at <paramref name="configPath"/> and creates a pipeline over it.</summary>
     public static CorrectionPipeline FromFile(string configPath) => new(RankerConfig.Load(configPath));
@@ -48,9 +61,10 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
         Correct(new CorrectionRequest(logProbs) { Hypothesis = hypothesis, Mode = mode, AsrScore = asrScore });
 
     /// <inheritdoc />
-    public CorrectionResult Correct(CorrectionRequest request)
+    public CorrectionResult Correct(CorrectionRequest request, CancellationToken cancellationToken = default)
     {
         RankerConfig config = Config;
+        CorrectionLimits limits = Limits;
         OperatingMode mode = config.GetMode(request.Mode);
         CtcVocabulary vocabulary = config.Vocabulary;
         LogProbMatrix logProbs = request.LogProbs;
@@ -60,8 +74,43 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
             throw new ArgumentException("AsrScore must be finite when given.", nameof(request));
         }
 
-        // Loading the matrix (exponentiated once for every round) also rejects NaN and +inf, so the values are read once.
+        int frames = logProbs.Frames;
+        if (frames > limits.MaxFrames)
+        {
+            throw Limit($"The log-probs have {frames} frames, more than {nameof(CorrectionLimits)}.{nameof(CorrectionLimits.MaxFrames)} ({limits.MaxFrames})");
+        }
+
+        if (request.Hypothesis is { } given)
+        {
+            // Characters, not labels yet: a label is one character, so this bounds the labels before anything is encoded.
+            CheckLength(given.Length, frames, limits, config.MaxRounds);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
         Workspace ws = t_workspace ??= new Workspace();
+        long cells = 0;
+        try
+        {
+            return Correct(request, ws, mode, frames, ref cells, cancellationToken);
+        }
+        finally
+        {
+            // An outsized call does not pin its tables to the thread: the next call starts from small buffers.
+            if (cells > limits.MaxRetainedTableCells)
+            {
+                t_workspace = null;
+            }
+        }
+    }
+
+    private CorrectionResult Correct(CorrectionRequest request, Workspace ws, OperatingMode mode, int frames, ref long cells, CancellationToken cancellationToken)
+    {
+        RankerConfig config = Config;
+        CtcVocabulary vocabulary = config.Vocabulary;
+        LogProbMatrix logProbs = request.LogProbs;
+        cells = frames; // the workspace grows with the frames before the hypothesis is known
+
+        // Loading the matrix (exponentiated once for every round) also rejects NaN and +inf, so the values are read once.
         CandidateEvaluator evaluator = ws.Evaluator;
         evaluator.Reset(logProbs, vocabulary.BlankIndex, request.AsrScore);
         ws.Ensure(logProbs.Frames + 1, config.MaxRounds);
@@ -81,12 +130,16 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
         {
             length = GreedyDecoder.Decode(logProbs, vocabulary.BlankIndex, ws.Labels, default, out _);
             hypothesisText = vocabulary.Decode(ws.Labels.AsSpan(0, length));
+            CheckLength(length, frames, Limits, config.MaxRounds);
         }
 
+        cells = TableCells(frames, length, config.MaxRounds);
+        ws.EnsureHistory(length, config.MaxRounds);
         ws.ClearHistory();
         int applied = 0;
         for (int round = 0; round < config.MaxRounds; round++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             ReadOnlySpan<int> current = ws.Labels.AsSpan(0, length);
             int n = evaluator.Evaluate(config.CandidateGenerator, current, round);
             if (n == 0)
@@ -154,6 +207,26 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
         return new CorrectionResult(hypothesisText, text, CorrectionDecision.Corrected, edits.MoveToImmutable(), mode.Name);
     }
 
+    // Frames × (labels + rounds + 1): the cells of the largest tables a call can build (each round may insert a label).
+    private static long TableCells(int frames, int length, int rounds) => (long)frames * ((long)length + rounds + 1);
+
+    private static void CheckLength(int length, int frames, CorrectionLimits limits, int rounds)
+    {
+        if (length > limits.MaxHypothesisLength)
+        {
+            throw Limit($"The hypothesis has {length} labels, more than {nameof(CorrectionLimits)}.{nameof(CorrectionLimits.MaxHypothesisLength)} ({limits.MaxHypothesisLength})");
+        }
+
+        long cells = TableCells(frames, length, rounds);
+        if (cells > limits.MaxTableCells)
+        {
+            throw Limit($"{frames} frames × ({length} labels + {rounds} rounds + 1) is {cells} table cells (about {cells * 48 / 1_000_000} MB), more than {nameof(CorrectionLimits)}.{nameof(CorrectionLimits.MaxTableCells)} ({limits.MaxTableCells})");
+        }
+    }
+
+    private static CorrectionLimitException Limit(FormattableString message) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"{message.ToString(CultureInfo.InvariantCulture)}; split the utterance into shorter windows or raise the limit."));
+
     private static double Gain(double logp, double hypLogp) =>
         double.IsFinite(hypLogp) ? logp - hypLogp : (double.IsFinite(logp) ? double.PositiveInfinity : 0);
 
@@ -212,9 +285,15 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
                 Applied = new Step[rounds];
             }
 
-            if (_history.Length < needed * (rounds + 1))
+        }
+
+        // The texts of a call have at most length + rounds labels each, and there are at most rounds + 1 of them.
+        public void EnsureHistory(int length, int rounds)
+        {
+            int needed = checked((length + rounds + 1) * (rounds + 1));
+            if (_history.Length < needed)
             {
-                _history = new int[needed * (rounds + 1)];
+                _history = new int[needed];
             }
 
             if (_historyLengths.Length < rounds + 1)

@@ -13,6 +13,10 @@ public interface ICorrectionPipeline
     RankerConfig Config { get; }
 
     /// <summary>Corrects one utterance.</summary>
+    /// <param name="request">The utterance.</param>
+    /// <param name="cancellationToken">Cancels the call between correction rounds.</param>
     /// <exception cref="ArgumentException">The log-probs do not match the vocabulary, hold NaN/+∞, the hypothesis holds characters outside the vocabulary, or the mode is unknown.</exception>
-    CorrectionResult Correct(CorrectionRequest request);
+    /// <exception cref="CorrectionLimitException">The input exceeds the pipeline's limits (see <see cref="CorrectionLimits"/>).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    CorrectionResult Correct(CorrectionRequest request, CancellationToken cancellationToken = default);
 }

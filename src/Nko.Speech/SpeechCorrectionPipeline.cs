@@ -51,7 +51,7 @@ public sealed class SpeechCorrectionPipeline : ISpeechCorrectionPipeline
         new(model, new CorrectionPipeline(RankerConfig.Load(rankerConfigPath)), options);
 
     /// <inheritdoc />
-    public CorrectionResult Correct(CorrectionRequest request) => _correction.Correct(request);
+    public CorrectionResult Correct(CorrectionRequest request, CancellationToken cancellationToken = default) => _correction.Correct(request, cancellationToken);
 
     /// <inheritdoc />
     public SpeechCorrectionResult Correct(AcousticFeatures features, string? mode = null)
