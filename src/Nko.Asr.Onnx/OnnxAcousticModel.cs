@@ -162,7 +162,7 @@ public sealed class OnnxAcousticModel : IAcousticModel
     public int GetOutputFrames(int inputFrames) => _timeAxis.GetOutputFrames(inputFrames, _model);
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentException">The features' width differs from <see cref="FeatureDimension"/> or their length does not fit the model.</exception>
+    /// <exception cref="ArgumentException">The features' width differs from <see cref="FeatureDimension"/>, their length does not fit the model, or a value is NaN or ±∞ (the message names the frame and feature index).</exception>
     /// <exception cref="AcousticModelException">ONNX Runtime failed, or a log-prob model's output is not normalised.</exception>
     /// <exception cref="InvalidLogProbsException">The output holds NaN or +∞.</exception>
     public LogProbMatrix Run(AcousticFeatures features) => Run(features, CancellationToken.None);
@@ -178,7 +178,7 @@ public sealed class OnnxAcousticModel : IAcousticModel
     }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentException">The destination is shorter than T × C, or the features do not fit the model.</exception>
+    /// <exception cref="ArgumentException">The destination is shorter than T × C, or the features do not fit the model or hold NaN or ±∞.</exception>
     public int Run(AcousticFeatures features, Span<float> destination) =>
         RunCore(features, destination, _runOptions, CancellationToken.None);
 

@@ -223,6 +223,28 @@ public sealed class OnnxAcousticModelTests
         Assert.Contains("1280", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(float.NaN, false)]
+    [InlineData(float.PositiveInfinity, false)]
+    [InlineData(float.NegativeInfinity, false)]
+    [InlineData(float.NaN, true)]
+    [InlineData(float.NegativeInfinity, true)]
+    public void Non_finite_features_are_an_ArgumentException_naming_frame_and_feature(float bad, bool half)
+    {
+        // The tiny head turned such input into finite, meaningless log-probs: it must be refused before the run.
+        using var model = new OnnxAcousticModel(Tiny);
+        float[] x = TestData.RandomFloats(6 * 1280, 3, 1);
+        x[(4 * 1280) + 17] = bad;
+        AcousticFeatures features = half
+            ? AcousticFeatures.FromHalf(x.Select(v => (Half)v).ToArray(), 6, 1280)
+            : AcousticFeatures.FromSingle(x, 6, 1280);
+
+        var e = Assert.Throws<ArgumentException>(() => model.Run(features));
+        Assert.Equal("features", e.ParamName);
+        Assert.Contains("frame 4, feature 17", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => model.Run(features, new float[model.GetOutputFrames(6) * C]));
+    }
+
     [Fact]
     public void Default_features_are_an_ArgumentException()
     {
