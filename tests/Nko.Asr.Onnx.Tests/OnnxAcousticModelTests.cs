@@ -246,6 +246,33 @@ public sealed class OnnxAcousticModelTests
     }
 
     [Fact]
+    public void An_output_too_large_for_an_array_is_an_ArgumentException_not_an_overflow()
+    {
+        // A configured reduction with a huge offset: T × C no longer fits an int (was OverflowException from checked).
+        var options = new AcousticModelOptions { FrameReduction = new FrameReduction(1, 2_000_000_000), OutputKind = AcousticOutputKind.Logits };
+        using var model = new OnnxAcousticModel(SyntheticModels.Identity(), options);
+        AcousticFeatures features = AcousticFeatures.FromSingle(new float[4 * C], 4, C);
+
+        var e = Assert.Throws<ArgumentException>(() => model.Run(features));
+        Assert.Contains("more than the largest array", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => model.Run(features, new float[16]));
+    }
+
+    [Fact]
+    public void A_fixed_input_too_large_for_an_array_is_rejected_at_load()
+    {
+        // [1, 40M, 66] in, output length unstated: probing the output length used to compute 40M × 66 in int.
+        byte[] onnx = new OnnxModelBuilder()
+            .Input("x", OnnxModelBuilder.Float, 1, 40_000_000, C)
+            .Output("y", OnnxModelBuilder.Float, 1, "T", C)
+            .Node("Identity", ["x"], ["y"])
+            .Build();
+
+        var e = Assert.Throws<AcousticModelException>(() => new OnnxAcousticModel(onnx));
+        Assert.Contains("exceeds the largest array", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Default_features_are_an_ArgumentException()
     {
         using var model = new OnnxAcousticModel(Tiny);
