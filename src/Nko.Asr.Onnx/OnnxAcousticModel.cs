@@ -115,6 +115,11 @@ public sealed class OnnxAcousticModel : IAcousticModel
             _outputNames = [_signature.Output.Name];
             FeatureDimension = _signature.FeatureDimension;
             _timeAxis = TimeAxis.Resolve<OnnxRuntimeException>(_model, _signature.InputFrames, _signature.OutputFrames, Options.FrameReduction, ProbeOutputFrames);
+            if (_timeAxis.FixedInputFrames is int fixedFrames)
+            {
+                CheckArraySize(fixedFrames, FeatureDimension, "input", "features");
+                CheckArraySize(_timeAxis.GetOutputFrames(fixedFrames, _model), Classes, "output", "classes");
+            }
         }
         catch
         {
@@ -162,7 +167,7 @@ public sealed class OnnxAcousticModel : IAcousticModel
     public int GetOutputFrames(int inputFrames) => _timeAxis.GetOutputFrames(inputFrames, _model);
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentException">The features' width differs from <see cref="FeatureDimension"/> or their length does not fit the model.</exception>
+    /// <exception cref="ArgumentException">The features' width differs from <see cref="FeatureDimension"/>, their length does not fit the model, or a value is NaN or ±∞ (the message names the frame and feature index).</exception>
     /// <exception cref="AcousticModelException">ONNX Runtime failed, or a log-prob model's output is not normalised.</exception>
     /// <exception cref="InvalidLogProbsException">The output holds NaN or +∞.</exception>
     public LogProbMatrix Run(AcousticFeatures features) => Run(features, CancellationToken.None);
@@ -172,13 +177,13 @@ public sealed class OnnxAcousticModel : IAcousticModel
     public LogProbMatrix Run(AcousticFeatures features, CancellationToken cancellationToken)
     {
         int frames = GetOutputFramesFor(features);
-        float[] values = new float[checked(frames * Classes)];
+        float[] values = new float[OutputLength(frames, Classes)];
         Run(features, values, cancellationToken);
         return new LogProbMatrix(values, frames, Classes);
     }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentException">The destination is shorter than T × C, or the features do not fit the model.</exception>
+    /// <exception cref="ArgumentException">The destination is shorter than T × C, or the features do not fit the model or hold NaN or ±∞.</exception>
     public int Run(AcousticFeatures features, Span<float> destination) =>
         RunCore(features, destination, _runOptions, CancellationToken.None);
 
@@ -250,6 +255,17 @@ public sealed class OnnxAcousticModel : IAcousticModel
         return modelPath;
     }
 
+    /// <summary>T × C, or an argument error when the output of these features could not fit in one array.</summary>
+    private static int OutputLength(int frames, int classes)
+    {
+        long count = (long)frames * classes;
+        return count <= Array.MaxLength
+            ? (int)count
+            : throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"These features give {frames} output frames × {classes} classes = {count} values, more than the largest array ({Array.MaxLength}); run shorter features."),
+                "features");
+    }
+
     private int GetOutputFramesFor(in AcousticFeatures features)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -260,7 +276,7 @@ public sealed class OnnxAcousticModel : IAcousticModel
     {
         int frames = GetOutputFramesFor(features);
         int classes = Classes;
-        int count = checked(frames * classes);
+        int count = OutputLength(frames, classes);
         if (destination.Length < count)
         {
             throw new ArgumentException(
@@ -366,10 +382,27 @@ public sealed class OnnxAcousticModel : IAcousticModel
         return frames;
     }
 
+    /// <summary>
+    /// Rejects a model whose fixed time axis (read from the model file) gives a tensor no array can hold: its sizes are
+    /// products of int dimensions, and such a model could never run.
+    /// </summary>
+    private void CheckArraySize(int frames, int width, string role, string unit)
+    {
+        long values = (long)frames * width;
+        if (values > Array.MaxLength)
+        {
+            throw new AcousticModelException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Model '{_model}': its {role} of {frames} frames × {width} {unit} = {values} values exceeds the largest array ({Array.MaxLength}); the model cannot be run."));
+        }
+    }
+
     /// <summary>Runs the model on zeros of <paramref name="inputFrames"/> frames and returns its output frames.</summary>
     private int ProbeOutputFrames(int inputFrames)
     {
         int d = FeatureDimension;
+        CheckArraySize(inputFrames, d, "input", "features");
+
         long[] shape = _signature.InputHasBatch ? [1, inputFrames, d] : [inputFrames, d];
         using OrtValue input = _signature.InputIsHalf
             ? OrtValue.CreateTensorValueFromMemory(

@@ -26,7 +26,7 @@ public readonly record struct LabelEdit(EditKind Kind, int Position, int Label)
     };
 
     /// <summary>Writes the edited sequence of <paramref name="labels"/> into <paramref name="destination"/>; returns its length.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The position is outside the sequence for this kind of edit.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The kind is not a defined <see cref="EditKind"/>, or the position is outside the sequence for this kind of edit.</exception>
     public int Apply(ReadOnlySpan<int> labels, Span<int> destination)
     {
         Validate(labels.Length);
@@ -65,9 +65,21 @@ public readonly record struct LabelEdit(EditKind Kind, int Position, int Label)
     }
 
     /// <summary>Checks that the edit fits a sequence of <paramref name="length"/> labels.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The position is out of range for this kind of edit, or a label is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// The kind is not a defined <see cref="EditKind"/> (e.g. a cast integer), the position is out of range for this kind
+    /// of edit, or a label is negative.
+    /// </exception>
     public void Validate(int length)
     {
+        // First: every other check (and every consumer's switch) would otherwise treat an undefined kind as an insertion.
+        if (Kind is not (EditKind.Substitute or EditKind.Delete or EditKind.Insert))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(Kind),
+                Kind,
+                string.Create(CultureInfo.InvariantCulture, $"Edit kind {(byte)Kind} is not defined; use Substitute (0), Delete (1) or Insert (2)."));
+        }
+
         int limit = Kind == EditKind.Insert ? length + 1 : length;
         if ((uint)Position >= (uint)limit)
         {
@@ -88,6 +100,7 @@ public readonly record struct LabelEdit(EditKind Kind, int Position, int Label)
     {
         EditKind.Substitute => string.Create(CultureInfo.InvariantCulture, $"SUB@{Position}->{Label}"),
         EditKind.Delete => string.Create(CultureInfo.InvariantCulture, $"DEL@{Position}"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"INS@{Position}+{Label}"),
+        EditKind.Insert => string.Create(CultureInfo.InvariantCulture, $"INS@{Position}+{Label}"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"KIND{(byte)Kind}@{Position}:{Label}"),
     };
 }

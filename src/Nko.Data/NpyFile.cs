@@ -22,8 +22,11 @@ namespace Nko.Data;
 /// </remarks>
 public static class NpyFile
 {
-    /// <summary>The largest data payload read, in bytes (2 GiB − 1): larger arrays are rejected rather than allocated.</summary>
-    public const long MaxPayloadBytes = int.MaxValue;
+    /// <summary>
+    /// The largest data payload read, in bytes: 2,147,483,591 (<see cref="Array.MaxLength"/>, the longest byte array .NET
+    /// allocates, 56 bytes under 2 GiB). Larger arrays are rejected rather than allocated.
+    /// </summary>
+    public const long MaxPayloadBytes = 0x7FFFFFC7;
 
     /// <summary>The largest number of dimensions read (NumPy 2 allows 64).</summary>
     public const int MaxDimensions = 64;
@@ -221,7 +224,8 @@ public static class NpyFile
         long count = 1;
         foreach (int d in shape)
         {
-            // count ≤ MaxPayloadBytes < 2^31 and d < 2^31, so the product cannot overflow a long.
+            // count ≤ MaxPayloadBytes < 2^31 and d < 2^31, so the product cannot overflow a long. The limit is the
+            // largest array, not int.MaxValue: sizes in between passed this check and then failed to allocate.
             count *= d;
             if (count > MaxPayloadBytes)
             {

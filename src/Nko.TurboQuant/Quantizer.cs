@@ -36,11 +36,7 @@ public sealed class Quantizer
         ArgumentOutOfRangeException.ThrowIfLessThan(rowLength, 1);
         Options = options;
         RowLength = rowLength;
-        int blocks = (rowLength + options.GroupSize - 1) / options.GroupSize;
-        int blockBytes = options.Codec == QuantCodec.Affine
-            ? AffineLayout.BlockBytes(options.Bits, options.GroupSize)
-            : TurboLayout.BlockBytes(options.Bits, options.GroupSize);
-        long rowBytes = (long)blocks * blockBytes;
+        long rowBytes = EncodedRowBytes(options, rowLength);
         if (rowBytes > Array.MaxLength)
         {
             throw new ArgumentOutOfRangeException(nameof(rowLength), rowLength, "An encoded row would exceed the largest array.");
@@ -69,6 +65,16 @@ public sealed class Quantizer
 
     /// <summary>The implementation that runs (for tests and benchmarks).</summary>
     internal KernelPath Path => _path;
+
+    /// <summary>Bytes of one encoded row of <paramref name="rowLength"/> values (≥ 1), in long: near int.MaxValue values the block count and byte count do not fit in int.</summary>
+    internal static long EncodedRowBytes(QuantOptions options, int rowLength)
+    {
+        long blocks = ((long)rowLength + options.GroupSize - 1) / options.GroupSize;
+        int blockBytes = options.Codec == QuantCodec.Affine
+            ? AffineLayout.BlockBytes(options.Bits, options.GroupSize)
+            : TurboLayout.BlockBytes(options.Bits, options.GroupSize);
+        return blocks * blockBytes;
+    }
 
     /// <summary>Bytes needed to encode <paramref name="rows"/> rows.</summary>
     /// <param name="rows">Number of rows, at least 0.</param>

@@ -72,6 +72,29 @@ public sealed class CoreMLAcousticModelTests : IDisposable
     }
 
     [Theory]
+    [InlineData(float.NaN, false)]
+    [InlineData(float.PositiveInfinity, false)]
+    [InlineData(float.NegativeInfinity, true)]
+    [InlineData(float.NaN, true)]
+    public void Non_finite_features_are_refused_before_the_prediction(float bad, bool half)
+    {
+        var api = new FakeCoreMLApi();
+        using var model = new CoreMLAcousticModel(ModelPath(), null, null, api);
+        float[] x = Features(6, 3);
+        x[(5 * D) + 79] = bad;
+        AcousticFeatures features = half
+            ? AcousticFeatures.FromHalf(x.Select(v => (Half)v).ToArray(), 6, D)
+            : AcousticFeatures.FromSingle(x, 6, D);
+        api.Inputs.Clear();
+
+        var e = Assert.Throws<ArgumentException>(() => model.Run(features));
+
+        Assert.Equal("features", e.ParamName);
+        Assert.Contains("frame 5, feature 79", e.Message, StringComparison.Ordinal);
+        Assert.Empty(api.Inputs);
+    }
+
+    [Theory]
     [InlineData((long)MultiArrayDataType.Float32, 0, false, 3)]
     [InlineData((long)MultiArrayDataType.Float32, 5, false, 3)]
     [InlineData((long)MultiArrayDataType.Float32, 0, true, 3)]

@@ -223,6 +223,55 @@ public sealed class OnnxAcousticModelTests
         Assert.Contains("1280", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(float.NaN, false)]
+    [InlineData(float.PositiveInfinity, false)]
+    [InlineData(float.NegativeInfinity, false)]
+    [InlineData(float.NaN, true)]
+    [InlineData(float.NegativeInfinity, true)]
+    public void Non_finite_features_are_an_ArgumentException_naming_frame_and_feature(float bad, bool half)
+    {
+        // The tiny head turned such input into finite, meaningless log-probs: it must be refused before the run.
+        using var model = new OnnxAcousticModel(Tiny);
+        float[] x = TestData.RandomFloats(6 * 1280, 3, 1);
+        x[(4 * 1280) + 17] = bad;
+        AcousticFeatures features = half
+            ? AcousticFeatures.FromHalf(x.Select(v => (Half)v).ToArray(), 6, 1280)
+            : AcousticFeatures.FromSingle(x, 6, 1280);
+
+        var e = Assert.Throws<ArgumentException>(() => model.Run(features));
+        Assert.Equal("features", e.ParamName);
+        Assert.Contains("frame 4, feature 17", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => model.Run(features, new float[model.GetOutputFrames(6) * C]));
+    }
+
+    [Fact]
+    public void An_output_too_large_for_an_array_is_an_ArgumentException_not_an_overflow()
+    {
+        // A configured reduction with a huge offset: T × C no longer fits an int (was OverflowException from checked).
+        var options = new AcousticModelOptions { FrameReduction = new FrameReduction(1, 2_000_000_000), OutputKind = AcousticOutputKind.Logits };
+        using var model = new OnnxAcousticModel(SyntheticModels.Identity(), options);
+        AcousticFeatures features = AcousticFeatures.FromSingle(new float[4 * C], 4, C);
+
+        var e = Assert.Throws<ArgumentException>(() => model.Run(features));
+        Assert.Contains("more than the largest array", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => model.Run(features, new float[16]));
+    }
+
+    [Fact]
+    public void A_fixed_input_too_large_for_an_array_is_rejected_at_load()
+    {
+        // [1, 40M, 66] in, output length unstated: probing the output length used to compute 40M × 66 in int.
+        byte[] onnx = new OnnxModelBuilder()
+            .Input("x", OnnxModelBuilder.Float, 1, 40_000_000, C)
+            .Output("y", OnnxModelBuilder.Float, 1, "T", C)
+            .Node("Identity", ["x"], ["y"])
+            .Build();
+
+        var e = Assert.Throws<AcousticModelException>(() => new OnnxAcousticModel(onnx));
+        Assert.Contains("exceeds the largest array", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Default_features_are_an_ArgumentException()
     {

@@ -117,9 +117,21 @@ public class NpyFileBadInputTests
         FailsHeader($"{{'descr': '<f4', 'fortran_order': False, 'shape': {shape}, }}", fragment);
 
     [Theory]
+    [InlineData("(536870899,)", "<f4")] // 2,147,483,596 bytes: under 2 GiB − 1 but over the largest array
+    [InlineData("(1073741820,)", "<f2")] // 2,147,483,640 bytes
+    public void Shapes_over_the_largest_array_are_a_format_error_not_an_allocation_failure(string shape, string descr)
+    {
+        // Before: the limit was int.MaxValue, so these passed the size check and `new byte[]` threw OutOfMemoryException.
+        byte[] header = TestFiles.Npy($"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}", []);
+        var e = Assert.Throws<NpyFormatException>(() => NpyFile.Read(new ClaimsToBeLongStream(header, 1L << 32)));
+        Assert.Contains("too large to read", e.Message, StringComparison.Ordinal);
+        Assert.Equal(NpyFile.MaxPayloadBytes, Array.MaxLength);
+    }
+
+    [Theory]
     [InlineData("(2147483647, 2147483647, 2147483647)")]
     [InlineData("(65536, 65536)")]
-    [InlineData("(536870912,)")] // 2 GiB of float32: one byte over the limit
+    [InlineData("(536870912,)")] // 2 GiB of float32: 57 bytes over the limit
     [InlineData("(1024, 1024, 1024, 1024, 1024, 1024, 1024)")]
     public void Shapes_too_large_are_rejected_before_allocating(string shape)
     {
@@ -199,12 +211,12 @@ public class NpyFileBadInputTests
     [Fact]
     public void Lying_shape_on_a_stream_that_cannot_seek_fails_without_allocating_the_claimed_size()
     {
-        // Claims 2 GiB − 4 bytes of data but holds 24: the reader must not allocate the claimed size up front.
-        byte[] file = TestFiles.Npy(TestFiles.F4("(536870911,)"), TestFiles.Bytes(1, 2, 3, 4, 5, 6));
+        // Claims 2 GiB − 128 bytes of data (within the limit) but holds 24: the reader must not allocate the claimed size up front.
+        byte[] file = TestFiles.Npy(TestFiles.F4("(536870880,)"), TestFiles.Bytes(1, 2, 3, 4, 5, 6));
         long before = GC.GetAllocatedBytesForCurrentThread();
         var e = Assert.Throws<NpyFormatException>(() => NpyFile.Read(new NonSeekableStream(file)));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Contains("ends inside the data (24 of 2147483644 bytes)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("ends inside the data (24 of 2147483520 bytes)", e.Message, StringComparison.Ordinal);
         Assert.True(allocated < 64L << 20, $"allocated {allocated} bytes");
     }
 
@@ -296,4 +308,10 @@ internal sealed class NonSeekableStream(byte[] bytes) : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>A seekable stream that holds only <paramref name="prefix"/> but reports <paramref name="length"/> bytes, so size checks against the length pass.</summary>
+internal sealed class ClaimsToBeLongStream(byte[] prefix, long length) : MemoryStream(prefix, writable: false)
+{
+    public override long Length => length;
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Nko.Ctc.Acoustics;
 
@@ -128,7 +130,10 @@ public readonly struct TimeAxis
     /// <param name="featureDimension">The width the model takes.</param>
     /// <param name="modelName">Names the model in error messages.</param>
     /// <param name="input">Describes the model's input in error messages (name, shape, element type).</param>
-    /// <exception cref="ArgumentException">The features are empty or of the wrong width.</exception>
+    /// <exception cref="ArgumentException">
+    /// The features are empty or of the wrong width, or a value is NaN or ±∞ (the message names the frame and the
+    /// feature index).
+    /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">Their length does not fit the axis.</exception>
     public int CheckFeatures(in AcousticFeatures features, int featureDimension, string modelName, string input)
     {
@@ -144,6 +149,42 @@ public readonly struct TimeAxis
                 nameof(features));
         }
 
-        return GetOutputFrames(features.Frames, modelName);
+        int outputFrames = GetOutputFrames(features.Frames, modelName);
+
+        // A model given NaN or ±∞ may still return finite (meaningless) log-probs, so bad input is caught here, at the
+        // boundary every back end shares, rather than hoped for in the output check.
+        int bad = features.IsHalf ? IndexOfNonFinite(features.Half.Span) : IndexOfNonFinite(features.Single.Span);
+        if (bad >= 0)
+        {
+            string value = features.IsHalf
+                ? features.Half.Span[bad].ToString(CultureInfo.InvariantCulture)
+                : features.Single.Span[bad].ToString(CultureInfo.InvariantCulture);
+            throw new ArgumentException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Features hold {value} at frame {bad / features.Dimension}, feature {bad % features.Dimension}; model '{modelName}' needs finite features."),
+                nameof(features));
+        }
+
+        return outputFrames;
+    }
+
+    private static int IndexOfNonFinite<T>(ReadOnlySpan<T> values)
+        where T : IFloatingPointIeee754<T>
+    {
+        if (TensorPrimitives.IsFiniteAll(values))
+        {
+            return -1;
+        }
+
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!T.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

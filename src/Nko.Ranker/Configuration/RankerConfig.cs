@@ -37,6 +37,14 @@ public sealed class RankerConfig
     /// <summary>The most operating modes a config may define.</summary>
     public const int MaxModes = 64;
 
+    /// <summary>
+    /// The most vocabulary classes (labels plus the blank) a config, and <see cref="CandidateEvaluator"/>, accept: N'Ko
+    /// needs 66. The evaluator's tables grow with the square of the class count; at this cap they take about 18.3 MiB
+    /// per evaluator (one per thread): 3 × 513 × 512 prior memos of 24 bytes (18.0 MiB) and 512 × 512 script-pair flags
+    /// (0.25 MiB).
+    /// </summary>
+    public const int MaxClasses = 512;
+
     // The JSON object types, to name the properties allowed where an unknown one is found.
     private static readonly Type[] DtoTypes =
     [
@@ -306,6 +314,12 @@ public sealed class RankerConfig
 
     private void ValidateModel()
     {
+        // Checked before anything is built from the vocabulary: past the cap the evaluator's tables cannot be afforded.
+        if (Vocabulary.Count > MaxClasses)
+        {
+            throw new RankerConfigException("$.vocabulary.labels", TooManyClasses(Vocabulary.Count));
+        }
+
         if (Name.Length == 0 || Name.Length > MaxNameLength)
         {
             throw new RankerConfigException("$.name", $"must be a non-empty string of at most {MaxNameLength} characters.");
@@ -466,13 +480,22 @@ public sealed class RankerConfig
 
     private static RankerConfigException Missing(string path) => new(path, "is missing.");
 
+    private static string TooManyClasses(int classes) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{classes - 1} labels plus the blank make {classes} classes; at most {MaxClasses - 1} labels ({MaxClasses} classes) are supported, because candidate evaluation keeps tables that grow with the square of the class count.");
+
     private static CtcVocabulary ReadVocabulary(VocabularyDto v)
     {
         List<string> labels = v.Labels ?? throw Missing("$.vocabulary.labels");
         int blank = v.BlankIndex ?? throw Missing("$.vocabulary.blank_index");
-        if (labels.Count == 0 || labels.Count > char.MaxValue)
+        if (labels.Count == 0)
         {
-            throw new RankerConfigException("$.vocabulary.labels", "must list between 1 and 65535 labels.");
+            throw new RankerConfigException("$.vocabulary.labels", "must list at least 1 label.");
+        }
+
+        if (labels.Count + 1 > MaxClasses)
+        {
+            throw new RankerConfigException("$.vocabulary.labels", TooManyClasses(labels.Count + 1));
         }
 
         if (blank < 0 || blank > labels.Count)

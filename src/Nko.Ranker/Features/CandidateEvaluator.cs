@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
@@ -5,6 +6,7 @@ using System.Runtime.Intrinsics;
 using Nko.Candidates;
 using Nko.Candidates.Script;
 using Nko.Ctc;
+using Nko.Ranker.Configuration;
 
 namespace Nko.Ranker.Features;
 
@@ -82,9 +84,21 @@ public sealed class CandidateEvaluator
     /// <see cref="GeneratorOptions.Shortlist"/>, only that many substitutions and insertions (those with the highest
     /// <see cref="CtcScorer.EstimateEdits"/> value, ties in generator order) and every deletion go on; the rest are dropped.
     /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="generator"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// The generator's vocabulary has more than <see cref="RankerConfig.MaxClasses"/> classes (its per-class-pair tables
+    /// would grow quadratically).
+    /// </exception>
     public int Evaluate(CandidateGenerator generator, ReadOnlySpan<int> hypothesis, int round)
     {
         ArgumentNullException.ThrowIfNull(generator);
+        if (generator.Vocabulary.Count > RankerConfig.MaxClasses)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"The generator's vocabulary has {generator.Vocabulary.Count} classes; candidate evaluation supports at most {RankerConfig.MaxClasses} (see RankerConfig.MaxClasses)."),
+                nameof(generator));
+        }
+
         int max = generator.Options.MaxCandidates;
         Grow(ref _candidates, max);
         Grow(ref _edits, max);

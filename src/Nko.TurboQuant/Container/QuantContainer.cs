@@ -101,17 +101,22 @@ internal static class QuantContainer
         }
 
         (QuantOptions options, ImmutableArray<int> shape, int elements) = ParseHeader(header, rank);
-        var quantizer = new Quantizer(options, shape[^1]);
-        long expected = quantizer.GetEncodedLength(elements / shape[^1]);
+
+        // Sizes are checked here, in long, before a Quantizer exists: its constructor reports an oversize row as an
+        // argument error, but for a file that is a format problem.
+        long rowBytes = Quantizer.EncodedRowBytes(options, shape[^1]);
+        long rows = elements / shape[^1];
+        long expected = rowBytes * rows;
         long declared = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(crcOffset - 8));
+        if (rowBytes > Array.MaxLength || expected > Array.MaxLength)
+        {
+            throw new QuantFormatException(Invariant($"Invalid header at offset {FixedBytes}: {options} over [{string.Join(", ", shape)}] needs {rowBytes} bytes per row and a payload of {expected} bytes, which exceeds the largest array ({Array.MaxLength} bytes)."));
+        }
+
+        var quantizer = new Quantizer(options, shape[^1]);
         if (declared != expected)
         {
             throw new QuantFormatException(Invariant($"Inconsistent header at offset {crcOffset - 8}: payload length {declared}, but {options} over [{string.Join(", ", shape)}] needs {expected} bytes."));
-        }
-
-        if (expected > Array.MaxLength)
-        {
-            throw new QuantFormatException(Invariant($"The payload of {expected} bytes exceeds the largest array."));
         }
 
         byte[] payload = ReadPayload(stream, (int)expected, header.Length);
