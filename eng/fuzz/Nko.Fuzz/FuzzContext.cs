@@ -91,7 +91,8 @@ public sealed class FuzzContext(FuzzRandom random, FuzzSettings settings)
     public static string Describe(Exception e)
     {
         string where = e.StackTrace?.Split('\n', StringSplitOptions.TrimEntries).FirstOrDefault(l => l.Contains("Nko.", StringComparison.Ordinal)) ?? "";
-        string message = e.Message.Length > 200 ? e.Message[..200] + "…" : e.Message;
+        string message = e.Message.ReplaceLineEndings(" ");
+        message = message.Length > 200 ? message[..200] + "…" : message;
         return $"{e.GetType().Name}: {message} {where}".Trim();
     }
 }

@@ -17,9 +17,9 @@ public abstract class FuzzTarget
     [
         new Targets.ScorerTarget(),
         new Targets.PipelineTarget(),
-        //TMP new Targets.CandidatesTarget(),
-        //TMP new Targets.NpyTarget(),
-        //TMP new Targets.QuantTarget(),
-        //TMP new Targets.ConfigTarget(),
+        new Targets.CandidatesTarget(),
+        new Targets.NpyTarget(),
+        new Targets.QuantTarget(),
+        new Targets.ConfigTarget(),
     ];
 }
