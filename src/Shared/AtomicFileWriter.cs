@@ -55,7 +55,14 @@ internal sealed class AtomicFileWriter : IDisposable
     public static AtomicFileWriter Create(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string target = ResolveTarget(Path.GetFullPath(path));
+        string full = Path.GetFullPath(path);
+        if (File.Exists(full) && IsSpecial(full))
+        {
+            // Not resolved first: /dev/stdout leads to /proc/self/fd/1 and on to a pipe or a terminal.
+            return new AtomicFileWriter(full, null, true, Open(full, FileMode.Open, full, targetExisted: true));
+        }
+
+        string target = ResolveTarget(full);
         bool existed = File.Exists(target);
         if (existed && IsSpecial(target))
         {

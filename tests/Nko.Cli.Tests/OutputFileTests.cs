@@ -103,8 +103,8 @@ public sealed class OutputFileTests : IDisposable
         {
             CliResult r = Cli.Run(runs[i]);
             Assert.Equal(1, r.Code);
-            Assert.Contains($"nko: error: Could not write '{targets[i]}': No space left on device. The previous file is unchanged.", r.Stderr, StringComparison.Ordinal);
             Assert.Equal(Previous, File.ReadAllBytes(targets[i]));
+            Assert.Contains($"nko: error: Could not write '{targets[i]}': No space left on device. The previous file is unchanged.", r.Stderr, StringComparison.Ordinal);
         }
 
         Assert.Equal([.. targets.Append(disk.File("filler")).Order(StringComparer.Ordinal)], Directory.GetFiles(disk.Path).Order(StringComparer.Ordinal));
@@ -121,11 +121,11 @@ public sealed class OutputFileTests : IDisposable
         disk.Fill();
 
         IOException saveError = Assert.ThrowsAny<IOException>(() => config.Save(json));
-        Assert.Contains($"'{json}'", saveError.Message, StringComparison.Ordinal);
-        Assert.Contains("previous file is unchanged", saveError.Message, StringComparison.Ordinal);
         Assert.ThrowsAny<IOException>(() => NpyFile.Write(npy, new float[64 * 1024], [64, 1024]));
         Assert.Equal(Previous, File.ReadAllBytes(json));
         Assert.Equal(Previous, File.ReadAllBytes(npy));
+        Assert.Contains($"'{json}'", saveError.Message, StringComparison.Ordinal);
+        Assert.Contains("previous file is unchanged", saveError.Message, StringComparison.Ordinal);
         Assert.Equal(3, Directory.GetFiles(disk.Path).Length);
     }
 
