@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Text;
+using Nko.IO;
 
 namespace Nko.Cli;
 
@@ -9,6 +11,12 @@ internal static partial class CliApp
     /// <summary>Runs the command line as the process does: output to stdout (UTF-8, <c>\n</c> line ends), errors to stderr.</summary>
     public static int Run(string[] args)
     {
+        // A write past `ulimit -f` then fails with an error line instead of killing the process (exit 153) silently.
+        FileSizeLimitSignal.Ignore();
+
+        // Ctrl+C or a kill during a write: remove the temporary file; the default action (termination) still follows.
+        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => AtomicFileWriter.DeletePending());
+        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => AtomicFileWriter.DeletePending());
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false, NewLine = "\n" };
         try
         {

@@ -33,7 +33,14 @@ internal static class SweepPlot
         try
         {
             Multiplot figure = Build(result);
-            figure.SavePng(path, Width, Height);
+            byte[] png;
+            using (Image image = figure.Render(Width, Height))
+            {
+                png = image.GetImageBytes(ImageFormat.Png);
+            }
+
+            // All-or-nothing, like every file the CLI writes (ScottPlot's SavePng writes the target directly).
+            OutputFile.WriteBytes(path, png);
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException)
         {

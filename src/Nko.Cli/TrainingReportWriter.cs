@@ -7,9 +7,24 @@ namespace Nko.Cli;
 /// <summary>Writes <c>nko train</c>'s optional outputs: the features CSV and the report folder (README.md and sweep.png).</summary>
 internal static class TrainingReportWriter
 {
-    public static void WriteFeaturesCsv(TrainingResult result, string path)
+    /// <summary>The report's summary, in the report folder.</summary>
+    public const string ReadmeName = "README.md";
+
+    /// <summary>The report's plot, in the report folder.</summary>
+    public const string PlotName = "sweep.png";
+
+    /// <summary>Checks the outputs of <c>--report</c> before training (see <see cref="OutputFile.Check"/>).</summary>
+    public static void Check(string folder)
     {
-        using var writer = new StreamWriter(path, false, new UTF8Encoding(false)) { NewLine = "\n" };
+        OutputFile.Check(Path.Combine(folder, ReadmeName), "--report");
+        OutputFile.Check(Path.Combine(folder, PlotName), "--report");
+    }
+
+    /// <summary>Writes the training matrix as CSV, all-or-nothing.</summary>
+    public static void WriteFeaturesCsv(TrainingResult result, string path) => OutputFile.WriteText(path, writer => WriteFeaturesCsv(result, writer));
+
+    private static void WriteFeaturesCsv(TrainingResult result, TextWriter writer)
+    {
         writer.WriteLine(string.Join(",", result.FeatureColumns) + ",label");
         int d = result.FeatureColumns.Length;
         var line = new StringBuilder();
@@ -26,10 +41,11 @@ internal static class TrainingReportWriter
         }
     }
 
+    /// <summary>Writes the report folder (README.md, sweep.png), each file all-or-nothing.</summary>
     public static void Write(TrainingResult result, string folder, string trainDir, string devDir)
     {
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "README.md"), TrainingReport.Markdown(result, trainDir, devDir), new UTF8Encoding(false));
-        SweepPlot.Save(result, Path.Combine(folder, "sweep.png"));
+        string markdown = TrainingReport.Markdown(result, trainDir, devDir);
+        OutputFile.WriteText(Path.Combine(folder, ReadmeName), writer => writer.Write(markdown));
+        SweepPlot.Save(result, Path.Combine(folder, PlotName));
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using Nko.IO;
 
 namespace Nko.Data;
 
@@ -144,23 +145,30 @@ public static class NpyFile
     }
 
     /// <summary>Writes float32 data as a little-endian, C-order <c>.npy</c> (format 1.0).</summary>
+    /// <remarks>All-or-nothing: the file is written beside <paramref name="path"/> and renamed over it when complete, so a
+    /// failure (full disk, size limit) leaves any previous file unchanged and no partial one.</remarks>
     /// <exception cref="ArgumentException">The shape has a negative dimension, too many dimensions, or does not hold exactly the data.</exception>
+    /// <exception cref="IOException">The file cannot be written; the message names it and says the previous one is unchanged.</exception>
     public static void Write(string path, ReadOnlySpan<float> data, ReadOnlySpan<int> shape)
     {
         ArgumentNullException.ThrowIfNull(path);
         string header = BuildHeader("<f4", data.Length, shape);
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        WriteCore(stream, header, MemoryMarshal.AsBytes(data));
+        using var file = AtomicFileWriter.Create(path);
+        WriteCore(file.Stream, header, MemoryMarshal.AsBytes(data));
+        file.Commit();
     }
 
     /// <summary>Writes Half data as a little-endian, C-order <c>.npy</c> (format 1.0).</summary>
+    /// <remarks>All-or-nothing, as the float32 overload.</remarks>
     /// <exception cref="ArgumentException">The shape has a negative dimension, too many dimensions, or does not hold exactly the data.</exception>
+    /// <exception cref="IOException">The file cannot be written; the message names it and says the previous one is unchanged.</exception>
     public static void Write(string path, ReadOnlySpan<Half> data, ReadOnlySpan<int> shape)
     {
         ArgumentNullException.ThrowIfNull(path);
         string header = BuildHeader("<f2", data.Length, shape);
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        WriteCore(stream, header, MemoryMarshal.AsBytes(data));
+        using var file = AtomicFileWriter.Create(path);
+        WriteCore(file.Stream, header, MemoryMarshal.AsBytes(data));
+        file.Commit();
     }
 
     /// <summary>Writes float32 data to a stream (format 1.0).</summary>

@@ -7,6 +7,7 @@ using Nko.Asr.Onnx;
 using Nko.Ctc;
 using Nko.Ctc.Acoustics;
 using Nko.Data;
+using Nko.IO;
 
 namespace Nko.Cli.Commands;
 
@@ -48,7 +49,7 @@ internal static class AsrCommand
                 parseResult.GetValue(threads),
                 parseResult.GetValue(blankLast),
                 parseResult.GetValue(logits));
-            using TextWriter stdout = CommandRunner.OpenOutput(parseResult, null);
+            using TextWriter stdout = CommandRunner.OpenStdout(parseResult);
             return Execute(arguments, stdout);
         }));
         return command;
@@ -67,6 +68,11 @@ internal static class AsrCommand
             throw new ArgumentException($"--threads must be 0 or more, not {arguments.Threads}.");
         }
 
+        if (!string.IsNullOrEmpty(arguments.Out))
+        {
+            OutputFile.Check(arguments.Out, "--out");
+        }
+
         AcousticFeatures features = ReadFeatures(arguments.Features);
         var options = new AcousticModelOptions
         {
@@ -83,13 +89,9 @@ internal static class AsrCommand
         string text = model.Vocabulary.Decode(greedy.Labels.AsSpan());
         if (!string.IsNullOrEmpty(arguments.Out))
         {
-            string? directory = Path.GetDirectoryName(Path.GetFullPath(arguments.Out));
-            if (directory is not null)
-            {
-                Directory.CreateDirectory(directory);
-            }
-
-            NpyFile.Write(arguments.Out, logProbs.Span, [logProbs.Frames, logProbs.Classes]);
+            using AtomicFileWriter file = OutputFile.Create(arguments.Out);
+            NpyFile.Write(file.Stream, logProbs.Span, [logProbs.Frames, logProbs.Classes]);
+            file.Commit();
         }
 
         if (arguments.Json)

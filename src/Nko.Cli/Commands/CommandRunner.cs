@@ -58,39 +58,45 @@ internal static class CommandRunner
         return sb.ToString();
     }
 
-    /// <summary>Opens the output: a file when a path is given, stdout otherwise.</summary>
-    public static TextWriter OpenOutput(string? path)
-    {
-        if (string.IsNullOrEmpty(path) || path == "-")
-        {
-            var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false, NewLine = "\n" };
-            return stdout;
-        }
+    /// <summary>Whether <paramref name="path"/> means the standard output (absent, empty or <c>-</c>) rather than a file.</summary>
+    public static bool IsStdout(string? path) => string.IsNullOrEmpty(path) || path == "-";
 
-        return OpenFile(path);
+    /// <summary>
+    /// Checks an output option before the command's work starts (see <see cref="OutputFile.Check"/>); the standard output
+    /// (<see cref="IsStdout"/>) needs no check.
+    /// </summary>
+    public static void CheckOutput(string? path, string option)
+    {
+        if (!IsStdout(path))
+        {
+            OutputFile.Check(path!, option);
+        }
+    }
+
+    /// <summary>The invocation's output writer (stdout by default), wrapped so that disposing it flushes but does not close it.</summary>
+    public static TextWriter OpenStdout(ParseResult parseResult)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        return new NonClosingWriter(parseResult.InvocationConfiguration.Output);
     }
 
     /// <summary>
-    /// Opens the output: a file when a path is given, otherwise the invocation's output writer (stdout by default), wrapped
-    /// so that disposing it flushes but does not close it.
+    /// Writes the output: to a file all-or-nothing when a path is given (a failure leaves no partial file and any previous
+    /// one unchanged; missing folders are created), otherwise to the invocation's output writer.
     /// </summary>
-    public static TextWriter OpenOutput(ParseResult parseResult, string? path)
+    public static void WriteOutput(ParseResult parseResult, string? path, Action<TextWriter> write)
     {
         ArgumentNullException.ThrowIfNull(parseResult);
-        return string.IsNullOrEmpty(path) || path == "-"
-            ? new NonClosingWriter(parseResult.InvocationConfiguration.Output)
-            : OpenFile(path);
-    }
-
-    private static StreamWriter OpenFile(string path)
-    {
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null)
+        ArgumentNullException.ThrowIfNull(write);
+        if (IsStdout(path))
         {
-            Directory.CreateDirectory(dir);
+            using TextWriter stdout = OpenStdout(parseResult);
+            write(stdout);
         }
-
-        return new StreamWriter(path, false, new UTF8Encoding(false)) { NewLine = "\n" };
+        else
+        {
+            OutputFile.WriteText(path!, write);
+        }
     }
 
     /// <summary>Forwards to a writer it does not own: flushes it on dispose instead of closing it.</summary>

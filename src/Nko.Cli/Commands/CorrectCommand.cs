@@ -35,14 +35,15 @@ internal static class CorrectCommand
         };
         command.SetAction(parseResult => CommandRunner.Run(parseResult, () =>
         {
+            string outPath = parseResult.GetRequiredValue(output);
+            CommandRunner.CheckOutput(outPath, "--out");
             (RankerConfig cfg, _) = RankerConfigLocator.Load(parseResult.GetValue(config));
             string modeName = cfg.GetMode(parseResult.GetValue(mode)).Name;
             CtcDataset dataset = DatasetCorrection.LoadAndValidate(parseResult.GetRequiredValue(data), cfg, requireReferences: false);
             CorrectionResult[] results = DatasetCorrection.CorrectAll(dataset, new CorrectionPipeline(cfg), modeName);
             var buffer = new ArrayBufferWriter<byte>(1 << 16);
             Write(dataset, results, cfg.Vocabulary, buffer);
-            using TextWriter writer = CommandRunner.OpenOutput(parseResult, parseResult.GetRequiredValue(output));
-            CliJson.WriteUtf8(buffer.WrittenSpan, writer);
+            CommandRunner.WriteOutput(parseResult, outPath, writer => CliJson.WriteUtf8(buffer.WrittenSpan, writer));
             return 0;
         }));
         return command;

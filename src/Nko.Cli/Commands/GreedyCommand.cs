@@ -26,12 +26,13 @@ internal static class GreedyCommand
         };
         command.SetAction(parseResult => CommandRunner.Run(parseResult, () =>
         {
+            string? outPath = parseResult.GetValue(output);
+            CommandRunner.CheckOutput(outPath, "--out");
             CtcVocabulary vocabulary = CliOptions.Vocabulary(parseResult.GetValue(blank)!);
             CtcDataset dataset = CliOptions.LoadDataset(parseResult.GetRequiredValue(data), vocabulary);
             using var json = new JsonLinesWriter();
             Write(dataset, vocabulary, json);
-            using TextWriter writer = CommandRunner.OpenOutput(parseResult, parseResult.GetValue(output));
-            json.WriteTo(writer);
+            CommandRunner.WriteOutput(parseResult, outPath, json.WriteTo);
             return 0;
         }));
         return command;

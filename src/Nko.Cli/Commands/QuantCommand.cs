@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Nko.IO;
 using Nko.TurboQuant;
 
 namespace Nko.Cli.Commands;
@@ -38,14 +39,20 @@ internal static class QuantCommand
                 parseResult.GetValue(group),
                 parseResult.GetValue(seed),
                 parseResult.GetResult(seed) is { Implicit: false });
+            string? containerPath = parseResult.GetValue(output);
+            if (containerPath is not null)
+            {
+                OutputFile.Check(containerPath, "--output");
+            }
+
             int runs = parseResult.GetValue(repeat);
             if (runs < 1)
             {
                 throw new ArgumentException($"--repeat must be at least 1 (got {runs}).");
             }
 
-            QuantReport report = Measure(QuantCliOptions.Load(parseResult.GetRequiredValue(input)), options, runs, parseResult.GetValue(output));
-            using TextWriter writer = CommandRunner.OpenOutput(parseResult, null);
+            QuantReport report = Measure(QuantCliOptions.Load(parseResult.GetRequiredValue(input)), options, runs, containerPath);
+            using TextWriter writer = CommandRunner.OpenStdout(parseResult);
             if (parseResult.GetValue(json))
             {
                 report.WriteJson(writer);
@@ -74,14 +81,9 @@ internal static class QuantCommand
         if (containerPath is not null)
         {
             var tensor = QuantizedTensor.Quantize(features.ToSingle(), features.Shape.AsSpan(), options);
-            string? dir = Path.GetDirectoryName(Path.GetFullPath(containerPath));
-            if (dir is not null)
-            {
-                Directory.CreateDirectory(dir);
-            }
-
-            using FileStream file = File.Create(containerPath);
-            tensor.WriteTo(file);
+            using AtomicFileWriter file = OutputFile.Create(containerPath);
+            tensor.WriteTo(file.Stream);
+            file.Commit();
         }
 
         return new QuantReport(options, features.Shape, features.DataType, metrics, quantMs, dequantMs, runs);

@@ -91,7 +91,7 @@ internal static class QuantGateCommand
             };
             using var acoustic = new OnnxAcousticModel(parseResult.GetRequiredValue(model), modelOptions, new OnnxSessionOptions { IntraOpThreads = threadCount });
             QuantGateReport report = Run(acoustic, files, options, runs);
-            using TextWriter writer = CommandRunner.OpenOutput(parseResult, null);
+            using TextWriter writer = CommandRunner.OpenStdout(parseResult);
             if (parseResult.GetValue(json))
             {
                 report.WriteJson(writer);

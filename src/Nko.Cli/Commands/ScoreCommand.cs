@@ -40,14 +40,15 @@ internal static class ScoreCommand
         };
         command.SetAction(parseResult => CommandRunner.Run(parseResult, () =>
         {
+            string? outPath = parseResult.GetValue(output);
+            CommandRunner.CheckOutput(outPath, "--out");
             CtcVocabulary vocabulary = CliOptions.Vocabulary(parseResult.GetValue(blank)!);
             CtcDataset dataset = CliOptions.LoadDataset(parseResult.GetRequiredValue(data), vocabulary);
             List<ScoreTarget> list = ReadTargets(parseResult.GetRequiredValue(targets), dataset.Count, vocabulary);
             double[] logp = Score(dataset, vocabulary, list);
             using var json = new JsonLinesWriter();
             Write(list, logp, json);
-            using TextWriter writer = CommandRunner.OpenOutput(parseResult, parseResult.GetValue(output));
-            json.WriteTo(writer);
+            CommandRunner.WriteOutput(parseResult, outPath, json.WriteTo);
             return 0;
         }));
         return command;

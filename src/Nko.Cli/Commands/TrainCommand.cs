@@ -33,6 +33,19 @@ internal static class TrainCommand
         };
         command.SetAction(parseResult => CommandRunner.Run(parseResult, () =>
         {
+            // Every output is checked before the data is read and the ranker trained (minutes), not after.
+            string outPath = parseResult.GetRequiredValue(output);
+            OutputFile.Check(outPath, "--out");
+            if (parseResult.GetValue(dump) is { } dumpPath)
+            {
+                OutputFile.Check(dumpPath, "--dump-features");
+            }
+
+            if (parseResult.GetValue(report) is { } reportFolder)
+            {
+                TrainingReportWriter.Check(reportFolder);
+            }
+
             CtcVocabulary vocabulary = CliOptions.Vocabulary(parseResult.GetValue(blank)!);
             string trainDir = parseResult.GetRequiredValue(train);
             string devDir = parseResult.GetRequiredValue(dev);
@@ -47,7 +60,7 @@ internal static class TrainCommand
                 Description = parseResult.GetValue(description),
             });
             TrainingResult result = trainer.Train(trainRows, devRows, TrainProgressReporter.Create(err));
-            result.Config.Save(parseResult.GetRequiredValue(output));
+            OutputFile.WriteBytes(outPath, result.Config.ToUtf8Json());
             if (parseResult.GetValue(dump) is { } csv)
             {
                 TrainingReportWriter.WriteFeaturesCsv(result, csv);

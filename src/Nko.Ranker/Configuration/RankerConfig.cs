@@ -250,10 +250,13 @@ public sealed class RankerConfig
     }
 
     /// <summary>Writes the config as indented UTF-8 JSON (deterministic bytes).</summary>
+    /// <remarks>All-or-nothing: the bytes go to a temporary file beside <paramref name="path"/>, renamed over it when
+    /// complete, so a failure (full disk, size limit) leaves any previous config unchanged and no partial one.</remarks>
+    /// <exception cref="IOException">The file cannot be written; the message names it and says the previous one is unchanged.</exception>
     public void Save(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        File.WriteAllBytes(path, ToUtf8Json());
+        Nko.IO.AtomicFileWriter.WriteAllBytes(path, ToUtf8Json());
     }
 
     /// <summary>Writes the config to a stream.</summary>
