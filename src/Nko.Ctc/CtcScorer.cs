@@ -986,6 +986,9 @@ public sealed partial class CtcScorer
     // matrix). The caller then treats the result as lost and the exact fallback decides.
     private static bool MayHaveLostPaths(double final, double lastMax) => final < lastMax * LossGuard;
 
+    // Forward and backward totals of the same paths agree to rounding (a few ulp per frame) unless states were lost.
+    private static bool Agree(double forward, double backward) => Math.Abs(forward - backward) <= 1e-9 * forward;
+
     private static int MinimumFramesOf(ReadOnlySpan<int> target)
     {
         int needed = target.Length;
@@ -1219,6 +1222,15 @@ public sealed partial class CtcScorer
 
         double logLikelihood = Math.Log(final) + (state.Exponent * Ln2) + _offset;
         _spliceOk = Backward<TL, TS>(length);
+        if (_spliceOk && !Agree(final, all[TableAt(OutBoth, 0) - family]))
+        {
+            // The backward pass sums the same paths from the other end (β̃_0(B_0) + β̃_0(Y_0), joined to α's scale). The
+            // two lose different states when states are flushed, so a disagreement means paths were lost on one side:
+            // neither the likelihood nor the splices can be trusted, and the exact fallback decides.
+            _spliceOk = false;
+            return double.NegativeInfinity;
+        }
+
         _unscaled = !_factor.AsSpan(Pad, frames).ContainsAnyExcept(1.0);
         return logLikelihood;
     }
