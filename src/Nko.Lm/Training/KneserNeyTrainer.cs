@@ -89,6 +89,9 @@ public static class KneserNeyTrainer
         }
 
         var sentence = new List<int>();
+        var lastWindow = new int[order];
+        var window = new int[order];
+        bool anyWindow = false;
         long sentences = 0;
         long tokens = 0;
         char[] separators = [' ', '\t', '\r', '\n', '\0'];
@@ -117,6 +120,19 @@ public static class KneserNeyTrainer
             sentences++;
             for (int end = 1; end < sentence.Count; end++)
             {
+                // lmplz's N-gram windows are left-padded with <s>; remember the last one in suffix order (see below).
+                for (int i = 0; i < order; i++)
+                {
+                    int at = end - order + 1 + i;
+                    window[i] = at < 0 ? Bos : sentence[at];
+                }
+
+                if (!anyWindow || CompareSuffixOrder(window, lastWindow) > 0)
+                {
+                    window.CopyTo(lastWindow, 0);
+                    anyWindow = true;
+                }
+
                 for (int n = 1; n <= order && end - n + 1 >= 0; n++)
                 {
                     string key = Key(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sentence).Slice(end - n + 1, n));
@@ -172,6 +188,24 @@ public static class KneserNeyTrainer
                 if (a < 5)
                 {
                     countOfCounts[(int)a]++;
+                }
+            }
+
+            // lmplz's adjust-counts pass hands the statistics the n-grams still open when its input ends (the suffixes of
+            // the last padded N-gram in suffix order, up to the first <s>) with their raw counts, not their adjusted
+            // counts. That shifts one count-of-counts entry per order; the discounts follow lmplz's.
+            if (n < order && order > 1 && OpenAtEnd(lastWindow, n, out string suffixKey))
+            {
+                long a = adjusted[n - 1][suffixKey];
+                long r = raw[n - 1][suffixKey];
+                if (a < 5)
+                {
+                    countOfCounts[(int)a]--;
+                }
+
+                if (r < 5)
+                {
+                    countOfCounts[(int)r]++;
                 }
             }
 
@@ -279,6 +313,36 @@ public static class KneserNeyTrainer
         return new KneserNeySummary(sentences, tokens, counts, discounts, fallback);
     }
 
+    /// <summary>Whether the length-<paramref name="n"/> suffix of lmplz's last window is still open at the end, and its key.</summary>
+    private static bool OpenAtEnd(int[] lastWindow, int n, out string key)
+    {
+        int order = lastWindow.Length;
+        key = Key(lastWindow.AsSpan(order - n));
+        for (int i = order - n + 1; i < order; i++)
+        {
+            if (lastWindow[i] == Bos)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int CompareSuffixOrder(int[] x, int[] y)
+    {
+        for (int i = x.Length - 1; i >= 0; i--)
+        {
+            int c = x[i].CompareTo(y[i]);
+            if (c != 0)
+            {
+                return c;
+            }
+        }
+
+        return 0;
+    }
+
     /// <summary>Chen &amp; Goodman's estimate in lmplz's float32 arithmetic; false where lmplz would fall back.</summary>
     private static bool TryEstimate(ReadOnlySpan<long> n, out KneserNeyDiscount discount)
     {
@@ -326,7 +390,7 @@ public static class KneserNeyTrainer
             foreach (string key in keys)
             {
                 line.Clear();
-                line.Append(Format((float)Math.Log10(probs[n - 1][key]))).Append('\t');
+                line.Append(Format(MathF.Log10(probs[n - 1][key]))).Append('\t');
                 for (int i = 0; i < n; i++)
                 {
                     if (i > 0)
@@ -343,7 +407,7 @@ public static class KneserNeyTrainer
                     float backoff = 0f;
                     if (last != Unk && last != Eos && gammas[n].TryGetValue(key, out var context))
                     {
-                        backoff = (float)Math.Log10(context.Gamma);
+                        backoff = MathF.Log10(context.Gamma);
                     }
 
                     line.Append('\t').Append(Format(backoff));
