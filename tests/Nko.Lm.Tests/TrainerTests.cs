@@ -96,4 +96,26 @@ public sealed class TrainerTests(ITestOutputHelper output)
 
         output.WriteLine($"{differentValues} of {kenlm.Length} lines differ in a value's last digits");
     }
+
+    [Fact]
+    public void Held_out_perplexity_equals_lmplz_model()
+    {
+        CharLanguageModel mine = CharLanguageModel.LoadArpa(new StringReader(Trained.Value.Arpa));
+        CharLanguageModel kenlm = TestData.Char6;
+        HashSet<string> train = [.. TestData.References("train")];
+        (string Name, string[] Texts)[] sets =
+        [
+            ("nko-ctc-sim dev references", TestData.References("dev")),
+            ("nko-text lines not among the train references", [.. File.ReadLines(TestData.Path_("nko-text", "train.txt")).Where(l => !train.Contains(l))]),
+        ];
+        foreach ((string name, string[] texts) in sets)
+        {
+            PerplexityResult a = mine.EvaluatePerplexity(texts);
+            PerplexityResult b = kenlm.EvaluatePerplexity(texts);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: {a.Sentences} sentences, {a.Tokens} tokens ({a.OovTokens} OOV): perplexity trained {a.Perplexity:F4} / lmplz {b.Perplexity:F4}; excluding OOV {a.PerplexityExcludingOov:F4} / {b.PerplexityExcludingOov:F4}"));
+            Assert.Equal(b.Log10Probability, a.Log10Probability, 4);
+            Assert.Equal(b.Tokens, a.Tokens);
+        }
+    }
 }
