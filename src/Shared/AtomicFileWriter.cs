@@ -93,11 +93,15 @@ internal sealed class AtomicFileWriter : IDisposable
     }
 
     /// <summary>Deletes the temporary files of every writer not yet committed or disposed (for a process being stopped).</summary>
-    public static void DeletePending()
+    /// <param name="under">Only those in this folder (tests: other writers of the process are still at work), or all.</param>
+    public static void DeletePending(string? under = null)
     {
         foreach (string temporary in Pending.Keys)
         {
-            TryDelete(temporary);
+            if (under is null || temporary.StartsWith(Path.TrimEndingDirectorySeparator(Path.GetFullPath(under)) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                TryDelete(temporary);
+            }
         }
     }
 

@@ -84,7 +84,9 @@ public sealed class AtomicFileWriterTests : IDisposable
         file.Stream.Write("partial"u8);
         Assert.True(File.Exists(file.TemporaryPath));
 
-        AtomicFileWriter.DeletePending();
+        // Only this test's folder: the whole process's pending files include other tests' writers running in parallel
+        // (deleting those made a concurrent `train` test fail to rename its report).
+        AtomicFileWriter.DeletePending(_dir.Path);
 
         Assert.False(File.Exists(file.TemporaryPath));
     }

@@ -30,10 +30,16 @@ public class CtcScorerBatchTests
             LabelEdit[] edits = [.. EditEnumeration.All(length, classes, 0)];
             double[] batch = new double[edits.Length];
             scorer.ScoreEdits(edits, batch);
+            double[] pair = new double[2];
             for (int i = 0; i < edits.Length; i++)
             {
                 double alone = scorer.ScoreEdit(edits[i]);
                 Assert.True(TestMatrices.SameBits(alone, batch[i]), $"{width} {edits[i]}: batch {batch[i]:R}, alone {alone:R}");
+
+                // In company of one edit at the far end (the pair shares a lane group, so its frame range is the union).
+                LabelEdit far = edits[i].Position < length / 2 ? LabelEdit.Substitute(length - 1, 3) : LabelEdit.Substitute(0, 3);
+                scorer.ScoreEdits([edits[i], far], pair);
+                Assert.True(TestMatrices.SameBits(alone, pair[0]), $"{width} {edits[i]} with {far}: {pair[0]:R}, alone {alone:R}");
             }
         }
     }
