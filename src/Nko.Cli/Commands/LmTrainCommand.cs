@@ -28,7 +28,7 @@ internal static class LmTrainCommand
             Description = "Discounts D1,D2,D3+ for an order whose counts give no estimate (lmplz --discount_fallback; character unigrams always need it), or 'none' to fail instead.",
             DefaultValueFactory = _ => "0.5,1,1.5",
         };
-        var command = new Command("train", "Train an interpolated modified Kneser–Ney character n-gram model (byte-identical to KenLM's lmplz --discount_fallback) and write it as ARPA.")
+        var command = new Command("train", "Train an interpolated modified Kneser–Ney character n-gram model as KenLM's lmplz --discount_fallback estimates it, and write it as ARPA.")
         {
             text, order, output, binary, fallback,
         };
