@@ -23,6 +23,7 @@ namespace Nko.Cli
             root.Add(DemoCommand.Create());
             root.Add(QuantCommand.Create());
             root.Add(QuantGateCommand.Create());
+            root.Add(LmCommand.Create());
             return root;
         }
     }
