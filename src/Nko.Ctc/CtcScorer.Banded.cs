@@ -19,7 +19,7 @@ public sealed partial class CtcScorer
     // zero; within the band they are close, and the band is narrow exactly then (about T − L labels wide).
     private double ExactFallback(ReadOnlySpan<int> target)
     {
-        double banded = BandedForward(target);
+        double banded = Lossy(target) ? double.NaN : BandedForward(target); // the band reads the same underflowed emissions
         return double.IsNaN(banded) ? CtcForward.LogSpaceLogLikelihood(_matrix, _blank, target) : banded;
     }
 

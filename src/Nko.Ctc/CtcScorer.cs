@@ -40,6 +40,7 @@ public sealed partial class CtcScorer
     private const int MaxJoinExponent = 960;
     private const int MaxScaleExponent = 1022; // |e| ≤ 1022: the scale factor 2^-e is a normal number
     private const double LossGuard = 7.458340731200207E-155; // 2^-512 (see MayHaveLostPaths)
+    private const double MinShiftedLogProb = -700; // exp(-708.4) is the smallest normal double
     private const int Pad = 8; // slots before frame 0 in every emission stream; keeps frame 0 64-byte aligned
     private const int Block = 8; // rows and streams are padded to multiples of the widest lane count
     private const int Chunk = 4; // frames per recursion call (label emissions are transposed chunk by chunk)
@@ -62,6 +63,7 @@ public sealed partial class CtcScorer
     private readonly AlignedDoubles _emit = new();
     private float[] _rowMax = [];
     private bool[] _exponentiated = []; // [c]: class c's stream holds emissions (else still logp - rowMax); see EnsureEmissions
+    private bool[] _lossy = []; // [c]: some finite emission of class c underflows exp (set by EnsureEmissions)
     private double _offset;
     private int _frames;
     private int _classes;
@@ -187,6 +189,16 @@ public sealed partial class CtcScorer
             return;
         }
 
+        // A finite log-prob more than ~700 nats below its frame's best underflows exp (to a subnormal or zero): paths
+        // through it would be lost or imprecise, so targets that use the class are scored exactly instead (see Lossy).
+        ReadOnlySpan<double> shifted = _emit.AsSpan((c * _stride) + Pad, _frames);
+        bool lossy = false;
+        foreach (double x in shifted)
+        {
+            lossy |= x < MinShiftedLogProb && x != double.NegativeInfinity;
+        }
+
+        _lossy[c] = lossy;
         ref double stream = ref Unsafe.Add(ref _emit.Start, c * _stride);
         switch (_simd)
         {
@@ -255,9 +267,10 @@ public sealed partial class CtcScorer
             _ => Tables<Lanes1, Lanes1>(hypothesis, stepped, step),
         };
 
-        // The tables lost every path of a possible hypothesis (see ExactFallback): its likelihood comes from the exact
-        // fallback, and with no tables to splice every edit is scored by its own forward, which has the same fallback.
-        if (double.IsNegativeInfinity(_hypLogLikelihood) && MinimumFramesOf(hypothesis) <= _frames)
+        // The tables lost paths of a possible hypothesis, or its classes have emissions that underflowed (see
+        // ExactFallback and Lossy): its likelihood comes from the exact fallback, and with no tables to splice every edit
+        // is scored by its own forward, which has the same fallback.
+        if ((double.IsNegativeInfinity(_hypLogLikelihood) || Lossy(hypothesis)) && MinimumFramesOf(hypothesis) <= _frames)
         {
             _spliceOk = false;
             _labelsKept = false;
@@ -490,6 +503,8 @@ public sealed partial class CtcScorer
         // classes. The values are the same either way (exp is element-wise).
         Grow(ref _exponentiated, classes);
         _exponentiated.AsSpan(0, classes).Clear();
+        Grow(ref _lossy, classes);
+        _lossy.AsSpan(0, classes).Clear();
         emit.Slice(classes * stride, stride).Clear();
         _offset = offset;
         _frames = frames;
@@ -513,7 +528,7 @@ public sealed partial class CtcScorer
         // Probability space loses states that fall ~700 nats below their frame's best state. When that empties every
         // path of an alignable target, the answer -inf would be wrong, so the exact fallback decides (a banded forward,
         // then the log-space reference).
-        if (double.IsNegativeInfinity(result) && MinimumFramesOf(target) <= _frames)
+        if ((double.IsNegativeInfinity(result) || Lossy(target)) && MinimumFramesOf(target) <= _frames)
         {
             result = ExactFallback(target);
         }
@@ -988,6 +1003,26 @@ public sealed partial class CtcScorer
 
     // Forward and backward totals of the same paths agree to rounding (a few ulp per frame) unless states were lost.
     private static bool Agree(double forward, double backward) => Math.Abs(forward - backward) <= 1e-9 * forward;
+
+    // Whether the blank or a label of the target has emissions that underflowed exp (see EnsureEmissions); the streams
+    // of the target's classes are exponentiated by the time this is asked.
+    private bool Lossy(ReadOnlySpan<int> target)
+    {
+        if (_lossy[_blank])
+        {
+            return true;
+        }
+
+        foreach (int label in target)
+        {
+            if (_lossy[label])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static int MinimumFramesOf(ReadOnlySpan<int> target)
     {
@@ -1669,9 +1704,10 @@ public sealed partial class CtcScorer
         for (int i = 0; i < edits.Length; i++)
         {
             double sum = _sums[i];
-            destination[i] = sum > 0 && double.IsFinite(sum)
+            LabelEdit edit = edits[i];
+            destination[i] = sum > 0 && double.IsFinite(sum) && (edit.Kind == EditKind.Delete || !_lossy[edit.Label])
                 ? Math.Log(sum) - logFinal + _hypLogLikelihood
-                : FullForward(edits[i]); // infeasible edit, or outside the splice's numeric range: a full forward decides exactly
+                : FullForward(edit); // infeasible edit, outside the splice's numeric range, or a lossy label: a full forward decides exactly
         }
     }
 
