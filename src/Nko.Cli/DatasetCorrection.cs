@@ -62,6 +62,11 @@ internal static class DatasetCorrection
                     Mode = mode,
                 });
             }
+            catch (CorrectionLimitException e)
+            {
+                // The pipeline checks the limits before any work; the user needs to know which row is too large.
+                errors[i] = ExceptionDispatchInfo.Capture(RowError(dataset, i, "is over a limit: " + e.Message));
+            }
             catch (Exception e)
             {
                 errors[i] = ExceptionDispatchInfo.Capture(e);
