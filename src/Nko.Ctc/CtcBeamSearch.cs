@@ -96,6 +96,7 @@ public sealed class CtcBeamSearch
         options.Validate();
         _vocabulary = vocabulary;
         _lm = languageModel;
+        Options = options;
         _blank = vocabulary.BlankIndex;
         _classes = vocabulary.Count;
         _width = options.BeamWidth;
@@ -123,6 +124,9 @@ public sealed class CtcBeamSearch
 
     /// <summary>The vocabulary the search decodes with.</summary>
     public CtcVocabulary Vocabulary => _vocabulary;
+
+    /// <summary>The options the search was created with (validated; immutable).</summary>
+    public BeamSearchOptions Options { get; }
 
     /// <summary>The language model of the shallow fusion, or <see langword="null"/>.</summary>
     public CharLanguageModel? LanguageModel => _lm;
