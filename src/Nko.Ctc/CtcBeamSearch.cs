@@ -570,7 +570,11 @@ public sealed class CtcBeamSearch
         return new string(buffer[..n]);
     }
 
-    /// <summary>ln(e^a + e^b), as NumPy's <c>logaddexp</c>: max + log1p(exp(−|a − b|)); −∞ if both are −∞.</summary>
+    /// <summary>
+    /// ln(e^a + e^b), as NumPy's <c>logaddexp</c>: max + log1p(exp(−|a − b|)); −∞ if both are −∞. Where exp(−|a − b|) is
+    /// exactly 0 in double (one side −∞, or |a − b| &gt; 746) the answer is max itself, returned without calling exp: glibc's
+    /// exp takes a slow path (errno) for results that underflow.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double LogAddExp(double a, double b)
     {
@@ -581,8 +585,17 @@ public sealed class CtcBeamSearch
         }
 
         double max = Math.Max(a, b), diff = Math.Abs(a - b);
+        if (!(diff <= ExpUnderflow))
+        {
+            // exp(−diff) rounds to 0, so log1p adds nothing (also when one side is −∞).
+            return max;
+        }
+
         return max + LogOnePlus(Math.Exp(-diff));
     }
+
+    /// <summary>Above this, exp(−x) is 0 in double (the smallest subnormal is 2^−1074 ≈ e^−744.44).</summary>
+    private const double ExpUnderflow = 746.0;
 
     /// <summary>ln(1 + x) for 0 ≤ x ≤ 1, accurate for small x (Goldberg's correction: ln(u) · x / (u − 1), u = 1 + x).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
