@@ -12,7 +12,11 @@ public class DecodeCommandTests
     private static string TrainLm(string dir, bool binary = false)
     {
         string arpa = Path.Combine(dir, "sample4.arpa");
-        KneserNeyTrainer.TrainText(CtcDataset.Load(Cli.Dev50).Rows.Select(r => r.Reference!), File.CreateText(arpa), new KneserNeyOptions(4));
+        using (StreamWriter writer = File.CreateText(arpa))
+        {
+            KneserNeyTrainer.TrainText(CtcDataset.Load(Cli.Dev50).Rows.Select(r => r.Reference!), writer, new KneserNeyOptions(4));
+        }
+
         if (!binary)
         {
             return arpa;
