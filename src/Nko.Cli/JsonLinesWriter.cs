@@ -49,6 +49,18 @@ internal sealed class JsonLinesWriter : IDisposable
         Lines++;
     }
 
+    /// <summary>Starts an array property (<see cref="StartElement"/>/<see cref="EndElement"/> write its objects).</summary>
+    public void StartArray(string name) => _json.WriteStartArray(name);
+
+    /// <summary>Ends the array started by <see cref="StartArray"/>.</summary>
+    public void EndArray() => _json.WriteEndArray();
+
+    /// <summary>Starts an object inside an array.</summary>
+    public void StartElement() => _json.WriteStartObject();
+
+    /// <summary>Ends an object started by <see cref="StartElement"/> (not the line).</summary>
+    public void EndElement() => _json.WriteEndObject();
+
     /// <summary>Writes an integer property.</summary>
     public void Number(string name, long value) => _json.WriteNumber(name, value);
 

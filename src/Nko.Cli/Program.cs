@@ -15,6 +15,7 @@ namespace Nko.Cli
             var root = new RootCommand("nko: exact, fast correction of N'Ko CTC speech recogniser output.");
             // One line per command; each command lives in Commands/<Name>Command.cs.
             root.Add(GreedyCommand.Create());
+            root.Add(DecodeCommand.Create());
             root.Add(ScoreCommand.Create());
             root.Add(AsrCommand.Create());
             root.Add(TrainCommand.Create());
