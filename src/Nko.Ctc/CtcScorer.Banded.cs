@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Nko.Ctc.Internal;
 
 namespace Nko.Ctc;
 
@@ -11,16 +13,81 @@ public sealed partial class CtcScorer
     private double[] _bandCur = [];
     private int[] _bandPrefix = [];
     private int[] _bandSuffix = [];
+    private int[] _bandColumn = []; // [c]: the column of class c in _bandEmit, or -1
+    private int[] _bandClasses = []; // the target's distinct classes, the blank first
+    private double[] _bandEmit = []; // [t * D + d]: exp(logp(t, class d) - the frame's best log-prob among the target's classes)
 
-    // The log-likelihood of an alignable target when a fast recursion lost every path: first a scalar scaled forward
-    // over only the states that can still start and finish in time, then, if even that underflows, the log-space
-    // reference. The fast recursions keep every reachable state, and on long targets (L/T near 1) the states that can
-    // no longer finish outweigh the ones that can by more than double range (~700 nats), so the latter are flushed to
-    // zero; within the band they are close, and the band is narrow exactly then (about T − L labels wide).
+    // The log-likelihood of an alignable target when a fast recursion may have lost paths: first a scalar scaled
+    // forward over only the states that can still start and finish in time, with emissions shifted by the best of the
+    // target's own classes at each frame, then, if even that loses precision, the log-space reference. The fast
+    // recursions keep every reachable state, and on long targets (L/T near 1) the states that can no longer finish
+    // outweigh the ones that can by more than double range (~700 nats), so the latter are flushed to zero; within the
+    // band they are close, and the band is narrow exactly then (about T − L labels wide). The fast recursions also
+    // shift each frame by its best class overall, so a target whose classes all sit ~700 nats below it underflows
+    // (see Lossy); shifted by the target's own best, it does not.
     private double ExactFallback(ReadOnlySpan<int> target)
     {
-        double banded = Lossy(target) ? double.NaN : BandedForward(target); // the band reads the same underflowed emissions
+        double banded = BandedForward(target);
         return double.IsNaN(banded) ? CtcForward.LogSpaceLogLikelihood(_matrix, _blank, target) : banded;
+    }
+
+    // Fills _bandEmit for the target's classes and returns the sum of the shifts, −∞ when some frame gives every class
+    // of the target probability zero (no alignment exists), or NaN when an emission underflows (the classes of one frame
+    // spread over more than 700 nats).
+    private double TargetEmissions(ReadOnlySpan<int> target, out int distinct)
+    {
+        Grow(ref _bandColumn, _classes);
+        Grow(ref _bandClasses, Math.Min(target.Length + 1, _classes));
+        Span<int> column = _bandColumn.AsSpan(0, _classes);
+        column.Fill(-1);
+        distinct = 0;
+        column[_blank] = distinct;
+        _bandClasses[distinct++] = _blank;
+        foreach (int label in target)
+        {
+            if (column[label] < 0)
+            {
+                column[label] = distinct;
+                _bandClasses[distinct++] = label;
+            }
+        }
+
+        int frames = _frames, classes = _classes, d = distinct;
+        Grow(ref _bandEmit, checked(frames * d));
+        ReadOnlySpan<float> lp = _matrix.Span;
+        ReadOnlySpan<int> which = _bandClasses.AsSpan(0, d);
+        Span<double> emit = _bandEmit.AsSpan(0, frames * d);
+        double offset = 0;
+        for (int t = 0; t < frames; t++)
+        {
+            ReadOnlySpan<float> row = lp.Slice(t * classes, classes);
+            float best = float.NegativeInfinity;
+            foreach (int c in which)
+            {
+                best = Math.Max(best, row[c]);
+            }
+
+            if (float.IsNegativeInfinity(best))
+            {
+                return double.NegativeInfinity;
+            }
+
+            offset += best;
+            for (int k = 0; k < d; k++)
+            {
+                double x = (double)row[which[k]] - best;
+                if (x < MinShiftedLogProb && !double.IsNegativeInfinity(x))
+                {
+                    return double.NaN;
+                }
+
+                emit[(t * d) + k] = x;
+            }
+        }
+
+        // The library's own exponential, as for the fast path's emissions: the same bits on every machine.
+        DeterministicExp.ExpInPlace<Lanes1>(ref MemoryMarshal.GetReference(emit), emit.Length);
+        return offset;
     }
 
     // Scaled forward over the extended states s (even: blank before label s/2; odd: label s/2) that are feasible at
@@ -43,16 +110,17 @@ public sealed partial class CtcScorer
             return double.NegativeInfinity;
         }
 
-        EnsureEmissions(_blank);
-        foreach (int label in target)
+        double offset = TargetEmissions(target, out int d);
+        if (!double.IsFinite(offset))
         {
-            EnsureEmissions(label);
+            return offset; // −∞: impossible; NaN: the log-space reference decides
         }
 
+        ReadOnlySpan<int> column = _bandColumn;
         Span<double> prev = _bandPrev.AsSpan(0, states), cur = _bandCur.AsSpan(0, states);
         prev.Clear();
         cur.Clear();
-        ReadOnlySpan<double> emit = _emit.AsSpan(0, (_classes + 1) * _stride);
+        ReadOnlySpan<double> emit = _bandEmit.AsSpan(0, frames * d);
         long exponent = 0;
         bool lost = false;
         int lo = 0, hi = -1; // the band of the previous frame ([lo, hi], empty before frame 0)
@@ -91,7 +159,7 @@ public sealed partial class CtcScorer
                     }
                 }
 
-                double e = emit[(c * _stride) + Pad + t];
+                double e = emit[(t * d) + column[c]];
                 double v = t == 0 ? (s <= 1 ? e : 0) : a * e;
                 lost |= v == 0 && e > 0 && (t == 0 ? s <= 1 : a > 0); // a path's product underflowed
                 cur[s] = v;
@@ -128,7 +196,7 @@ public sealed partial class CtcScorer
         }
 
         double final = (hi == states - 1 ? prev[states - 1] : 0) + (length > 0 && lo <= states - 2 && hi >= states - 2 ? prev[states - 2] : 0);
-        return Math.Log(final) + (exponent * Ln2) + _offset;
+        return Math.Log(final) + (exponent * Ln2) + offset;
 
         // Frames needed up to and including state s, and after it.
         static int NeedStart(int s, ReadOnlySpan<int> prefix) => (s & 1) == 1 ? prefix[(s >> 1) + 1] : prefix[s >> 1] + 1;

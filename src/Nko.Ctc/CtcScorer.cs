@@ -131,6 +131,9 @@ public sealed partial class CtcScorer
     /// <summary>The kernel width this instance runs.</summary>
     internal SimdWidth Width => _simd;
 
+    /// <summary>Whether the current hypothesis has tables to splice edits into (else each edit takes a full forward).</summary>
+    internal bool Spliced => _spliceOk;
+
     /// <summary>Whether every α scale factor of the current hypothesis is 1 (edits then skip those multiplies).</summary>
     internal bool Unscaled => _unscaled;
 
