@@ -6,6 +6,7 @@ using System.Runtime.Intrinsics;
 using Nko.Candidates;
 using Nko.Candidates.Script;
 using Nko.Ctc;
+using Nko.Lm;
 using Nko.Ranker.Configuration;
 
 namespace Nko.Ranker.Features;
@@ -23,6 +24,11 @@ public sealed class CandidateEvaluator
     private static readonly int FeatureCount = FeatureNames.All.Length;
     private readonly CtcScorer _scorer = new();
     private readonly FeatureInputs _inputs = new();
+    private readonly LmEditScorer _lmScorer = new();
+    private double[] _lmDeltas = [];
+    private double[] _lmEdit = [];
+    private bool[] _lmOov = [];
+    private bool _hasLm;
     private Candidate[] _candidates = [];
     private LabelEdit[] _edits = [];
     private double[] _logps = [];
@@ -88,7 +94,15 @@ public sealed class CandidateEvaluator
     /// The generator's vocabulary has more than <see cref="RankerConfig.MaxClasses"/> classes (its per-class-pair tables
     /// would grow quadratically).
     /// </exception>
-    public int Evaluate(CandidateGenerator generator, ReadOnlySpan<int> hypothesis, int round)
+    public int Evaluate(CandidateGenerator generator, ReadOnlySpan<int> hypothesis, int round) =>
+        Evaluate(generator, hypothesis, round, null);
+
+    /// <summary>
+    /// As <see cref="Evaluate(CandidateGenerator, ReadOnlySpan{int}, int)"/>, also computing the language-model features
+    /// (<see cref="FeatureNames.LmDeltaSentence"/> and the other <c>lm_</c> features) with <paramref name="languageModel"/>;
+    /// without one they are 0.
+    /// </summary>
+    public int Evaluate(CandidateGenerator generator, ReadOnlySpan<int> hypothesis, int round, CharLanguageModel? languageModel)
     {
         ArgumentNullException.ThrowIfNull(generator);
         if (generator.Vocabulary.Count > RankerConfig.MaxClasses)
@@ -104,6 +118,9 @@ public sealed class CandidateEvaluator
         Grow(ref _logps, max);
         Grow(ref _features, max * FeatureCount);
         Grow(ref _gains, max);
+        Grow(ref _lmDeltas, max);
+        Grow(ref _lmEdit, max);
+        Grow(ref _lmOov, max);
         if (!ReferenceEquals(_factsVocabulary, generator.Vocabulary))
         {
             _facts = new LabelFacts(generator.Vocabulary);
@@ -145,6 +162,7 @@ public sealed class CandidateEvaluator
         }
 
         _scorer.ScoreEdits(_edits.AsSpan(0, n), _logps);
+        ComputeLanguageModel(languageModel, generator.Vocabulary, hypothesis, n);
         ComputeFeatures(generator.Map, hypothesis, round);
         return n;
     }
@@ -259,6 +277,25 @@ public sealed class CandidateEvaluator
         }
     }
 
+    // Each candidate's LM change, edit-token score and unknown flag (the LM features read them); nothing without an LM.
+    private void ComputeLanguageModel(CharLanguageModel? lm, CtcVocabulary vocabulary, ReadOnlySpan<int> hyp, int n)
+    {
+        _hasLm = lm is not null;
+        if (lm is null)
+        {
+            return;
+        }
+
+        _lmScorer.SetHypothesis(lm, vocabulary, hyp);
+        for (int i = 0; i < n; i++)
+        {
+            double delta = _lmScorer.Score(_candidates[i].Edit, out double edit, out bool unknown);
+            _lmDeltas[i] = Math.Clamp(delta, -50, 50);
+            _lmEdit[i] = Math.Max(-50, edit);
+            _lmOov[i] = unknown;
+        }
+    }
+
     private void ComputeFeatures(ConfusionMap map, ReadOnlySpan<int> hyp, int round)
     {
         LabelFacts facts = _facts!;
@@ -303,6 +340,26 @@ public sealed class CandidateEvaluator
         x.BestGain = best;
         x.SecondGain = second;
         x.LogLength = logLength;
+        Span<double> lmDeltas = _lmDeltas.AsSpan(0, n);
+        double lmBest = double.NegativeInfinity, lmSecond = double.NegativeInfinity;
+        x.HasLm = _hasLm;
+        x.LmHypPerToken = _hasLm ? Math.Max(-50, _lmScorer.HypothesisPerToken) : 0;
+        if (_hasLm)
+        {
+            foreach (double d in lmDeltas)
+            {
+                if (d > lmBest)
+                {
+                    lmSecond = lmBest;
+                    lmBest = d;
+                }
+                else if (d > lmSecond)
+                {
+                    lmSecond = d;
+                }
+            }
+        }
+
         ReadOnlySpan<FeatureDescriptor> descriptors = FeatureNames.Descriptors.AsSpan();
         for (int i = 0; i < n; i++)
         {
@@ -321,6 +378,23 @@ public sealed class CandidateEvaluator
             x.PriorLogRelative = prior.LogRelative;
             (x.WordStart, x.WordEnd) = WordEdges(hyp, e, facts.SpaceId);
             x.GainRankLog = _logOnePlus[CountAbove(gains, gain)];
+            if (_hasLm)
+            {
+                double d = lmDeltas[i];
+                x.LmDelta = d;
+                x.LmEditLogp = _lmEdit[i];
+                x.LmOov = _lmOov[i];
+                x.LmRankLog = _logOnePlus[CountAbove(lmDeltas, d)];
+                x.LmMargin = n > 1 ? Math.Clamp(d - (d == lmBest ? lmSecond : lmBest), -50, 50) : 0;
+            }
+            else
+            {
+                x.LmDelta = 0;
+                x.LmEditLogp = 0;
+                x.LmOov = false;
+                x.LmRankLog = 0;
+                x.LmMargin = 0;
+            }
 
             // Every one of the FeatureCount values is written (no clearing needed).
             Span<double> f = _features.AsSpan(i * FeatureCount, FeatureCount);
