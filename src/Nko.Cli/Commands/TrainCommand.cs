@@ -27,13 +27,14 @@ internal static class TrainCommand
         var topK = new Option<int?>("--top-k") { Description = $"Confusions kept per hypothesis label and per insertion context (default {Defaults.Generator.TopKPerLabel})." };
         var minCount = new Option<int?>("--min-count") { Description = $"Smallest confusion count that licenses an edit (default {Defaults.Generator.MinCount})." };
         var shortlist = new Option<string?>("--shortlist") { Description = $"Substitutions and insertions rescored exactly per round, chosen by their one-frame estimate, or 'all' (default {Describe(Defaults.Generator.Shortlist)}); deletions are always all rescored." };
+        var name = new Option<string?>("--name") { Description = $"The config's name (default {Defaults.Name})." };
         var lmText = new Option<string?>("--lm-text") { Description = "Train a character language model on this text (one sentence per line) and give the ranker LM features; the config (schema 2) references the LM file written beside --out as OUT-STEM.nkolm. Rows whose reference is a line of the text are featurised with cross-fitted LMs that never saw it." };
         var lmOrder = new Option<int?>("--lm-order") { Description = $"The language model's order (default {Defaults.LanguageModelOrder})." };
         var lmFolds = new Option<int?>("--lm-folds") { Description = $"Folds of the LM text's sentences for cross-fitting (default {Defaults.LanguageModelFolds}; 1 = none)." };
         Option<string> blank = CliOptions.Blank();
         var command = new Command("train", "Train and calibrate a ranker config from (hypothesis, reference, log-probs) rows.")
         {
-            train, dev, output, report, dump, description, maxCandidates, topK, minCount, shortlist, lmText, lmOrder, lmFolds, blank,
+            train, dev, output, report, dump, description, maxCandidates, topK, minCount, shortlist, name, lmText, lmOrder, lmFolds, blank,
         };
         command.SetAction(parseResult => CommandRunner.Run(parseResult, () =>
         {
@@ -70,6 +71,7 @@ internal static class TrainCommand
                 Vocabulary = vocabulary,
                 Generator = generator,
                 Description = parseResult.GetValue(description),
+                Name = parseResult.GetValue(name) ?? Defaults.Name,
                 LanguageModelText = lmTextPath is null ? [] : [.. File.ReadLines(lmTextPath)],
                 LanguageModelOrder = Within(parseResult.GetValue(lmOrder) ?? Defaults.LanguageModelOrder, Nko.Lm.CharLanguageModel.MaxOrder, "--lm-order"),
                 LanguageModelFolds = Within(parseResult.GetValue(lmFolds) ?? Defaults.LanguageModelFolds, 100, "--lm-folds"),
