@@ -13,8 +13,9 @@ using Nko.Ranker.Scoring;
 namespace Nko.Ranker.Configuration;
 
 /// <summary>
-/// The frozen ranker config (<c>candidate_ranker_v1.json</c>, schema version 1): vocabulary, features with their
-/// standardisation and logistic weights, operating modes, generator bounds, confusion maps and provenance.
+/// The frozen ranker config (<c>candidate_ranker_v1.json</c>, schema version 1; schema 2 adds a character language
+/// model by reference): vocabulary, features with their standardisation and logistic weights, operating modes,
+/// generator bounds, confusion maps, the optional language model and provenance.
 /// </summary>
 /// <remarks>
 /// Loading is strict and names the JSON path of the first problem (<see cref="RankerConfigException"/>). Saving is
