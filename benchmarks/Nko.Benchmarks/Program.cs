@@ -7,5 +7,10 @@ if (args.Length > 0 && args[0] == "sweep-generator")
     return GeneratorSweep.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "lm-experiment")
+{
+    return LmExperiment.Run(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

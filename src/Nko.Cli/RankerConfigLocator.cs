@@ -20,7 +20,7 @@ internal static class RankerConfigLocator
     /// <summary><c>--config FILE</c>.</summary>
     public static Option<string?> ConfigOption() => new("--config")
     {
-        Description = $"Ranker config (schema-1 JSON). Default: {DefaultRelativePath}, as built into nko, else found in the current directory or a parent.",
+        Description = $"Ranker config (schema-1 or schema-2 JSON; a schema-2 config loads its language model from beside it). Default: {DefaultRelativePath}, as built into nko, else found in the current directory or a parent.",
     };
 
     /// <summary>Loads the config named by <paramref name="path"/>, or the default one.</summary>

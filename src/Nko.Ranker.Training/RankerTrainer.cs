@@ -35,6 +35,11 @@ public sealed class RankerTrainer
         {
             throw new ArgumentException("TrainingRounds must be ≥ 1 and the L2 and threshold grids non-empty.", nameof(options));
         }
+
+        if (_options.LanguageModelOrder < 1 || _options.LanguageModelOrder > Nko.Lm.CharLanguageModel.MaxOrder || _options.LanguageModelFolds < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"LanguageModelOrder must be in [1, {Nko.Lm.CharLanguageModel.MaxOrder}] and LanguageModelFolds ≥ 1.");
+        }
     }
 
     /// <summary>Trains and calibrates a config.</summary>
@@ -57,13 +62,27 @@ public sealed class RankerTrainer
         Encoded[] trainRows = Encode(train, "train", vocabulary);
         Encoded[] devRows = Encode(dev, "dev", vocabulary);
 
+        // 0. Language models: the full one for the config, and the cross-fitted ones for rows whose sentence is in the text.
+        CrossFittedLanguageModels? lms = null;
+        LanguageModelReference? lmReference = null;
+        if (!_options.LanguageModelText.IsDefaultOrEmpty)
+        {
+            progress?.Report(new TrainingProgress("language models", 0, 1));
+            lms = CrossFittedLanguageModels.Train(_options.LanguageModelText, _options.LanguageModelOrder, _options.LanguageModelFolds);
+            lmReference = new LanguageModelReference(_options.LanguageModelFileName, LanguageModelReference.HashOf(lms.FullBytes), _options.LanguageModelOrder);
+            foreach (Encoded row in trainRows.Concat(devRows))
+            {
+                row.LmFold = lms.FoldOf(row.ReferenceText);
+            }
+        }
+
         // 1. Confusion maps from the train alignments.
         ConfusionMap map = CountConfusions(trainRows, vocabulary, _options.Generator.MinCount);
         var generator = new CandidateGenerator(map, _options.Generator);
 
         // 2. Training and dev examples over every feature.
-        (double[] trainAll, byte[] trainLabels) = BuildExamples(trainRows, generator, "train examples", progress);
-        (double[] devAll, byte[] devLabels) = BuildExamples(devRows, generator, "dev examples", progress);
+        (double[] trainAll, byte[] trainLabels) = BuildExamples(trainRows, generator, lms, "train examples", progress);
+        (double[] devAll, byte[] devLabels) = BuildExamples(devRows, generator, lms, "dev examples", progress);
         int positives = trainLabels.Count(l => l == 1);
         if (trainLabels.Length == 0 || positives == 0 || positives == trainLabels.Length)
         {
@@ -79,6 +98,11 @@ public sealed class RankerTrainer
         var stds = new List<double>();
         for (int k = 0; k < all; k++)
         {
+            if (_options.ExcludedFeatures.Contains(FeatureNames.All[k], StringComparer.Ordinal))
+            {
+                continue;
+            }
+
             (double mean, double std) = MeanStd(trainAll, all, k);
             if (std > 1e-9)
             {
@@ -120,11 +144,15 @@ public sealed class RankerTrainer
             [new OperatingMode("trace", 0.0)],
             "trace",
             _options.Generator,
-            _options.MaxRounds);
+            _options.MaxRounds,
+            null,
+            lms?.Full,
+            lmReference);
 
-        // 4. Calibrate the modes on dev by sweeping thresholds over one traced correction per utterance.
-        Trace[] devTraces = TraceAll(draft, devRows, "dev sweep", progress);
-        Trace[] trainTraces = TraceAll(draft, trainRows, "train sweep", progress);
+        // 4. Calibrate the modes on dev by sweeping thresholds over one traced correction per utterance (each row with
+        // the language model its features were fitted with).
+        Trace[] devTraces = TraceAll(draft, lms, devRows, "dev sweep", progress);
+        Trace[] trainTraces = TraceAll(draft, lms, trainRows, "train sweep", progress);
         ImmutableArray<SweepPoint> devSweep = Sweep(devTraces, minGain: null);
         ImmutableArray<SweepPoint> trainSweep = Sweep(trainTraces, minGain: null);
         ImmutableArray<SweepPoint> devGated = _options.CalibrateMinCtcGain ? Sweep(devTraces, minGain: 0) : [];
@@ -147,6 +175,9 @@ public sealed class RankerTrainer
             Iterations = best.Iterations,
             DevBaselineCer = baseline,
             DevModes = metrics,
+            Notes = lms is null ? null : string.Create(
+                CultureInfo.InvariantCulture,
+                $"Character {_options.LanguageModelOrder}-gram LM (interpolated modified Kneser-Ney) on {lms.Sentences} distinct sentences; rows whose reference is one of them were featurised with {_options.LanguageModelFolds}-fold cross-fitted LMs that never saw it ({trainRows.Count(r => r.LmFold >= 0)} of {trainRows.Length} train rows, {devRows.Count(r => r.LmFold >= 0)} of {devRows.Length} dev rows); the others with the full LM, which the config references."),
         };
         RankerConfig config = draft.WithModes(modes, "conservative", provenance);
         return new TrainingResult
@@ -168,6 +199,9 @@ public sealed class RankerTrainer
             FeatureColumns = features,
             FeatureMatrix = rawTrain,
             Labels = trainLabels,
+            LanguageModelFile = lms?.FullBytes,
+            CrossFittedTrainRows = trainRows.Count(r => r.LmFold >= 0),
+            CrossFittedDevRows = devRows.Count(r => r.LmFold >= 0),
         };
     }
 
@@ -228,7 +262,11 @@ public sealed class RankerTrainer
     private static ConfusionMap CountConfusions(Encoded[] rows, CtcVocabulary vocabulary, int minCount) =>
         CountConfusions(rows.Select(r => (r.Hypothesis, r.Reference)), vocabulary, minCount);
 
-    private sealed record Encoded(TrainingUtterance Source, int[] Hypothesis, int[] Reference, string ReferenceText);
+    private sealed record Encoded(TrainingUtterance Source, int[] Hypothesis, int[] Reference, string ReferenceText)
+    {
+        // The cross-fitted LM fold whose model never saw this row's sentence; −1: the full model.
+        public int LmFold { get; set; } = -1;
+    }
 
     private Encoded[] Encode(IReadOnlyList<TrainingUtterance> rows, string split, CtcVocabulary vocabulary)
     {
@@ -260,7 +298,7 @@ public sealed class RankerTrainer
         return result;
     }
 
-    private (double[] Features, byte[] Labels) BuildExamples(Encoded[] rows, CandidateGenerator generator, string stage, IProgress<TrainingProgress>? progress)
+    private (double[] Features, byte[] Labels) BuildExamples(Encoded[] rows, CandidateGenerator generator, CrossFittedLanguageModels? lms, string stage, IProgress<TrainingProgress>? progress)
     {
         int all = FeatureNames.All.Length;
         var perRow = new (List<double> X, List<byte> Y)[rows.Length];
@@ -277,9 +315,10 @@ public sealed class RankerTrainer
                 var y = new List<byte>();
                 evaluator.Reset(row.Source.LogProbs, _options.Vocabulary.BlankIndex, row.Source.AsrScore);
                 int[] current = row.Hypothesis;
+                Nko.Lm.CharLanguageModel? lm = lms?.For(row.LmFold);
                 for (int round = 0; round < _options.TrainingRounds; round++)
                 {
-                    int n = evaluator.Evaluate(generator, current, round);
+                    int n = evaluator.Evaluate(generator, current, round, lm);
                     if (n == 0)
                     {
                         break;
@@ -371,14 +410,16 @@ public sealed class RankerTrainer
     // insertion undone by a later deletion); "changed" is about the text, as CerTally and `nko eval` count it.
     private sealed record Trace(int ReferenceLength, int BaselineEdits, double[] Probabilities, double[] Gains, int[] EditsAfter, bool[] ChangedAfter, bool[] Helpful, bool[] Harmful);
 
-    private Trace[] TraceAll(RankerConfig draft, Encoded[] rows, string stage, IProgress<TrainingProgress>? progress)
+    private Trace[] TraceAll(RankerConfig draft, CrossFittedLanguageModels? lms, Encoded[] rows, string stage, IProgress<TrainingProgress>? progress)
     {
-        var pipeline = new CorrectionPipeline(draft);
+        // Index 0: the draft (full LM or none); f + 1: the draft with fold f's LM.
+        CorrectionPipeline[] pipelines = [new CorrectionPipeline(draft), .. (lms?.Folds ?? []).Select(lm => new CorrectionPipeline(draft.WithLanguageModel(lm, draft.LanguageModelReference)))];
         var traces = new Trace[rows.Length];
         int done = 0;
         Parallel.For(0, rows.Length, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism }, i =>
         {
             Encoded row = rows[i];
+            CorrectionPipeline pipeline = pipelines[row.LmFold + 1];
             CorrectionResult result = pipeline.Correct(row.Source.LogProbs, row.Source.Hypothesis, "trace", row.Source.AsrScore);
             int steps = result.Edits.Length;
             double[] probabilities = new double[steps];

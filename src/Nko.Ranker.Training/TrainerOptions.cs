@@ -54,6 +54,28 @@ public sealed record TrainerOptions
     /// </summary>
     public bool CalibrateMinCtcGain { get; init; } = true;
 
+    /// <summary>
+    /// Sentences to train a character language model on (one per item; e.g. the lines of <c>nko-text/train.txt</c>), or
+    /// empty for a config without one (schema 1, the default). With text, the config gets the <c>lm_</c> features and a
+    /// model trained on all of it (schema 2, <see cref="TrainingResult.LanguageModelFile"/>), and rows are featurised with
+    /// cross-fitted models: a row whose reference is one of the sentences (after collapsing white space) is scored with a
+    /// model trained on the other <see cref="LanguageModelFolds"/> − 1 folds, so the ranker does not learn to over-trust an
+    /// LM that has seen the sentence; other rows use the full model.
+    /// </summary>
+    public ImmutableArray<string> LanguageModelText { get; init; } = [];
+
+    /// <summary>The language model's n-gram order (default 6).</summary>
+    public int LanguageModelOrder { get; init; } = 6;
+
+    /// <summary>Folds of the LM text's distinct sentences for cross-fitting (sentence i in fold i mod k; default 5; 1 = no cross-fitting).</summary>
+    public int LanguageModelFolds { get; init; } = 5;
+
+    /// <summary>The LM file name the config references (relative to the config file; default <c>ranker.nkolm</c>).</summary>
+    public string LanguageModelFileName { get; init; } = "ranker.nkolm";
+
+    /// <summary>Features never used (for ablations), by name; default none.</summary>
+    public ImmutableArray<string> ExcludedFeatures { get; init; } = [];
+
     /// <summary>Free text recorded in provenance.</summary>
     public string? Description { get; init; }
 

@@ -60,4 +60,13 @@ public sealed record TrainingResult
 
     /// <summary>The training labels (0/1), one per row of <see cref="FeatureMatrix"/>.</summary>
     public required byte[] Labels { get; init; }
+
+    /// <summary>With <see cref="TrainerOptions.LanguageModelText"/>: the bytes of the LM file the config references (write them to <see cref="TrainerOptions.LanguageModelFileName"/> beside the config); else <see langword="null"/>.</summary>
+    public byte[]? LanguageModelFile { get; init; }
+
+    /// <summary>Train rows featurised with a cross-fitted (fold) language model; the others used the full one.</summary>
+    public int CrossFittedTrainRows { get; init; }
+
+    /// <summary>Dev rows featurised with a cross-fitted language model (their sentences are in the LM text).</summary>
+    public int CrossFittedDevRows { get; init; }
 }

@@ -141,7 +141,7 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
         {
             cancellationToken.ThrowIfCancellationRequested();
             ReadOnlySpan<int> current = ws.Labels.AsSpan(0, length);
-            int n = evaluator.Evaluate(config.CandidateGenerator, current, round);
+            int n = evaluator.Evaluate(config.CandidateGenerator, current, round, config.LanguageModel);
             if (n == 0)
             {
                 break;

@@ -24,6 +24,31 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_with_lm_text_writes_a_schema_2_config_and_its_lm_that_eval_uses()
+    {
+        string train = Split("train", 0, 30), dev = Split("dev", 30, 20);
+        string text = Path.Combine(_dir, "text.txt");
+        File.WriteAllLines(text, File.ReadLines(Path.Combine(train, "rows.jsonl")).Take(20).Select(l => JsonNode.Parse(l)!["ref"]!.GetValue<string>()));
+        string config = Path.Combine(_dir, "lm", "ranker.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(config)!);
+        (int code, string stdout, string stderr) = Run("train", "--train", train, "--dev", dev, "--out", config, "--lm-text", text, "--lm-order", "4", "--lm-folds", "2", "--name", "lm_test");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("cross-fitted rows: train 20 of 30, dev 0 of 20", stdout, StringComparison.Ordinal);
+        RankerConfig loaded = RankerConfig.Load(config);
+        Assert.Equal(2, loaded.Schema);
+        Assert.Equal("lm_test", loaded.Name);
+        Assert.Equal(new LanguageModelReference("ranker.nkolm", LanguageModelReference.HashOf(File.ReadAllBytes(Path.Combine(_dir, "lm", "ranker.nkolm"))), 4), loaded.LanguageModelReference);
+        (code, stdout, stderr) = Run("eval", "--data", dev, "--config", config, "--json");
+        Assert.True(code == 0, stderr);
+        JsonNode report = JsonNode.Parse(stdout)!;
+        foreach (ModeMetrics m in loaded.Provenance.DevModes)
+        {
+            Assert.Equal(m.Worse, report["modes"]![m.Mode]!["worse"]!.GetValue<int>());
+            Assert.Equal(m.Changed, report["modes"]![m.Mode]!["changed"]!.GetValue<int>());
+        }
+    }
+
+    [Fact]
     public void Train_writes_a_loadable_config_a_report_folder_and_the_feature_csv()
     {
         string train = Split("train", 0, 30), dev = Split("dev", 30, 20);

@@ -33,7 +33,7 @@ public sealed partial class ReadmeTests
     public void The_schema_table_lists_exactly_the_paths_a_full_config_has_in_save_order()
     {
         // A config using every optional field: the fixture (min_ctc_gain, insertions with and without "after") plus a
-        // generator shortlist and full provenance.
+        // generator shortlist, a language model (schema 2) and full provenance.
         RankerConfig fixture = TestData.HandBuiltConfig;
         RankerConfig full = new(
             fixture.Name,
@@ -52,7 +52,9 @@ public sealed partial class ReadmeTests
                 Description = "d", Trainer = "t", TrainData = "a", DevData = "b", TrainRows = 1, DevRows = 1, TrainingExamples = 1,
                 PositiveExamples = 1, L2 = 1, GradientNorm = 1, Iterations = 1, DevBaselineCer = 0.5,
                 DevModes = [new ModeMetrics("conservative", 0.4, -1, 1, 0, 0, 1)], Notes = "n",
-            });
+            },
+            LmFixture.Lm,
+            new LanguageModelReference("lm.nkolm", new string('0', 64), LmFixture.Lm.Order));
         using JsonDocument doc = JsonDocument.Parse(full.ToUtf8Json());
         var paths = new List<string>();
         Collect(doc.RootElement, prefix: null, paths);

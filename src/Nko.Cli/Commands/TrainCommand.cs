@@ -9,14 +9,15 @@ namespace Nko.Cli.Commands;
 
 /// <summary>
 /// <c>nko train --train DIR --dev DIR --out FILE [--report DIR] [--dump-features FILE] [--max-candidates N] [--top-k N]
-/// [--min-count N] [--shortlist N|all]</c>: learns confusion maps, fits
-/// the logistic ranker and calibrates the modes, writing a schema-1 config (byte-identical for the same inputs).
+/// [--min-count N] [--shortlist N|all] [--lm-text FILE [--lm-order N] [--lm-folds K]]</c>: learns confusion maps, fits
+/// the logistic ranker and calibrates the modes, writing a schema-1 config (byte-identical for the same inputs); with
+/// <c>--lm-text</c>, a schema-2 config with language-model features and its LM file beside it (<c>OUT-STEM.nkolm</c>).
 /// </summary>
 internal static class TrainCommand
 {
     public static Command Create()
     {
-        var train = new Option<string>("--train") { Description = "Training dataset folder (rows.jsonl with asr_hyp and ref, logprobs.npy).", Required = true };
+        var train = new Option<string[]>("--train") { Description = "Training dataset folder (rows.jsonl with asr_hyp and ref, logprobs.npy); repeat to train on several (rows in the order given).", Required = true };
         var dev = new Option<string>("--dev") { Description = "Calibration dataset folder (same format).", Required = true };
         var output = new Option<string>("--out") { Description = "Where to write the config JSON.", Required = true };
         var report = new Option<string?>("--report") { Description = "Also write a report folder: README.md summary and sweep.png." };
@@ -26,16 +27,27 @@ internal static class TrainCommand
         var topK = new Option<int?>("--top-k") { Description = $"Confusions kept per hypothesis label and per insertion context (default {Defaults.Generator.TopKPerLabel})." };
         var minCount = new Option<int?>("--min-count") { Description = $"Smallest confusion count that licenses an edit (default {Defaults.Generator.MinCount})." };
         var shortlist = new Option<string?>("--shortlist") { Description = $"Substitutions and insertions rescored exactly per round, chosen by their one-frame estimate, or 'all' (default {Describe(Defaults.Generator.Shortlist)}); deletions are always all rescored." };
+        var name = new Option<string?>("--name") { Description = $"The config's name (default {Defaults.Name})." };
+        var lmText = new Option<string?>("--lm-text") { Description = "Train a character language model on this text (one sentence per line) and give the ranker LM features; the config (schema 2) references the LM file written beside --out as OUT-STEM.nkolm. Rows whose reference is a line of the text are featurised with cross-fitted LMs that never saw it." };
+        var lmOrder = new Option<int?>("--lm-order") { Description = $"The language model's order (default {Defaults.LanguageModelOrder})." };
+        var lmFolds = new Option<int?>("--lm-folds") { Description = $"Folds of the LM text's sentences for cross-fitting (default {Defaults.LanguageModelFolds}; 1 = none)." };
         Option<string> blank = CliOptions.Blank();
         var command = new Command("train", "Train and calibrate a ranker config from (hypothesis, reference, log-probs) rows.")
         {
-            train, dev, output, report, dump, description, maxCandidates, topK, minCount, shortlist, blank,
+            train, dev, output, report, dump, description, maxCandidates, topK, minCount, shortlist, name, lmText, lmOrder, lmFolds, blank,
         };
         command.SetAction(parseResult => CommandRunner.Run(parseResult, () =>
         {
             // Every output is checked before the data is read and the ranker trained (minutes), not after.
             string outPath = parseResult.GetRequiredValue(output);
             OutputFile.Check(outPath, "--out");
+            string? lmTextPath = parseResult.GetValue(lmText);
+            string lmFileName = Path.GetFileNameWithoutExtension(outPath) + ".nkolm";
+            string lmOutPath = Path.Combine(Path.GetDirectoryName(outPath) ?? string.Empty, lmFileName);
+            if (lmTextPath is not null)
+            {
+                OutputFile.Check(lmOutPath, "--out (its language model file)");
+            }
             if (parseResult.GetValue(dump) is { } dumpPath)
             {
                 OutputFile.Check(dumpPath, "--dump-features");
@@ -47,19 +59,30 @@ internal static class TrainCommand
             }
 
             CtcVocabulary vocabulary = CliOptions.Vocabulary(parseResult.GetValue(blank)!);
-            string trainDir = parseResult.GetRequiredValue(train);
+            string[] trainDirs = parseResult.GetRequiredValue(train);
+            string trainDir = string.Join(" + ", trainDirs);
             string devDir = parseResult.GetRequiredValue(dev);
             TextWriter err = parseResult.InvocationConfiguration.Error;
             GeneratorOptions generator = Generator(parseResult.GetValue(maxCandidates), parseResult.GetValue(topK), parseResult.GetValue(minCount), parseResult.GetValue(shortlist));
-            var trainRows = Load(trainDir, vocabulary);
+            var trainRows = trainDirs.SelectMany(d => Load(d, vocabulary)).ToList();
             var devRows = Load(devDir, vocabulary);
             var trainer = new RankerTrainer(new TrainerOptions
             {
                 Vocabulary = vocabulary,
                 Generator = generator,
                 Description = parseResult.GetValue(description),
+                Name = parseResult.GetValue(name) ?? Defaults.Name,
+                LanguageModelText = lmTextPath is null ? [] : [.. File.ReadLines(lmTextPath)],
+                LanguageModelOrder = Within(parseResult.GetValue(lmOrder) ?? Defaults.LanguageModelOrder, Nko.Lm.CharLanguageModel.MaxOrder, "--lm-order"),
+                LanguageModelFolds = Within(parseResult.GetValue(lmFolds) ?? Defaults.LanguageModelFolds, 100, "--lm-folds"),
+                LanguageModelFileName = lmFileName,
             });
             TrainingResult result = trainer.Train(trainRows, devRows, TrainProgressReporter.Create(err));
+            if (result.LanguageModelFile is { } lmBytes)
+            {
+                OutputFile.WriteBytes(lmOutPath, lmBytes);
+            }
+
             OutputFile.WriteBytes(outPath, result.Config.ToUtf8Json());
             if (parseResult.GetValue(dump) is { } csv)
             {
@@ -73,6 +96,11 @@ internal static class TrainCommand
 
             TextWriter stdout = parseResult.InvocationConfiguration.Output;
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"examples {result.Examples} ({result.Positives} positive), l2 {result.Config.Provenance.L2}, gradient norm {result.Config.Provenance.GradientNorm:E2}"));
+            if (result.LanguageModelFile is not null)
+            {
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"language model {lmOutPath} (order {result.Config.LanguageModel!.Order}); cross-fitted rows: train {result.CrossFittedTrainRows} of {result.TrainRows}, dev {result.CrossFittedDevRows} of {result.DevRows}"));
+            }
+
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"dev baseline CER {result.DevBaselineCer:F4}"));
             foreach (var m in result.Config.Provenance.DevModes)
             {

@@ -41,6 +41,9 @@ internal sealed class ConfigDto
     [JsonPropertyName("generator")]
     public GeneratorDto? Generator { get; set; }
 
+    [JsonPropertyName("language_model")]
+    public LanguageModelDto? LanguageModel { get; set; }
+
     [JsonPropertyName("confusions")]
     public ConfusionsDto? Confusions { get; set; }
 
@@ -88,6 +91,18 @@ internal sealed class GeneratorDto
 
     [JsonPropertyName("shortlist")]
     public int? Shortlist { get; set; }
+}
+
+internal sealed class LanguageModelDto
+{
+    [JsonPropertyName("path")]
+    public string? Path { get; set; }
+
+    [JsonPropertyName("sha256")]
+    public string? Sha256 { get; set; }
+
+    [JsonPropertyName("order")]
+    public int? Order { get; set; }
 }
 
 internal sealed class ConfusionsDto

@@ -6,14 +6,16 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Nko.Candidates;
 using Nko.Ctc;
+using Nko.Lm;
 using Nko.Ranker.Features;
 using Nko.Ranker.Scoring;
 
 namespace Nko.Ranker.Configuration;
 
 /// <summary>
-/// The frozen ranker config (<c>candidate_ranker_v1.json</c>, schema version 1): vocabulary, features with their
-/// standardisation and logistic weights, operating modes, generator bounds, confusion maps and provenance.
+/// The frozen ranker config (<c>candidate_ranker_v1.json</c>, schema version 1; schema 2 adds a character language
+/// model by reference): vocabulary, features with their standardisation and logistic weights, operating modes,
+/// generator bounds, confusion maps, the optional language model and provenance.
 /// </summary>
 /// <remarks>
 /// Loading is strict and names the JSON path of the first problem (<see cref="RankerConfigException"/>). Saving is
@@ -22,8 +24,14 @@ namespace Nko.Ranker.Configuration;
 /// </remarks>
 public sealed class RankerConfig
 {
-    /// <summary>The schema version this library reads and writes.</summary>
+    /// <summary>The schema version of a config without a language model (this library reads and writes it).</summary>
     public const int SchemaVersion = 1;
+
+    /// <summary>
+    /// The schema version of a config with a language model: schema 1 plus <c>language_model</c> (the LM file, relative to
+    /// the config, its SHA-256 and order), and the <c>lm_</c> features.
+    /// </summary>
+    public const int SchemaVersionWithLanguageModel = 2;
 
     /// <summary>Configs larger than this are rejected before parsing (a config is normally tens of kilobytes).</summary>
     public const long MaxConfigBytes = 16L * 1024 * 1024;
@@ -49,7 +57,7 @@ public sealed class RankerConfig
     private static readonly Type[] DtoTypes =
     [
         typeof(ConfigDto), typeof(VocabularyDto), typeof(ModeDto), typeof(GeneratorDto), typeof(ConfusionsDto), typeof(SubstitutionDto),
-        typeof(LabelCountDto), typeof(InsertionDto), typeof(ProvenanceDto), typeof(ModeMetricsDto),
+        typeof(LabelCountDto), typeof(InsertionDto), typeof(ProvenanceDto), typeof(ModeMetricsDto), typeof(LanguageModelDto),
     ];
 
     private static readonly ConfigJsonContext Context = new(new JsonSerializerOptions
@@ -80,6 +88,41 @@ public sealed class RankerConfig
         GeneratorOptions generator,
         int maxRounds,
         RankerProvenance? provenance = null)
+        : this(name, confusions, features, means, stds, weights, bias, modes, defaultMode, generator, maxRounds, provenance, null, null)
+    {
+    }
+
+    /// <summary>Creates a config from its parts with a language model (schema 2), validating them.</summary>
+    /// <param name="name">A short name for the config.</param>
+    /// <param name="confusions">The confusion maps (and vocabulary).</param>
+    /// <param name="features">The features, in order; <c>lm_</c> features need a language model.</param>
+    /// <param name="means">Per-feature means.</param>
+    /// <param name="stds">Per-feature standard deviations.</param>
+    /// <param name="weights">Per-feature weights.</param>
+    /// <param name="bias">The logistic bias.</param>
+    /// <param name="modes">The operating modes.</param>
+    /// <param name="defaultMode">The default mode's name.</param>
+    /// <param name="generator">The candidate-generator bounds.</param>
+    /// <param name="maxRounds">The most edits per utterance.</param>
+    /// <param name="provenance">Where the config came from.</param>
+    /// <param name="languageModel">The language model, or <see langword="null"/> (schema 1).</param>
+    /// <param name="languageModelReference">Its file reference, written by <see cref="Save(string)"/>; given exactly when <paramref name="languageModel"/> is.</param>
+    /// <exception cref="RankerConfigException">A part is invalid; the path names it as it would appear in JSON.</exception>
+    public RankerConfig(
+        string name,
+        ConfusionMap confusions,
+        ImmutableArray<string> features,
+        ImmutableArray<double> means,
+        ImmutableArray<double> stds,
+        ImmutableArray<double> weights,
+        double bias,
+        ImmutableArray<OperatingMode> modes,
+        string defaultMode,
+        GeneratorOptions generator,
+        int maxRounds,
+        RankerProvenance? provenance,
+        CharLanguageModel? languageModel,
+        LanguageModelReference? languageModelReference)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(confusions);
@@ -98,6 +141,8 @@ public sealed class RankerConfig
         Generator = generator;
         MaxRounds = maxRounds;
         Provenance = provenance ?? new RankerProvenance();
+        LanguageModel = languageModel;
+        LanguageModelReference = languageModelReference;
         ValidateModel();
         var builder = ImmutableDictionary.CreateBuilder<string, OperatingMode>(StringComparer.Ordinal);
         foreach (OperatingMode m in modes)
@@ -149,6 +194,15 @@ public sealed class RankerConfig
     /// <summary>Where the config came from and how it scored.</summary>
     public RankerProvenance Provenance { get; }
 
+    /// <summary>The character language model of a schema-2 config (loaded and hash-checked with it), or <see langword="null"/>.</summary>
+    public CharLanguageModel? LanguageModel { get; }
+
+    /// <summary>Where a schema-2 config's language model lives (relative to the config file), its SHA-256 and order; <see langword="null"/> without one.</summary>
+    public LanguageModelReference? LanguageModelReference { get; }
+
+    /// <summary>The schema version this config is written with: 2 with a language model, else 1.</summary>
+    public int Schema => LanguageModel is null ? SchemaVersion : SchemaVersionWithLanguageModel;
+
     /// <summary>The logistic model built from the features, standardisation, weights and bias.</summary>
     public LogisticRanker Ranker { get; }
 
@@ -167,20 +221,37 @@ public sealed class RankerConfig
 
     /// <summary>Returns a copy with different modes (and default mode), e.g. after calibration.</summary>
     public RankerConfig WithModes(ImmutableArray<OperatingMode> modes, string defaultMode, RankerProvenance? provenance = null) =>
-        new(Name, Confusions, Features, Means, Stds, Weights, Bias, modes, defaultMode, Generator, MaxRounds, provenance ?? Provenance);
+        new(Name, Confusions, Features, Means, Stds, Weights, Bias, modes, defaultMode, Generator, MaxRounds, provenance ?? Provenance, LanguageModel, LanguageModelReference);
+
+    /// <summary>
+    /// Returns a copy that uses <paramref name="languageModel"/> (a schema-2 config), recorded as
+    /// <paramref name="reference"/> when saved; with <see langword="null"/> for both, a copy without one (which must not
+    /// use <c>lm_</c> features).
+    /// </summary>
+    /// <exception cref="RankerConfigException">Only one of the two is given, the reference is malformed, or its order is not the model's.</exception>
+    public RankerConfig WithLanguageModel(CharLanguageModel? languageModel, LanguageModelReference? reference) =>
+        new(Name, Confusions, Features, Means, Stds, Weights, Bias, Modes, DefaultMode, Generator, MaxRounds, Provenance, languageModel, reference);
 
     /// <summary>Loads and validates the config file at <paramref name="path"/>.</summary>
     /// <exception cref="RankerConfigException">The file is not a valid schema-1 config.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <remarks>A schema-2 config's language model is loaded from its path relative to the file's folder, after its SHA-256 is checked.</remarks>
     public static RankerConfig Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        return Load(stream);
+        return Load(stream, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)));
     }
 
     /// <summary>Loads and validates a config from a stream (read to its end; at most <see cref="MaxConfigBytes"/>).</summary>
-    public static RankerConfig Load(Stream stream)
+    /// <remarks>A schema-2 config cannot be loaded this way (its language model's path is relative to a folder): use <see cref="Load(Stream, string?)"/>.</remarks>
+    public static RankerConfig Load(Stream stream) => Load(stream, null);
+
+    /// <summary>
+    /// Loads and validates a config from a stream; a schema-2 config's language model path is resolved against
+    /// <paramref name="baseDirectory"/> (the folder the config was read from).
+    /// </summary>
+    public static RankerConfig Load(Stream stream, string? baseDirectory)
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (stream.CanSeek && stream.Length - stream.Position > MaxConfigBytes)
@@ -201,11 +272,17 @@ public sealed class RankerConfig
             buffer.Write(chunk, 0, read);
         }
 
-        return Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        return Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), baseDirectory);
     }
 
     /// <summary>Parses and validates a config from UTF-8 JSON (a leading UTF-8 byte order mark is skipped).</summary>
-    public static RankerConfig Parse(ReadOnlySpan<byte> utf8Json)
+    public static RankerConfig Parse(ReadOnlySpan<byte> utf8Json) => Parse(utf8Json, null);
+
+    /// <summary>
+    /// Parses and validates a config from UTF-8 JSON; a schema-2 config's language model path is resolved against
+    /// <paramref name="baseDirectory"/>.
+    /// </summary>
+    public static RankerConfig Parse(ReadOnlySpan<byte> utf8Json, string? baseDirectory)
     {
         if (utf8Json.Length > MaxConfigBytes)
         {
@@ -232,7 +309,7 @@ public sealed class RankerConfig
             throw new RankerConfigException("$", "the document is null; expected a config object.");
         }
 
-        return FromDto(dto);
+        return FromDto(dto, baseDirectory);
     }
 
     /// <summary>Parses and validates a config from a JSON string.</summary>
@@ -347,6 +424,30 @@ public sealed class RankerConfig
             }
         }
 
+        if ((LanguageModel is null) != (LanguageModelReference is null))
+        {
+            throw new RankerConfigException("$.language_model", "a language model and its reference (path, SHA-256, order) go together.");
+        }
+
+        if (LanguageModelReference is { } reference)
+        {
+            CheckReference(reference);
+            if (reference.Order != LanguageModel!.Order)
+            {
+                throw new RankerConfigException("$.language_model.order", string.Create(CultureInfo.InvariantCulture, $"is {reference.Order}, but the language model has order {LanguageModel.Order}."));
+            }
+        }
+        else
+        {
+            for (int k = 0; k < Features.Length; k++)
+            {
+                if (FeatureNames.NeedsLanguageModel(Features[k]))
+                {
+                    throw new RankerConfigException(Path("features", k), $"feature '{Features[k]}' needs a language model (schema 2, \"language_model\"); this config has none.");
+                }
+            }
+        }
+
         CheckParallel("means", Means, requirePositive: false);
         CheckParallel("stds", Stds, requirePositive: true);
         CheckParallel("weights", Weights, requirePositive: false);
@@ -434,16 +535,26 @@ public sealed class RankerConfig
 
     private static string Path(string field, int index) => string.Create(CultureInfo.InvariantCulture, $"$.{field}[{index}]");
 
-    private static RankerConfig FromDto(ConfigDto dto)
+    private static RankerConfig FromDto(ConfigDto dto, string? baseDirectory)
     {
         if (dto.SchemaVersion is null)
         {
-            throw new RankerConfigException("$.schema_version", "is missing; this library reads schema version 1.");
+            throw new RankerConfigException("$.schema_version", "is missing; this library reads schema versions 1 and 2.");
         }
 
-        if (dto.SchemaVersion != SchemaVersion)
+        if (dto.SchemaVersion != SchemaVersion && dto.SchemaVersion != SchemaVersionWithLanguageModel)
         {
-            throw new RankerConfigException("$.schema_version", $"is {dto.SchemaVersion}; this library reads schema version {SchemaVersion}.");
+            throw new RankerConfigException("$.schema_version", $"is {dto.SchemaVersion}; this library reads schema versions {SchemaVersion} and {SchemaVersionWithLanguageModel}.");
+        }
+
+        if (dto.SchemaVersion == SchemaVersionWithLanguageModel && dto.LanguageModel is null)
+        {
+            throw new RankerConfigException("$.schema_version", "is 2 but the config has no \"language_model\"; schema 2 is schema 1 with a language model.");
+        }
+
+        if (dto.SchemaVersion == SchemaVersion && dto.LanguageModel is not null)
+        {
+            throw new RankerConfigException("$.language_model", "needs schema_version 2.");
         }
 
         string name = dto.Name ?? throw Missing("$.name");
@@ -478,7 +589,70 @@ public sealed class RankerConfig
         int maxRounds = g.MaxRounds ?? throw Missing("$.generator.max_rounds");
         ConfusionMap confusions = ReadConfusions(dto.Confusions ?? throw Missing("$.confusions"), vocabulary);
         RankerProvenance provenance = ReadProvenance(dto.Provenance);
-        return new RankerConfig(name, confusions, features, means, stds, weights, bias, modes.ToImmutable(), defaultMode, generator, maxRounds, provenance);
+        (CharLanguageModel? lm, LanguageModelReference? reference) = dto.LanguageModel is { } lmDto ? ReadLanguageModel(lmDto, baseDirectory) : (null, null);
+        return new RankerConfig(name, confusions, features, means, stds, weights, bias, modes.ToImmutable(), defaultMode, generator, maxRounds, provenance, lm, reference);
+    }
+
+    // The reference is checked field by field, then the file: found, its SHA-256 as recorded, loadable, of the recorded order.
+    private static (CharLanguageModel, LanguageModelReference) ReadLanguageModel(LanguageModelDto dto, string? baseDirectory)
+    {
+        string path = dto.Path ?? throw Missing("$.language_model.path");
+        string sha = dto.Sha256 ?? throw Missing("$.language_model.sha256");
+        int order = dto.Order ?? throw Missing("$.language_model.order");
+        var reference = new LanguageModelReference(path, sha, order);
+        CheckReference(reference);
+        if (baseDirectory is null && !System.IO.Path.IsPathRooted(path))
+        {
+            throw new RankerConfigException("$.language_model.path", $"'{path}' is relative to the config file's folder, which is unknown here: load the config with RankerConfig.Load(path) or pass its folder.");
+        }
+
+        string full = System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDirectory ?? string.Empty, path));
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RankerConfigException("$.language_model.path", $"the language model '{path}' (resolved to '{full}') cannot be read: {e.Message}", e);
+        }
+
+        string actual = LanguageModelReference.HashOf(bytes);
+        if (!string.Equals(actual, sha, StringComparison.Ordinal))
+        {
+            throw new RankerConfigException("$.language_model.sha256", $"the language model '{full}' has SHA-256 {actual}; the config expects {sha} (the file was changed or replaced).");
+        }
+
+        CharLanguageModel lm;
+        try
+        {
+            using var stream = new MemoryStream(bytes, writable: false);
+            lm = path.EndsWith(".arpa", StringComparison.OrdinalIgnoreCase) ? CharLanguageModel.LoadArpa(stream) : CharLanguageModel.Load(stream);
+        }
+        catch (LmFormatException e)
+        {
+            throw new RankerConfigException("$.language_model.path", $"the language model '{full}' is not a valid model: {e.Message}", e);
+        }
+
+        return (lm, reference);
+    }
+
+    private static void CheckReference(LanguageModelReference reference)
+    {
+        if (string.IsNullOrWhiteSpace(reference.Path) || reference.Path.Length > 4096)
+        {
+            throw new RankerConfigException("$.language_model.path", "must be a non-blank file path of at most 4096 characters, relative to the config file.");
+        }
+
+        if (!LanguageModelReference.IsValidHash(reference.Sha256))
+        {
+            throw new RankerConfigException("$.language_model.sha256", "must be 64 lowercase hexadecimal digits (the SHA-256 of the language model file).");
+        }
+
+        if (reference.Order < 1 || reference.Order > CharLanguageModel.MaxOrder)
+        {
+            throw new RankerConfigException("$.language_model.order", string.Create(CultureInfo.InvariantCulture, $"{reference.Order} is outside [1, {CharLanguageModel.MaxOrder}]."));
+        }
     }
 
     private static RankerConfigException Missing(string path) => new(path, "is missing.");
@@ -754,7 +928,7 @@ public sealed class RankerConfig
         RankerProvenance p = Provenance;
         return new ConfigDto
         {
-            SchemaVersion = SchemaVersion,
+            SchemaVersion = Schema,
             Name = Name,
             Vocabulary = new VocabularyDto { BlankIndex = v.BlankIndex, Labels = labels },
             Features = [.. Features],
@@ -773,6 +947,7 @@ public sealed class RankerConfig
                 Operations = ops,
                 Shortlist = Generator.Shortlist,
             },
+            LanguageModel = LanguageModelReference is { } lm ? new LanguageModelDto { Path = lm.Path, Sha256 = lm.Sha256, Order = lm.Order } : null,
             Confusions = new ConfusionsDto
             {
                 Substitutions = Confusions.Substitutions.Select(s => new SubstitutionDto { From = Sym(s.From), To = Sym(s.To), Count = s.Count }).ToList(),

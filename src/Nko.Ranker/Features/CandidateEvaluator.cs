@@ -6,6 +6,7 @@ using System.Runtime.Intrinsics;
 using Nko.Candidates;
 using Nko.Candidates.Script;
 using Nko.Ctc;
+using Nko.Lm;
 using Nko.Ranker.Configuration;
 
 namespace Nko.Ranker.Features;
@@ -21,9 +22,13 @@ namespace Nko.Ranker.Features;
 public sealed class CandidateEvaluator
 {
     private static readonly int FeatureCount = FeatureNames.All.Length;
-    private static readonly int IdxOpSub = FeatureNames.IndexOf(FeatureNames.OpSub);
-
     private readonly CtcScorer _scorer = new();
+    private readonly FeatureInputs _inputs = new();
+    private readonly LmEditScorer _lmScorer = new();
+    private double[] _lmDeltas = [];
+    private double[] _lmEdit = [];
+    private bool[] _lmOov = [];
+    private bool _hasLm;
     private Candidate[] _candidates = [];
     private LabelEdit[] _edits = [];
     private double[] _logps = [];
@@ -89,7 +94,15 @@ public sealed class CandidateEvaluator
     /// The generator's vocabulary has more than <see cref="RankerConfig.MaxClasses"/> classes (its per-class-pair tables
     /// would grow quadratically).
     /// </exception>
-    public int Evaluate(CandidateGenerator generator, ReadOnlySpan<int> hypothesis, int round)
+    public int Evaluate(CandidateGenerator generator, ReadOnlySpan<int> hypothesis, int round) =>
+        Evaluate(generator, hypothesis, round, null);
+
+    /// <summary>
+    /// As <see cref="Evaluate(CandidateGenerator, ReadOnlySpan{int}, int)"/>, also computing the language-model features
+    /// (<see cref="FeatureNames.LmDeltaSentence"/> and the other <c>lm_</c> features) with <paramref name="languageModel"/>;
+    /// without one they are 0.
+    /// </summary>
+    public int Evaluate(CandidateGenerator generator, ReadOnlySpan<int> hypothesis, int round, CharLanguageModel? languageModel)
     {
         ArgumentNullException.ThrowIfNull(generator);
         if (generator.Vocabulary.Count > RankerConfig.MaxClasses)
@@ -105,6 +118,9 @@ public sealed class CandidateEvaluator
         Grow(ref _logps, max);
         Grow(ref _features, max * FeatureCount);
         Grow(ref _gains, max);
+        Grow(ref _lmDeltas, max);
+        Grow(ref _lmEdit, max);
+        Grow(ref _lmOov, max);
         if (!ReferenceEquals(_factsVocabulary, generator.Vocabulary))
         {
             _facts = new LabelFacts(generator.Vocabulary);
@@ -146,6 +162,7 @@ public sealed class CandidateEvaluator
         }
 
         _scorer.ScoreEdits(_edits.AsSpan(0, n), _logps);
+        ComputeLanguageModel(languageModel, generator.Vocabulary, hypothesis, n);
         ComputeFeatures(generator.Map, hypothesis, round);
         return n;
     }
@@ -260,6 +277,25 @@ public sealed class CandidateEvaluator
         }
     }
 
+    // Each candidate's LM change, edit-token score and unknown flag (the LM features read them); nothing without an LM.
+    private void ComputeLanguageModel(CharLanguageModel? lm, CtcVocabulary vocabulary, ReadOnlySpan<int> hyp, int n)
+    {
+        _hasLm = lm is not null;
+        if (lm is null)
+        {
+            return;
+        }
+
+        _lmScorer.SetHypothesis(lm, vocabulary, hyp);
+        for (int i = 0; i < n; i++)
+        {
+            double delta = _lmScorer.Score(_candidates[i].Edit, out double edit, out bool unknown);
+            _lmDeltas[i] = Math.Clamp(delta, -50, 50);
+            _lmEdit[i] = Math.Max(-50, edit);
+            _lmOov[i] = unknown;
+        }
+    }
+
     private void ComputeFeatures(ConfusionMap map, ReadOnlySpan<int> hyp, int round)
     {
         LabelFacts facts = _facts!;
@@ -292,46 +328,80 @@ public sealed class CandidateEvaluator
         double hypPerLabel = hypFinite ? Math.Max(-1e4, hypLogp * perLabel) : -1e4;
         double hypPerFrame = hypFinite ? Math.Max(-1e4, hypLogp / frames) : -1e4;
         double asrScore = double.IsFinite(_asrScore) ? _asrScore : 0;
+        FeatureInputs x = _inputs;
+        x.Facts = facts;
+        x.Space = facts.SpaceId;
+        x.Frames = frames;
+        x.PerLabel = perLabel;
+        x.HypPerLabel = hypPerLabel;
+        x.HypPerFrame = hypPerFrame;
+        x.AsrScore = asrScore;
+        x.Round = round;
+        x.BestGain = best;
+        x.SecondGain = second;
+        x.LogLength = logLength;
+        Span<double> lmDeltas = _lmDeltas.AsSpan(0, n);
+        double lmBest = double.NegativeInfinity, lmSecond = double.NegativeInfinity;
+        x.HasLm = _hasLm;
+        x.LmHypPerToken = _hasLm ? Math.Max(-50, _lmScorer.HypothesisPerToken) : 0;
+        if (_hasLm)
+        {
+            foreach (double d in lmDeltas)
+            {
+                if (d > lmBest)
+                {
+                    lmSecond = lmBest;
+                    lmBest = d;
+                }
+                else if (d > lmSecond)
+                {
+                    lmSecond = d;
+                }
+            }
+        }
+
+        ReadOnlySpan<FeatureDescriptor> descriptors = FeatureNames.Descriptors.AsSpan();
         for (int i = 0; i < n; i++)
         {
-            // Every one of the FeatureCount values is written below (no clearing needed).
-            Span<double> f = _features.AsSpan(i * FeatureCount, FeatureCount);
             Candidate c = _candidates[i];
             LabelEdit e = c.Edit;
             double gain = gains[i];
-            int rank = CountAbove(gains, gain);
             ref readonly PriorMemo prior = ref Prior(map, e, c.PriorCount, hyp);
-
             int label = e.Kind == EditKind.Delete ? hyp[e.Position] : e.Label;
-            int from = e.Kind == EditKind.Substitute ? hyp[e.Position] : -1;
-            NkoCharClass cls = facts.ClassOf(label);
-            int space = facts.SpaceId;
-            int k0 = IdxOpSub;
-            f[k0 + 0] = e.Kind == EditKind.Substitute ? 1 : 0;
-            f[k0 + 1] = e.Kind == EditKind.Delete ? 1 : 0;
-            f[k0 + 2] = e.Kind == EditKind.Insert ? 1 : 0;
-            f[k0 + 3] = gain;
-            f[k0 + 4] = gain / frames;
-            f[k0 + 5] = gain * perLabel;
-            f[k0 + 6] = gain / (1 + Math.Abs(gain));
-            f[k0 + 7] = gain > 0 ? 1 : 0;
-            f[k0 + 8] = hypPerLabel;
-            f[k0 + 9] = hypPerFrame;
-            f[k0 + 10] = asrScore;
-            f[k0 + 11] = prior.LogCount;
-            f[k0 + 12] = prior.LogRelative;
-            f[k0 + 13] = from >= 0 && facts.ClassOf(from) == cls && cls != NkoCharClass.Other ? 1 : 0;
-            f[k0 + 14] = from >= 0 && facts.IsKnownPair(from, label) ? 1 : 0;
-            f[k0 + 15] = cls == NkoCharClass.ToneMark ? 1 : 0;
-            f[k0 + 16] = label == space || (from >= 0 && from == space) ? 1 : 0;
-            f[k0 + 17] = cls == NkoCharClass.Vowel ? 1 : 0;
-            f[k0 + 18] = cls == NkoCharClass.Consonant ? 1 : 0;
-            f[k0 + 19] = e.Position * perLabel;
-            (f[k0 + 20], f[k0 + 21]) = WordEdges(hyp, e, space);
-            f[k0 + 22] = round;
-            f[k0 + 23] = _logOnePlus[rank];
-            f[k0 + 24] = Math.Clamp(gain - (gain == best ? second : best), -50, 50) is var m && double.IsFinite(m) ? m : 50;
-            f[k0 + 25] = logLength;
+            x.Kind = e.Kind;
+            x.Position = e.Position;
+            x.Label = label;
+            x.From = e.Kind == EditKind.Substitute ? hyp[e.Position] : -1;
+            x.Class = facts.ClassOf(label);
+            x.Gain = gain;
+            x.PriorLogCount = prior.LogCount;
+            x.PriorLogRelative = prior.LogRelative;
+            (x.WordStart, x.WordEnd) = WordEdges(hyp, e, facts.SpaceId);
+            x.GainRankLog = _logOnePlus[CountAbove(gains, gain)];
+            if (_hasLm)
+            {
+                double d = lmDeltas[i];
+                x.LmDelta = d;
+                x.LmEditLogp = _lmEdit[i];
+                x.LmOov = _lmOov[i];
+                x.LmRankLog = _logOnePlus[CountAbove(lmDeltas, d)];
+                x.LmMargin = n > 1 ? Math.Clamp(d - (d == lmBest ? lmSecond : lmBest), -50, 50) : 0;
+            }
+            else
+            {
+                x.LmDelta = 0;
+                x.LmEditLogp = 0;
+                x.LmOov = false;
+                x.LmRankLog = 0;
+                x.LmMargin = 0;
+            }
+
+            // Every one of the FeatureCount values is written (no clearing needed).
+            Span<double> f = _features.AsSpan(i * FeatureCount, FeatureCount);
+            for (int k = 0; k < f.Length; k++)
+            {
+                f[k] = descriptors[k].Compute(x);
+            }
         }
     }
 
@@ -414,20 +484,16 @@ public sealed class CandidateEvaluator
         return Math.Log((count + 0.5) / (occurrences + 1.0));
     }
 
-    private static (double Start, double End) WordEdges(ReadOnlySpan<int> hyp, LabelEdit e, int space)
+    private static (bool Start, bool End) WordEdges(ReadOnlySpan<int> hyp, LabelEdit e, int space)
     {
         int i = e.Position, length = hyp.Length;
         if (e.Kind == EditKind.Insert)
         {
-            bool start = i == 0 || hyp[i - 1] == space;
-            bool end = i == length || hyp[i] == space;
-            return (start ? 1 : 0, end ? 1 : 0);
+            return (i == 0 || hyp[i - 1] == space, i == length || hyp[i] == space);
         }
 
         bool isLetter = hyp[i] != space;
-        bool atStart = isLetter && (i == 0 || hyp[i - 1] == space);
-        bool atEnd = isLetter && (i == length - 1 || hyp[i + 1] == space);
-        return (atStart ? 1 : 0, atEnd ? 1 : 0);
+        return (isLetter && (i == 0 || hyp[i - 1] == space), isLetter && (i == length - 1 || hyp[i + 1] == space));
     }
 
     private static double EstimateAsrScore(LogProbMatrix logProbs, int blankIndex)

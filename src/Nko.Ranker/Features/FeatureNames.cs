@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using Nko.Candidates.Script;
+using Nko.Ctc;
 
 namespace Nko.Ranker.Features;
 
@@ -89,14 +91,79 @@ public static class FeatureNames
     /// <summary>log(1 + L).</summary>
     public const string LogHypLength = "log_hyp_length";
 
-    /// <summary>Every feature name, in the order the extractor computes them.</summary>
-    public static ImmutableArray<string> All { get; } =
+    /// <summary>
+    /// With a language model: the candidate's full-sentence LM log10 (with <c>&lt;s&gt;</c> and <c>&lt;/s&gt;</c>) minus
+    /// the hypothesis', clamped to [−50, 50]; 0 without one.
+    /// </summary>
+    public const string LmDeltaSentence = "lm_delta_sentence";
+
+    /// <summary>With a language model: 1 when the edit raises the sentence's LM score.</summary>
+    public const string LmDeltaPositive = "lm_delta_positive";
+
+    /// <summary>
+    /// With a language model: log10 P of the edit's first token in its left context (the new label of a substitution or
+    /// insertion; the token that follows a deletion), floored at −50.
+    /// </summary>
+    public const string LmEditLogp = "lm_edit_logp";
+
+    /// <summary>With a language model: 1 when the edit brings in a label the LM's vocabulary lacks (scored as &lt;unk&gt;).</summary>
+    public const string LmOov = "lm_oov";
+
+    /// <summary>With a language model: the hypothesis' LM log10 per token (its labels and &lt;/s&gt;), floored at −50.</summary>
+    public const string LmHypPerToken = "lm_hyp_per_token";
+
+    /// <summary>With a language model: log(1 + rank) of the candidate's LM change among the round's candidates (0 = highest).</summary>
+    public const string LmDeltaRank = "lm_delta_rank";
+
+    /// <summary>With a language model: the LM change minus the best LM change of the round's other candidates, clamped to [−50, 50].</summary>
+    public const string LmDeltaMargin = "lm_delta_margin";
+
+    /// <summary>
+    /// The one declaration of every feature, in the order the extractor computes them: a feature is added here (and
+    /// given a name constant above); <see cref="All"/>, the feature rows' layout and the extractor follow from it.
+    /// </summary>
+    internal static ImmutableArray<FeatureDescriptor> Descriptors { get; } =
     [
-        OpSub, OpDel, OpIns, CtcGain, CtcGainPerFrame, CtcGainPerLabel, CtcGainSquashed, CtcGainPositive,
-        HypLogpPerLabel, HypLogpPerFrame, AsrScore, PriorLogCount, PriorLogRelative, SameClass, KnownPair,
-        LabelToneMark, LabelSpace, LabelVowel, LabelConsonant, RelativePosition, AtWordStart, AtWordEnd, Round,
-        GainRank, GainMargin, LogHypLength,
+        new(OpSub, static x => x.Kind == EditKind.Substitute ? 1 : 0),
+        new(OpDel, static x => x.Kind == EditKind.Delete ? 1 : 0),
+        new(OpIns, static x => x.Kind == EditKind.Insert ? 1 : 0),
+        new(CtcGain, static x => x.Gain),
+        new(CtcGainPerFrame, static x => x.Gain / x.Frames),
+        new(CtcGainPerLabel, static x => x.Gain * x.PerLabel),
+        new(CtcGainSquashed, static x => x.Gain / (1 + Math.Abs(x.Gain))),
+        new(CtcGainPositive, static x => x.Gain > 0 ? 1 : 0),
+        new(HypLogpPerLabel, static x => x.HypPerLabel),
+        new(HypLogpPerFrame, static x => x.HypPerFrame),
+        new(AsrScore, static x => x.AsrScore),
+        new(PriorLogCount, static x => x.PriorLogCount),
+        new(PriorLogRelative, static x => x.PriorLogRelative),
+        new(SameClass, static x => x.From >= 0 && x.Facts.ClassOf(x.From) == x.Class && x.Class != NkoCharClass.Other ? 1 : 0),
+        new(KnownPair, static x => x.From >= 0 && x.Facts.IsKnownPair(x.From, x.Label) ? 1 : 0),
+        new(LabelToneMark, static x => x.Class == NkoCharClass.ToneMark ? 1 : 0),
+        new(LabelSpace, static x => x.Label == x.Space || (x.From >= 0 && x.From == x.Space) ? 1 : 0),
+        new(LabelVowel, static x => x.Class == NkoCharClass.Vowel ? 1 : 0),
+        new(LabelConsonant, static x => x.Class == NkoCharClass.Consonant ? 1 : 0),
+        new(RelativePosition, static x => x.Position * x.PerLabel),
+        new(AtWordStart, static x => x.WordStart ? 1 : 0),
+        new(AtWordEnd, static x => x.WordEnd ? 1 : 0),
+        new(Round, static x => x.Round),
+        new(GainRank, static x => x.GainRankLog),
+        new(GainMargin, static x => Math.Clamp(x.Gain - (x.Gain == x.BestGain ? x.SecondGain : x.BestGain), -50, 50) is var m && double.IsFinite(m) ? m : 50),
+        new(LogHypLength, static x => x.LogLength),
+        new(LmDeltaSentence, static x => x.LmDelta, NeedsLanguageModel: true),
+        new(LmDeltaPositive, static x => x.LmDelta > 0 ? 1 : 0, NeedsLanguageModel: true),
+        new(LmEditLogp, static x => x.LmEditLogp, NeedsLanguageModel: true),
+        new(LmOov, static x => x.LmOov ? 1 : 0, NeedsLanguageModel: true),
+        new(LmHypPerToken, static x => x.LmHypPerToken, NeedsLanguageModel: true),
+        new(LmDeltaRank, static x => x.LmRankLog, NeedsLanguageModel: true),
+        new(LmDeltaMargin, static x => x.LmMargin, NeedsLanguageModel: true),
     ];
+
+    /// <summary>Every feature name, in the order the extractor computes them.</summary>
+    public static ImmutableArray<string> All { get; } = [.. Descriptors.Select(d => d.Name)];
+
+    /// <summary>Whether the feature <paramref name="name"/> is computed from a language model (a config may list it only with one).</summary>
+    public static bool NeedsLanguageModel(string name) => IndexOf(name) is >= 0 and var k && Descriptors[k].NeedsLanguageModel;
 
     /// <summary>The index of <paramref name="name"/> in <see cref="All"/>, or −1.</summary>
     public static int IndexOf(string name) => All.IndexOf(name, StringComparer.Ordinal);

@@ -26,7 +26,7 @@ public static class ConfigArbitraries
     public static Gen<RankerConfig> ConfigGen() =>
         from vocabulary in Gen.Elements(CtcVocabulary.NkoBlankFirst, CtcVocabulary.NkoBlankLast)
         from map in MapGen(vocabulary)
-        from features in Gen.Shuffle(FeatureNames.All.ToArray()).SelectMany(all => Gen.Choose(1, all.Length).Select(n => all[..n]))
+        from features in Gen.Shuffle(FeatureNames.All.Where(f => !FeatureNames.NeedsLanguageModel(f)).ToArray()).SelectMany(all => Gen.Choose(1, all.Length).Select(n => all[..n]))
         from means in Gen.ArrayOf(AnyFinite(), features.Length)
         from stds in Gen.ArrayOf(Positive(), features.Length)
         from weights in Gen.ArrayOf(Gen.Choose(-5000, 5000).Select(i => i / 1000.0), features.Length)
