@@ -243,7 +243,8 @@ public sealed partial class CtcScorer
         EnsureReset();
         ValidateTarget(hypothesis, _blank, _classes);
         int length = hypothesis.Length;
-        if (MinimumFramesOf(hypothesis) <= _frames)
+        bool alignable = MinimumFramesOf(hypothesis) <= _frames;
+        if (alignable)
         {
             TableCells(_frames, length); // throws before anything changes when the tables cannot be held
         }
@@ -273,7 +274,7 @@ public sealed partial class CtcScorer
         // The tables lost paths of a possible hypothesis, or its classes have emissions that underflowed (see
         // ExactFallback and Lossy): its likelihood comes from the exact fallback, and with no tables to splice every edit
         // is scored by its own forward, which has the same fallback.
-        if ((double.IsNegativeInfinity(_hypLogLikelihood) || Lossy(hypothesis)) && MinimumFramesOf(hypothesis) <= _frames)
+        if (alignable && (double.IsNegativeInfinity(_hypLogLikelihood) || Lossy(hypothesis)))
         {
             _spliceOk = false;
             _labelsKept = false;

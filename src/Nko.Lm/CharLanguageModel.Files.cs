@@ -1,4 +1,5 @@
 using System.Text;
+using Nko.IO;
 using Nko.Lm.Internal;
 
 namespace Nko.Lm;
@@ -43,6 +44,20 @@ public sealed partial class CharLanguageModel
         return BinaryModelFormat.Read(stream);
     }
 
+    /// <summary>Loads a model file in either format: the binary form when it starts with the binary magic bytes, ARPA text otherwise (the extension is not looked at).</summary>
+    /// <exception cref="LmFormatException">The file is not a valid model of the format it was read as.</exception>
+    public static CharLanguageModel LoadAnyFormat(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        bool binary;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1))
+        {
+            binary = BinaryModelFormat.StartsWithMagic(stream);
+        }
+
+        return binary ? Load(path) : LoadArpa(path);
+    }
+
     /// <summary>Loads a binary model from a stream (read to its end; left open).</summary>
     /// <exception cref="LmFormatException">The data is not a binary model, is truncated or corrupt, or is of another format version.</exception>
     public static CharLanguageModel Load(Stream stream)
@@ -55,7 +70,12 @@ public sealed partial class CharLanguageModel
     /// Writes the binary form (versioned header, little-endian tables, checksum) atomically: to a temporary file in the
     /// same folder, flushed, then renamed over <paramref name="path"/>.
     /// </summary>
-    public void Save(string path) => AtomicFile.Write(path, Save);
+    public void Save(string path)
+    {
+        using AtomicFileWriter file = AtomicFileWriter.Create(path);
+        Save(file.Stream);
+        file.Commit();
+    }
 
     /// <summary>Writes the binary form to a stream (left open).</summary>
     public void Save(Stream stream)

@@ -1,5 +1,6 @@
 // Compiled into each package that writes files by path (linked from its csproj), so no package depends on another for it
-// and none gains public API: Nko.Data (NpyFile.Write), Nko.Ranker (RankerConfig.Save) and the nko CLI.
+// and none gains public API: Nko.Data (NpyFile.Write), Nko.Ranker (RankerConfig.Save), Nko.Lm (model and ARPA files)
+// and the nko CLI.
 using System.Collections.Concurrent;
 
 namespace Nko.IO;

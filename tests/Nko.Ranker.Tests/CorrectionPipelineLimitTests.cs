@@ -97,9 +97,21 @@ public sealed class CorrectionPipelineLimitTests
     public void A_hypothesis_nearly_as_long_as_the_frames_is_corrected_not_treated_as_impossible()
     {
         // T = 1000, L = 950 on a normalised matrix: SetHypothesis gave −∞, and Correct spent tens of seconds on COPY.
+        LogProbMatrix m = Uniform(1000);
+        int[] hyp = HandConfig.Vocabulary.Encode(Alternating(950));
+
+        // What the pipeline's rounds see: the hypothesis' exact likelihood (it was −∞, so every candidate looked like an
+        // infinite gain) and finite candidates.
+        var evaluator = new Nko.Ranker.Features.CandidateEvaluator();
+        evaluator.Reset(m, HandConfig.Vocabulary.BlankIndex, null);
+        int n = evaluator.Evaluate(HandConfig.Config.CandidateGenerator, hyp, 0);
+        double reference = CtcForward.LogSpaceLogLikelihood(m, HandConfig.Vocabulary.BlankIndex, hyp);
+        Assert.Equal(reference, evaluator.HypothesisLogLikelihood, Math.Abs(reference) * 1e-9);
+        Assert.True(n > 0);
+
         var pipeline = new CorrectionPipeline(HandConfig.Config);
         var watch = Stopwatch.StartNew();
-        CorrectionResult result = pipeline.Correct(Uniform(1000), Alternating(950), "always");
+        CorrectionResult result = pipeline.Correct(m, Alternating(950), "always");
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), watch.Elapsed.ToString());
         Assert.Equal(Alternating(950), result.Hypothesis);
     }

@@ -61,7 +61,7 @@ internal static class DecodeCommand
             string? outPath = parseResult.GetValue(output);
             CommandRunner.CheckOutput(outPath, "--out");
             CtcVocabulary vocabulary = CliOptions.Vocabulary(parseResult.GetValue(blank)!);
-            CharLanguageModel? model = lmPath is null ? null : LoadLanguageModel(lmPath);
+            CharLanguageModel? model = lmPath is null ? null : LmCliOptions.LoadModel(lmPath);
             CtcDataset dataset = CliOptions.LoadDataset(parseResult.GetRequiredValue(data), vocabulary);
             using var json = new JsonLinesWriter();
             string? summary = Write(dataset, vocabulary, new CtcBeamSearch(vocabulary, model, options), json);
@@ -97,26 +97,12 @@ internal static class DecodeCommand
         }
     }
 
-    /// <summary>Loads an Nko.Lm binary model (recognised by its magic bytes) or an ARPA file.</summary>
-    internal static CharLanguageModel LoadLanguageModel(string path)
-    {
-        Span<byte> magic = stackalloc byte[5];
-        int read;
-        using (FileStream stream = File.OpenRead(path))
-        {
-            read = stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false);
-        }
-
-        return read == magic.Length && magic.SequenceEqual("NKOLM"u8) ? CharLanguageModel.Load(path) : CharLanguageModel.LoadArpa(path);
-    }
-
     /// <summary>Decodes every row into <paramref name="json"/>; returns the stderr summary when every row has a reference.</summary>
     internal static string? Write(CtcDataset dataset, CtcVocabulary vocabulary, CtcBeamSearch search, JsonLinesWriter json)
     {
         bool nbest = search.Options.NBest > 1;
         bool references = dataset.Count > 0 && dataset.Rows.All(r => r.Reference is not null);
-        long edits = 0, greedyEdits = 0, chars = 0;
-        int better = 0, worse = 0;
+        var tally = new CerTally(); // baseline: the greedy text of the same matrix
         int[] labels = new int[dataset.Frames];
         var clock = Stopwatch.StartNew();
         TimeSpan decoding = TimeSpan.Zero;
@@ -151,15 +137,8 @@ internal static class DecodeCommand
             json.EndObject();
             if (references)
             {
-                string reference = dataset.Rows[i].Reference!;
                 int n = GreedyDecoder.Decode(matrix, vocabulary.BlankIndex, labels, [], out _);
-                int e = EditDistance.Levenshtein(reference, best?.Text ?? string.Empty);
-                int g = EditDistance.Levenshtein(reference, vocabulary.Decode(labels.AsSpan(0, n)));
-                edits += e;
-                greedyEdits += g;
-                chars += reference.Length;
-                better += e < g ? 1 : 0;
-                worse += e > g ? 1 : 0;
+                tally.Add(dataset.Rows[i].Reference!, vocabulary.Decode(labels.AsSpan(0, n)), best?.Text ?? string.Empty);
             }
         }
 
@@ -170,6 +149,6 @@ internal static class DecodeCommand
 
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"decode: {dataset.Count} rows, CER {(double)edits / Math.Max(chars, 1):F4} (greedy {(double)greedyEdits / Math.Max(chars, 1):F4}), {better} better / {worse} worse than greedy; search {decoding.TotalMilliseconds / dataset.Count:F3} ms per row ({clock.Elapsed.TotalSeconds:F2} s in all)");
+            $"decode: {dataset.Count} rows, CER {tally.Cer:F4} (greedy {tally.BaselineCer:F4}), {tally.Better} better / {tally.Worse} worse than greedy; search {decoding.TotalMilliseconds / dataset.Count:F3} ms per row ({clock.Elapsed.TotalSeconds:F2} s in all)");
     }
 }

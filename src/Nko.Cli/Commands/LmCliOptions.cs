@@ -7,9 +7,6 @@ namespace Nko.Cli.Commands;
 /// <summary>Options and file handling shared by the <c>nko lm</c> commands.</summary>
 internal static class LmCliOptions
 {
-    /// <summary>The first 8 bytes of an Nko.Lm binary model (see Nko.Lm's README, "Binary file").</summary>
-    private static ReadOnlySpan<byte> BinaryMagic => "NKOLM\0\r\n"u8;
-
     /// <summary><c>--lm FILE</c>: an ARPA file or an Nko.Lm binary model (required).</summary>
     public static Option<string> Lm() => new("--lm")
     {
@@ -31,20 +28,12 @@ internal static class LmCliOptions
         RequireFile(path, "Language model");
         try
         {
-            return IsBinary(path) ? CharLanguageModel.Load(path) : CharLanguageModel.LoadArpa(path);
+            return CharLanguageModel.LoadAnyFormat(path);
         }
         catch (LmFormatException e)
         {
             throw new FormatException($"{path}: {e.Message}", e);
         }
-    }
-
-    /// <summary>Whether <paramref name="path"/> starts with the binary model's magic bytes.</summary>
-    public static bool IsBinary(string path)
-    {
-        Span<byte> head = stackalloc byte[8];
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
-        return stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) == head.Length && head.SequenceEqual(BinaryMagic);
     }
 
     /// <summary>The lines of a UTF-8 text file (a byte order mark is skipped; <c>\n</c> or <c>\r\n</c> line ends).</summary>

@@ -34,6 +34,13 @@ internal static class BinaryModelFormat
     public const int HeaderSize = 48;
     private static ReadOnlySpan<byte> Magic => "NKOLM\0\r\n"u8;
 
+    /// <summary>Whether the stream's next bytes are the binary magic (reads at most eight bytes).</summary>
+    public static bool StartsWithMagic(Stream stream)
+    {
+        Span<byte> head = stackalloc byte[8];
+        return stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) == head.Length && head.SequenceEqual(Magic);
+    }
+
     public static void Write(CharLanguageModel model, Stream stream)
     {
         byte[] payload = BuildPayload(model);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Nko.IO;
 using Nko.Lm.Internal;
 
 namespace Nko.Lm.Training;
@@ -43,14 +44,16 @@ public static class KneserNeyTrainer
     {
         ArgumentException.ThrowIfNullOrEmpty(textPath);
         ArgumentException.ThrowIfNullOrEmpty(arpaPath);
-        KneserNeySummary? summary = null;
+        KneserNeySummary summary;
         string[] lines = File.ReadAllLines(textPath, Encoding.UTF8);
-        AtomicFile.Write(arpaPath, stream =>
+        using AtomicFileWriter file = AtomicFileWriter.Create(arpaPath);
+        using (var writer = new StreamWriter(file.Stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
         {
-            using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
             summary = TrainText(lines, writer, options);
-        });
-        return summary!;
+        }
+
+        file.Commit();
+        return summary;
     }
 
     /// <summary>Trains on character text (one sentence per string, <see cref="CharTokens"/> convention) and writes ARPA.</summary>
