@@ -159,9 +159,25 @@ public sealed class RankerTrainer
         ImmutableArray<SweepPoint> trainGated = _options.CalibrateMinCtcGain ? Sweep(trainTraces, minGain: 0) : [];
         double baseline = devSweep.Length > 0 ? devSweep[0].Cer - (devSweep[0].DeltaPp / 100.0) : 0;
         ImmutableArray<OperatingMode> modes = ChooseModes(devSweep, trainSweep, devGated, trainGated);
+        BeamRevisionTrainer.Result? revision = null;
+        if (lms is not null && _options.BeamRevision)
+        {
+            BeamRevisionTrainer.Row ToRow(Encoded r) => new(r.Source.LogProbs, r.Hypothesis, r.Reference, r.ReferenceText, r.Source.AsrScore, r.LmFold);
+            revision = new BeamRevisionTrainer(_options).Train([.. trainRows.Select(ToRow)], [.. devRows.Select(ToRow)], lms, progress);
+            ImmutableArray<OperatingMode> revisionModes = ChooseModes(revision.DevSweep, revision.TrainSweep, [], []);
+            modes = [.. modes.Select(m => m with { RevisionThreshold = revisionModes.First(r => r.Name == m.Name).Threshold })];
+            draft = draft.WithBeamRevision(revision.Config);
+        }
+
         var metrics = modes.Select(m => (m.MinCtcGain is null ? devSweep : devGated).First(p => p.Threshold == m.Threshold) is var p
             ? new ModeMetrics(m.Name, p.Cer, p.DeltaPp, p.Better, p.Same, p.Worse, p.Changed)
             : null!).ToImmutableArray();
+        if (revision is not null)
+        {
+            // With the stage, a mode's dev figures are those of the whole pipeline (revision, then single edits).
+            metrics = EvaluateModes(draft.WithModes(modes, "conservative"), lms!, devRows);
+        }
+
         var provenance = new RankerProvenance
         {
             Description = _options.Description,
@@ -449,6 +465,32 @@ public sealed class RankerTrainer
             progress?.Report(new TrainingProgress(stage, Interlocked.Increment(ref done), rows.Length));
         });
         return traces;
+    }
+
+    private ImmutableArray<ModeMetrics> EvaluateModes(RankerConfig config, CrossFittedLanguageModels lms, Encoded[] rows)
+    {
+        CorrectionPipeline[] pipelines = [new CorrectionPipeline(config), .. lms.Folds.Select(lm => new CorrectionPipeline(config.WithLanguageModel(lm, config.LanguageModelReference)))];
+        var result = ImmutableArray.CreateBuilder<ModeMetrics>(config.Modes.Length);
+        foreach (OperatingMode mode in config.Modes)
+        {
+            var outputs = new int[rows.Length][];
+            Parallel.For(0, rows.Length, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism }, i =>
+            {
+                Encoded row = rows[i];
+                CorrectionResult r = pipelines[row.LmFold + 1].Correct(row.Source.LogProbs, row.Source.Hypothesis, mode.Name, row.Source.AsrScore);
+                outputs[i] = config.Vocabulary.Encode(r.Text);
+            });
+            var tally = new CerTally();
+            for (int i = 0; i < rows.Length; i++)
+            {
+                int before = EditDistance.Levenshtein<int>(rows[i].Hypothesis, rows[i].Reference);
+                tally.Add(rows[i].Reference.Length, before, EditDistance.Levenshtein<int>(outputs[i], rows[i].Reference), !outputs[i].AsSpan().SequenceEqual(rows[i].Hypothesis));
+            }
+
+            result.Add(new ModeMetrics(mode.Name, tally.Cer, tally.DeltaPp, tally.Better, tally.Same, tally.Worse, tally.Changed));
+        }
+
+        return result.MoveToImmutable();
     }
 
     // With minGain, correction also stops at the first edit whose CTC gain is below it (OperatingMode.Accepts): the

@@ -73,6 +73,19 @@ public sealed record TrainerOptions
     /// <summary>The LM file name the config references (relative to the config file; default <c>ranker.nkolm</c>).</summary>
     public string LanguageModelFileName { get; init; } = "ranker.nkolm";
 
+    /// <summary>
+    /// Whether a config with a language model also gets the beam-revision stage (schema 3): the beam + LM decode's
+    /// differences from the hypothesis, each accepted by its own segment model at a per-mode threshold. Default
+    /// <see langword="true"/>; without <see cref="LanguageModelText"/> there is no stage.
+    /// </summary>
+    public bool BeamRevision { get; init; } = true;
+
+    /// <summary>
+    /// The beam search of the revision stage. Default width 16, α 0.5, β 2, 8-best (the α/β that gave the lowest dev
+    /// CER of beam + LM alone on nko-tts-asr; the 8 texts feed the n-best agreement feature).
+    /// </summary>
+    public BeamSearchOptions BeamRevisionSearch { get; init; } = new() { BeamWidth = 16, LmWeight = 0.5, LengthBonus = 2.0, NBest = 8 };
+
     /// <summary>Features never used (for ablations), by name; default none.</summary>
     public ImmutableArray<string> ExcludedFeatures { get; init; } = [];
 

@@ -134,9 +134,22 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
         }
 
         cells = TableCells(frames, length, config.MaxRounds);
+        int revised = 0;
+        if (config.RevisionModel is { } revision && mode.RevisionThreshold is not null && config.LanguageModel is { } lm)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            (length, revised) = Revise(ws, revision, lm, logProbs, length, evaluator.AsrScore, mode, frames);
+            cells = Math.Max(cells, TableCells(frames, length, config.MaxRounds));
+        }
+
         ws.EnsureHistory(length, config.MaxRounds);
         ws.ClearHistory();
-        int applied = 0;
+        if (revised > 0)
+        {
+            ws.Remember(ws.Original.AsSpan(0, ws.OriginalLength)); // single edits never lead back to the unrevised text
+        }
+
+        int applied = revised;
         for (int round = 0; round < config.MaxRounds; round++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -185,7 +198,7 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
                 break; // the best edit would return to a text already produced (e.g. undo the last edit): a cycle
             }
 
-            ws.Applied[applied++] = new Step(edit, bestP, bestGain, round, Describe(edit, current, vocabulary));
+            ws.Applied[applied++] = new Step(edit, bestP, bestGain, round, Describe(edit, current, vocabulary), EditSource.Candidate);
             ws.Remember(current);
             length = next;
             ws.Scratch.AsSpan(0, length).CopyTo(ws.Labels);
@@ -200,11 +213,98 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
         for (int i = 0; i < applied; i++)
         {
             Step step = ws.Applied[i];
-            edits.Add(new AppliedEdit(step.Edit, step.Description, step.Probability, step.Gain, step.Round));
+            edits.Add(new AppliedEdit(step.Edit, step.Description, step.Probability, step.Gain, step.Round) { Source = step.Source });
         }
 
         string text = vocabulary.Decode(ws.Labels.AsSpan(0, length));
         return new CorrectionResult(hypothesisText, text, CorrectionDecision.Corrected, edits.MoveToImmutable(), mode.Name);
+    }
+
+    // The beam-revision stage: decode with the LM, take the segments the mode accepts, apply them left to right as
+    // primitive edits (logged as steps of round 0). Returns the new length and the number of steps logged.
+    private (int Length, int Steps) Revise(Workspace ws, BeamRevisionModel revision, Nko.Lm.CharLanguageModel lm, LogProbMatrix logProbs, int length, double asrScore, OperatingMode mode, int frames)
+    {
+        RankerConfig config = Config;
+        CtcVocabulary vocabulary = config.Vocabulary;
+        BeamRevisionEvaluator rev = ws.Revision;
+        ReadOnlySpan<int> hypothesis = ws.Labels.AsSpan(0, length);
+        int n = rev.Evaluate(logProbs, vocabulary, hypothesis, asrScore, ws.SearchFor(revision.Config.Search, lm, vocabulary), lm, revision.Keys);
+        if (n == 0)
+        {
+            return (length, 0);
+        }
+
+        ReadOnlySpan<BeamRevisionEvaluator.Segment> segments = rev.Segments;
+        ReadOnlySpan<double> rows = rev.Rows;
+        int width = BeamRevisionFeatures.All.Length;
+        int revisedLength = length, capacity = length;
+        int steps = 0;
+        Span<bool> take = n <= 256 ? stackalloc bool[n] : new bool[n];
+        for (int s = 0; s < n; s++)
+        {
+            double p = Scoring.LogisticRanker.Sigmoid(revision.Logit(rows.Slice(s * width, width)));
+            take[s] = mode.AcceptsRevision(p);
+            if (take[s])
+            {
+                revisedLength += segments[s].ReplacementLength - (segments[s].End - segments[s].Start);
+                capacity += segments[s].ReplacementLength;
+                steps += Math.Max(segments[s].End - segments[s].Start, segments[s].ReplacementLength);
+            }
+        }
+
+        if (steps == 0 || TableCells(frames, revisedLength, config.MaxRounds) > Limits.MaxTableCells || revisedLength > Limits.MaxHypothesisLength)
+        {
+            return (length, 0);
+        }
+
+        ws.KeepOriginal(hypothesis);
+        ws.Ensure(capacity + 1, config.MaxRounds, steps);
+        ReadOnlySpan<int> best = rev.Best;
+        ReadOnlySpan<int> original = ws.Original.AsSpan(0, ws.OriginalLength);
+        int logged = 0, shift = 0, current = length;
+        for (int s = 0; s < n; s++)
+        {
+            if (!take[s])
+            {
+                continue;
+            }
+
+            BeamRevisionEvaluator.Segment seg = segments[s];
+            double p = Scoring.LogisticRanker.Sigmoid(revision.Logit(rows.Slice(s * width, width)));
+            double gain = rows[s * width]; // seg_ctc_gain: the segment's own CTC gain over the unrevised text
+            int removed = seg.End - seg.Start, inserted = seg.ReplacementLength, common = Math.Min(removed, inserted);
+            int at = seg.Start + shift;
+            for (int i = 0; i < common; i++)
+            {
+                int label = best[seg.ReplacementStart + i];
+                if (original[seg.Start + i] != label)
+                {
+                    Log(LabelEdit.Substitute(at + i, label));
+                }
+            }
+
+            for (int i = common; i < removed; i++)
+            {
+                Log(LabelEdit.Delete(at + common));
+            }
+
+            for (int i = common; i < inserted; i++)
+            {
+                Log(LabelEdit.Insert(at + i, best[seg.ReplacementStart + i]));
+            }
+
+            shift += inserted - removed;
+
+            void Log(LabelEdit edit)
+            {
+                ReadOnlySpan<int> before = ws.Labels.AsSpan(0, current);
+                ws.Applied[logged++] = new Step(edit, p, gain, 0, "REV " + Describe(edit, before, vocabulary), EditSource.BeamRevision);
+                current = edit.Apply(before, ws.Scratch);
+                ws.Scratch.AsSpan(0, current).CopyTo(ws.Labels);
+            }
+        }
+
+        return (current, logged);
     }
 
     // Frames × (labels + rounds + 1): the cells of the largest tables a call can build (each round may insert a label).
@@ -241,11 +341,41 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
         };
     }
 
-    private readonly record struct Step(LabelEdit Edit, double Probability, double Gain, int Round, string Description);
+    private readonly record struct Step(LabelEdit Edit, double Probability, double Gain, int Round, string Description, EditSource Source);
 
     private sealed class Workspace
     {
         public CandidateEvaluator Evaluator { get; } = new();
+
+        public BeamRevisionEvaluator Revision { get; } = new();
+
+        public int[] Original { get; private set; } = [];
+
+        public int OriginalLength { get; private set; }
+
+        private CtcBeamSearch? _search;
+
+        // One search per thread, rebuilt when a call uses another config's options or LM (searches hold per-call buffers).
+        public CtcBeamSearch SearchFor(BeamSearchOptions options, Nko.Lm.CharLanguageModel lm, CtcVocabulary vocabulary)
+        {
+            if (_search is null || !ReferenceEquals(_search.Options, options) || !ReferenceEquals(_search.LanguageModel, lm) || !ReferenceEquals(_search.Vocabulary, vocabulary))
+            {
+                _search = new CtcBeamSearch(vocabulary, lm, options);
+            }
+
+            return _search;
+        }
+
+        public void KeepOriginal(ReadOnlySpan<int> labels)
+        {
+            if (Original.Length < labels.Length)
+            {
+                Original = new int[labels.Length];
+            }
+
+            labels.CopyTo(Original);
+            OriginalLength = labels.Length;
+        }
 
         public int[] Labels { get; private set; } = [];
 
@@ -271,18 +401,22 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
         private int _historyCount;
         private int _historyUsed;
 
-        public void Ensure(int labels, int rounds)
+        public void Ensure(int labels, int rounds, int revisionSteps = 0)
         {
             int needed = labels + rounds + 1;
             if (Labels.Length < needed)
             {
-                Labels = new int[needed];
+                int[] grown = new int[needed];
+                Labels.CopyTo(grown, 0); // the current text survives growth (the revision grows mid-call)
+                Labels = grown;
                 Scratch = new int[needed];
             }
 
-            if (Applied.Length < rounds)
+            if (Applied.Length < rounds + revisionSteps)
             {
-                Applied = new Step[rounds];
+                Step[] grown = new Step[rounds + revisionSteps];
+                Applied.AsSpan().CopyTo(grown);
+                Applied = grown;
             }
 
         }

@@ -44,6 +44,9 @@ internal sealed class ConfigDto
     [JsonPropertyName("language_model")]
     public LanguageModelDto? LanguageModel { get; set; }
 
+    [JsonPropertyName("beam_revision")]
+    public BeamRevisionDto? BeamRevision { get; set; }
+
     [JsonPropertyName("confusions")]
     public ConfusionsDto? Confusions { get; set; }
 
@@ -70,6 +73,9 @@ internal sealed class ModeDto
 
     [JsonPropertyName("min_ctc_gain")]
     public double? MinCtcGain { get; set; }
+
+    [JsonPropertyName("revision_threshold")]
+    public double? RevisionThreshold { get; set; }
 }
 
 internal sealed class GeneratorDto
@@ -103,6 +109,66 @@ internal sealed class LanguageModelDto
 
     [JsonPropertyName("order")]
     public int? Order { get; set; }
+}
+
+internal sealed class BeamRevisionDto
+{
+    [JsonPropertyName("beam_width")]
+    public int? BeamWidth { get; set; }
+
+    [JsonPropertyName("token_cutoff")]
+    public double? TokenCutoff { get; set; }
+
+    [JsonPropertyName("beam_pruning")]
+    public double? BeamPruning { get; set; }
+
+    [JsonPropertyName("alpha")]
+    public double? Alpha { get; set; }
+
+    [JsonPropertyName("beta")]
+    public double? Beta { get; set; }
+
+    [JsonPropertyName("nbest")]
+    public int? NBest { get; set; }
+
+    [JsonPropertyName("features")]
+    public List<string>? Features { get; set; }
+
+    [JsonPropertyName("means")]
+    public List<double>? Means { get; set; }
+
+    [JsonPropertyName("stds")]
+    public List<double>? Stds { get; set; }
+
+    [JsonPropertyName("weights")]
+    public List<double>? Weights { get; set; }
+
+    [JsonPropertyName("bias")]
+    public double? Bias { get; set; }
+
+    [JsonPropertyName("keys")]
+    public List<SegmentKeyDto>? Keys { get; set; }
+}
+
+internal sealed class SegmentKeyDto
+{
+    [JsonPropertyName("from")]
+    public string? From { get; set; }
+
+    [JsonPropertyName("to")]
+    public string? To { get; set; }
+
+    [JsonPropertyName("left")]
+    public string? Left { get; set; }
+
+    [JsonPropertyName("right")]
+    public string? Right { get; set; }
+
+    [JsonPropertyName("helped")]
+    public int? Helped { get; set; }
+
+    [JsonPropertyName("seen")]
+    public int? Seen { get; set; }
 }
 
 internal sealed class ConfusionsDto

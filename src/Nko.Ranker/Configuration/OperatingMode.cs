@@ -9,4 +9,14 @@ public sealed record OperatingMode(string Name, double Threshold, double? MinCtc
     /// <summary>Whether an edit with probability <paramref name="probability"/> and CTC gain <paramref name="ctcGain"/> is accepted.</summary>
     public bool Accepts(double probability, double ctcGain) =>
         Threshold < 1.0 && probability >= Threshold && (MinCtcGain is not { } min || ctcGain >= min);
+
+    /// <summary>
+    /// The minimum segment-model probability for a beam-revision segment (schema 3), or <see langword="null"/>: this
+    /// mode does not revise. 1 means "never revise", like <see cref="Threshold"/>.
+    /// </summary>
+    public double? RevisionThreshold { get; init; }
+
+    /// <summary>Whether the mode applies a beam-revision segment with probability <paramref name="probability"/>.</summary>
+    public bool AcceptsRevision(double probability) =>
+        RevisionThreshold is { } t && t < 1.0 && probability >= t;
 }

@@ -22,7 +22,7 @@ namespace Nko.Ranker.Configuration;
 /// deterministic: the same config always produces the same bytes, and save → load → save is byte-identical.
 /// Instances are immutable and thread-safe. The schema is documented in the package README.
 /// </remarks>
-public sealed class RankerConfig
+public sealed partial class RankerConfig
 {
     /// <summary>The schema version of a config without a language model (this library reads and writes it).</summary>
     public const int SchemaVersion = 1;
@@ -32,6 +32,12 @@ public sealed class RankerConfig
     /// the config, its SHA-256 and order), and the <c>lm_</c> features.
     /// </summary>
     public const int SchemaVersionWithLanguageModel = 2;
+
+    /// <summary>
+    /// The schema version of a config with a beam-revision stage: schema 2 plus <c>beam_revision</c> (the beam search,
+    /// the segment model and its key table) and the modes' <c>revision_threshold</c>.
+    /// </summary>
+    public const int SchemaVersionWithBeamRevision = 3;
 
     /// <summary>Configs larger than this are rejected before parsing (a config is normally tens of kilobytes).</summary>
     public const long MaxConfigBytes = 16L * 1024 * 1024;
@@ -57,7 +63,7 @@ public sealed class RankerConfig
     private static readonly Type[] DtoTypes =
     [
         typeof(ConfigDto), typeof(VocabularyDto), typeof(ModeDto), typeof(GeneratorDto), typeof(ConfusionsDto), typeof(SubstitutionDto),
-        typeof(LabelCountDto), typeof(InsertionDto), typeof(ProvenanceDto), typeof(ModeMetricsDto), typeof(LanguageModelDto),
+        typeof(LabelCountDto), typeof(InsertionDto), typeof(ProvenanceDto), typeof(ModeMetricsDto), typeof(LanguageModelDto), typeof(BeamRevisionDto), typeof(SegmentKeyDto),
     ];
 
     private static readonly ConfigJsonContext Context = new(new JsonSerializerOptions
@@ -123,6 +129,26 @@ public sealed class RankerConfig
         RankerProvenance? provenance,
         CharLanguageModel? languageModel,
         LanguageModelReference? languageModelReference)
+        : this(name, confusions, features, means, stds, weights, bias, modes, defaultMode, generator, maxRounds, provenance, languageModel, languageModelReference, null)
+    {
+    }
+
+    private RankerConfig(
+        string name,
+        ConfusionMap confusions,
+        ImmutableArray<string> features,
+        ImmutableArray<double> means,
+        ImmutableArray<double> stds,
+        ImmutableArray<double> weights,
+        double bias,
+        ImmutableArray<OperatingMode> modes,
+        string defaultMode,
+        GeneratorOptions generator,
+        int maxRounds,
+        RankerProvenance? provenance,
+        CharLanguageModel? languageModel,
+        LanguageModelReference? languageModelReference,
+        BeamRevisionConfig? beamRevision)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(confusions);
@@ -143,7 +169,9 @@ public sealed class RankerConfig
         Provenance = provenance ?? new RankerProvenance();
         LanguageModel = languageModel;
         LanguageModelReference = languageModelReference;
+        BeamRevision = beamRevision;
         ValidateModel();
+        RevisionModel = ValidateBeamRevision();
         var builder = ImmutableDictionary.CreateBuilder<string, OperatingMode>(StringComparer.Ordinal);
         foreach (OperatingMode m in modes)
         {
@@ -201,7 +229,7 @@ public sealed class RankerConfig
     public LanguageModelReference? LanguageModelReference { get; }
 
     /// <summary>The schema version this config is written with: 2 with a language model, else 1.</summary>
-    public int Schema => LanguageModel is null ? SchemaVersion : SchemaVersionWithLanguageModel;
+    public int Schema => BeamRevision is not null ? SchemaVersionWithBeamRevision : LanguageModel is null ? SchemaVersion : SchemaVersionWithLanguageModel;
 
     /// <summary>The logistic model built from the features, standardisation, weights and bias.</summary>
     public LogisticRanker Ranker { get; }
@@ -221,7 +249,7 @@ public sealed class RankerConfig
 
     /// <summary>Returns a copy with different modes (and default mode), e.g. after calibration.</summary>
     public RankerConfig WithModes(ImmutableArray<OperatingMode> modes, string defaultMode, RankerProvenance? provenance = null) =>
-        new(Name, Confusions, Features, Means, Stds, Weights, Bias, modes, defaultMode, Generator, MaxRounds, provenance ?? Provenance, LanguageModel, LanguageModelReference);
+        new(Name, Confusions, Features, Means, Stds, Weights, Bias, modes, defaultMode, Generator, MaxRounds, provenance ?? Provenance, LanguageModel, LanguageModelReference, BeamRevision);
 
     /// <summary>
     /// Returns a copy that uses <paramref name="languageModel"/> (a schema-2 config), recorded as
@@ -230,7 +258,12 @@ public sealed class RankerConfig
     /// </summary>
     /// <exception cref="RankerConfigException">Only one of the two is given, the reference is malformed, or its order is not the model's.</exception>
     public RankerConfig WithLanguageModel(CharLanguageModel? languageModel, LanguageModelReference? reference) =>
-        new(Name, Confusions, Features, Means, Stds, Weights, Bias, Modes, DefaultMode, Generator, MaxRounds, Provenance, languageModel, reference);
+        new(Name, Confusions, Features, Means, Stds, Weights, Bias, Modes, DefaultMode, Generator, MaxRounds, Provenance, languageModel, reference, languageModel is null ? null : BeamRevision);
+
+    /// <summary>Returns a copy with a beam-revision stage (schema 3; needs the language model), or without one.</summary>
+    /// <exception cref="RankerConfigException">The stage is invalid or the config has no language model.</exception>
+    public RankerConfig WithBeamRevision(BeamRevisionConfig? beamRevision) =>
+        new(Name, Confusions, Features, Means, Stds, Weights, Bias, Modes, DefaultMode, Generator, MaxRounds, Provenance, LanguageModel, LanguageModelReference, beamRevision);
 
     /// <summary>Loads and validates the config file at <paramref name="path"/>.</summary>
     /// <exception cref="RankerConfigException">The file is not a valid schema-1 config.</exception>
@@ -499,6 +532,11 @@ public sealed class RankerConfig
             {
                 throw new RankerConfigException(Path("modes", i) + ".min_ctc_gain", "must be a finite number or absent.");
             }
+
+            if (m.RevisionThreshold is { } rt && (!double.IsFinite(rt) || rt < 0 || rt > 1))
+            {
+                throw new RankerConfigException(Path("modes", i) + ".revision_threshold", $"{rt.ToString(CultureInfo.InvariantCulture)} is outside [0, 1].");
+            }
         }
 
         if (!modeNames.Contains(DefaultMode))
@@ -539,12 +577,22 @@ public sealed class RankerConfig
     {
         if (dto.SchemaVersion is null)
         {
-            throw new RankerConfigException("$.schema_version", "is missing; this library reads schema versions 1 and 2.");
+            throw new RankerConfigException("$.schema_version", "is missing; this library reads schema versions 1, 2 and 3.");
         }
 
-        if (dto.SchemaVersion != SchemaVersion && dto.SchemaVersion != SchemaVersionWithLanguageModel)
+        if (dto.SchemaVersion != SchemaVersion && dto.SchemaVersion != SchemaVersionWithLanguageModel && dto.SchemaVersion != SchemaVersionWithBeamRevision)
         {
-            throw new RankerConfigException("$.schema_version", $"is {dto.SchemaVersion}; this library reads schema versions {SchemaVersion} and {SchemaVersionWithLanguageModel}.");
+            throw new RankerConfigException("$.schema_version", $"is {dto.SchemaVersion}; this library reads schema versions {SchemaVersion}, {SchemaVersionWithLanguageModel} and {SchemaVersionWithBeamRevision}.");
+        }
+
+        if (dto.SchemaVersion == SchemaVersionWithBeamRevision && (dto.LanguageModel is null || dto.BeamRevision is null))
+        {
+            throw new RankerConfigException("$.schema_version", "is 3 but the config lacks \"language_model\" or \"beam_revision\"; schema 3 is schema 2 with a beam-revision stage.");
+        }
+
+        if (dto.SchemaVersion != SchemaVersionWithBeamRevision && dto.BeamRevision is not null)
+        {
+            throw new RankerConfigException("$.beam_revision", "needs schema_version 3.");
         }
 
         if (dto.SchemaVersion == SchemaVersionWithLanguageModel && dto.LanguageModel is null)
@@ -580,7 +628,7 @@ public sealed class RankerConfig
             modes.Add(new OperatingMode(
                 m.Name ?? throw Missing(Path("modes", i) + ".name"),
                 m.Threshold ?? throw Missing(Path("modes", i) + ".threshold"),
-                m.MinCtcGain));
+                m.MinCtcGain) { RevisionThreshold = m.RevisionThreshold });
         }
 
         string defaultMode = dto.DefaultMode ?? throw Missing("$.default_mode");
@@ -590,7 +638,8 @@ public sealed class RankerConfig
         ConfusionMap confusions = ReadConfusions(dto.Confusions ?? throw Missing("$.confusions"), vocabulary);
         RankerProvenance provenance = ReadProvenance(dto.Provenance);
         (CharLanguageModel? lm, LanguageModelReference? reference) = dto.LanguageModel is { } lmDto ? ReadLanguageModel(lmDto, baseDirectory) : (null, null);
-        return new RankerConfig(name, confusions, features, means, stds, weights, bias, modes.ToImmutable(), defaultMode, generator, maxRounds, provenance, lm, reference);
+        BeamRevisionConfig? revision = dto.BeamRevision is { } br ? ReadBeamRevision(br) : null;
+        return new RankerConfig(name, confusions, features, means, stds, weights, bias, modes.ToImmutable(), defaultMode, generator, maxRounds, provenance, lm, reference, revision);
     }
 
     // The reference is checked field by field, then the file: found, its SHA-256 as recorded, loadable, of the recorded order.
@@ -937,7 +986,7 @@ public sealed class RankerConfig
             Weights = [.. Weights],
             Bias = Bias,
             DefaultMode = DefaultMode,
-            Modes = Modes.Select(m => new ModeDto { Name = m.Name, Threshold = m.Threshold, MinCtcGain = m.MinCtcGain }).ToList(),
+            Modes = Modes.Select(m => new ModeDto { Name = m.Name, Threshold = m.Threshold, MinCtcGain = m.MinCtcGain, RevisionThreshold = m.RevisionThreshold }).ToList(),
             Generator = new GeneratorDto
             {
                 MaxRounds = MaxRounds,
@@ -948,6 +997,7 @@ public sealed class RankerConfig
                 Shortlist = Generator.Shortlist,
             },
             LanguageModel = LanguageModelReference is { } lm ? new LanguageModelDto { Path = lm.Path, Sha256 = lm.Sha256, Order = lm.Order } : null,
+            BeamRevision = BeamRevision is { } br ? ToDto(br) : null,
             Confusions = new ConfusionsDto
             {
                 Substitutions = Confusions.Substitutions.Select(s => new SubstitutionDto { From = Sym(s.From), To = Sym(s.To), Count = s.Count }).ToList(),

@@ -496,7 +496,7 @@ public sealed class CandidateEvaluator
         return (isLetter && (i == 0 || hyp[i - 1] == space), isLetter && (i == length - 1 || hyp[i + 1] == space));
     }
 
-    private static double EstimateAsrScore(LogProbMatrix logProbs, int blankIndex)
+    internal static double EstimateAsrScore(LogProbMatrix logProbs, int blankIndex)
     {
         ReadOnlySpan<float> data = logProbs.Span;
         int classes = logProbs.Classes;

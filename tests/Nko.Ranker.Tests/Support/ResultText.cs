@@ -12,7 +12,7 @@ internal static class ResultText
         sb.Append(CultureInfo.InvariantCulture, $"{r.Mode}|{r.Decision}|{r.Hypothesis}|{r.Text}");
         foreach (AppliedEdit e in r.Edits)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"|{e.Round}:{e.Edit}:{e.Description}:{e.Probability:R}:{e.CtcGain:R}");
+            sb.Append(CultureInfo.InvariantCulture, $"|{e.Round}:{e.Source}:{e.Edit}:{e.Description}:{e.Probability:R}:{e.CtcGain:R}");
         }
 
         return sb.ToString();

@@ -1,0 +1,214 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Nko.Ctc;
+using Nko.Ranker.Features;
+
+namespace Nko.Ranker.Configuration;
+
+// The beam-revision stage of a schema-3 config: the model's part, its validation and its JSON form.
+public sealed partial class RankerConfig
+{
+    /// <summary>The most entries a beam-revision key table may hold.</summary>
+    public const int MaxRevisionKeys = 1 << 20;
+
+    /// <summary>The beam-revision stage of a schema-3 config, or <see langword="null"/>.</summary>
+    public BeamRevisionConfig? BeamRevision { get; }
+
+    /// <summary>The compiled segment model (null without a stage).</summary>
+    internal BeamRevisionModel? RevisionModel { get; }
+
+    private BeamRevisionModel? ValidateBeamRevision()
+    {
+        if (BeamRevision is not { } r)
+        {
+            return null;
+        }
+
+        if (LanguageModel is null)
+        {
+            throw new RankerConfigException("$.beam_revision", "needs a language model (\"language_model\"): the beam search fuses it.");
+        }
+
+        try
+        {
+            r.Search.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new RankerConfigException("$.beam_revision", e.Message.ReplaceLineEndings(" "), e);
+        }
+
+        if (!double.IsFinite(r.Search.TokenLogProbCutoff))
+        {
+            throw new RankerConfigException("$.beam_revision.token_cutoff", "must be a finite number.");
+        }
+
+        if (r.Features.IsDefaultOrEmpty)
+        {
+            throw new RankerConfigException("$.beam_revision.features", "must list at least one feature.");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int k = 0; k < r.Features.Length; k++)
+        {
+            if (BeamRevisionFeatures.IndexOf(r.Features[k]) < 0)
+            {
+                throw new RankerConfigException(Path("beam_revision.features", k), $"unknown feature '{r.Features[k]}'. Known: {string.Join(", ", BeamRevisionFeatures.All)}.");
+            }
+
+            if (!seen.Add(r.Features[k]))
+            {
+                throw new RankerConfigException(Path("beam_revision.features", k), $"feature '{r.Features[k]}' is listed twice.");
+            }
+        }
+
+        CheckRevisionArray("means", r.Means, r.Features.Length, requirePositive: false);
+        CheckRevisionArray("stds", r.Stds, r.Features.Length, requirePositive: true);
+        CheckRevisionArray("weights", r.Weights, r.Features.Length, requirePositive: false);
+        if (!double.IsFinite(r.Bias))
+        {
+            throw new RankerConfigException("$.beam_revision.bias", "must be a finite number.");
+        }
+
+        double folded = r.Bias;
+        for (int k = 0; k < r.Features.Length; k++)
+        {
+            double scaled = r.Weights[k] / r.Stds[k];
+            folded -= scaled * r.Means[k];
+            if (!double.IsFinite(scaled) || !double.IsFinite(folded))
+            {
+                throw new RankerConfigException(Path("beam_revision.stds", k), "is too small for its weight and mean: the standardised weight or bias overflows.");
+            }
+        }
+
+        if (r.Keys.IsDefault || r.Keys.Length > MaxRevisionKeys)
+        {
+            throw new RankerConfigException("$.beam_revision.keys", string.Create(CultureInfo.InvariantCulture, $"must be an array of at most {MaxRevisionKeys} entries."));
+        }
+
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < r.Keys.Length; i++)
+        {
+            SegmentKeyCount key = r.Keys[i];
+            string path = Path("beam_revision.keys", i);
+            if (key is null || key.From is null || key.To is null || (key.Left is null) != (key.Right is null))
+            {
+                throw new RankerConfigException(path, "must have \"from\" and \"to\", and \"left\" with \"right\" or neither.");
+            }
+
+            CheckKeyText(key.From, path + ".from", maxLength: int.MaxValue);
+            CheckKeyText(key.To, path + ".to", maxLength: int.MaxValue);
+            if (key.Left is not null)
+            {
+                CheckKeyText(key.Left, path + ".left", maxLength: 1);
+                CheckKeyText(key.Right!, path + ".right", maxLength: 1);
+            }
+
+            if (key.Seen < 1 || key.Helped < 0 || key.Helped > key.Seen)
+            {
+                throw new RankerConfigException(path, string.Create(CultureInfo.InvariantCulture, $"needs 0 ≤ helped ≤ seen and seen ≥ 1; has helped {key.Helped}, seen {key.Seen}."));
+            }
+
+            if (!keys.Add(SegmentKeyTable.Key(key.From, key.To, key.Left, key.Right)))
+            {
+                throw new RankerConfigException(path, "this key is listed twice.");
+            }
+        }
+
+        return new BeamRevisionModel(r);
+    }
+
+    private void CheckKeyText(string text, string path, int maxLength)
+    {
+        if (text.Length > maxLength)
+        {
+            throw new RankerConfigException(path, "must be at most one character (the neighbouring label, or empty at an end).");
+        }
+
+        foreach (char c in text)
+        {
+            if (!Vocabulary.TryGetId(c, out int id) || id == Vocabulary.BlankIndex)
+            {
+                throw new RankerConfigException(path, $"'{c}' (U+{(int)c:X4}) is not a vocabulary label.");
+            }
+        }
+    }
+
+    private static void CheckRevisionArray(string field, ImmutableArray<double> values, int count, bool requirePositive)
+    {
+        if (values.IsDefault || values.Length != count)
+        {
+            throw new RankerConfigException("$.beam_revision." + field, string.Create(CultureInfo.InvariantCulture, $"has {(values.IsDefault ? 0 : values.Length)} entries; features has {count}. The arrays are parallel."));
+        }
+
+        for (int k = 0; k < values.Length; k++)
+        {
+            if (!double.IsFinite(values[k]) || (requirePositive && values[k] <= 0))
+            {
+                throw new RankerConfigException(Path("beam_revision." + field, k), requirePositive ? "must be a finite number > 0." : "must be a finite number.");
+            }
+        }
+    }
+
+    private static BeamRevisionConfig ReadBeamRevision(BeamRevisionDto dto)
+    {
+        const string P = "$.beam_revision";
+        var search = new BeamSearchOptions
+        {
+            BeamWidth = dto.BeamWidth ?? throw Missing(P + ".beam_width"),
+            TokenLogProbCutoff = dto.TokenCutoff ?? throw Missing(P + ".token_cutoff"),
+            BeamPruning = dto.BeamPruning ?? throw Missing(P + ".beam_pruning"),
+            LmWeight = dto.Alpha ?? throw Missing(P + ".alpha"),
+            LengthBonus = dto.Beta ?? throw Missing(P + ".beta"),
+            NBest = dto.NBest ?? throw Missing(P + ".nbest"),
+        };
+        List<string> features = dto.Features ?? throw Missing(P + ".features");
+        for (int k = 0; k < features.Count; k++)
+        {
+            if (features[k] is null)
+            {
+                throw new RankerConfigException(Path("beam_revision.features", k), "must be a string.");
+            }
+        }
+
+        List<SegmentKeyDto> keyDtos = dto.Keys ?? throw Missing(P + ".keys");
+        var keys = ImmutableArray.CreateBuilder<SegmentKeyCount>(keyDtos.Count);
+        for (int i = 0; i < keyDtos.Count; i++)
+        {
+            string path = Path("beam_revision.keys", i);
+            SegmentKeyDto k = keyDtos[i] ?? throw new RankerConfigException(path, "must be an object.");
+            keys.Add(new SegmentKeyCount(
+                k.From ?? throw Missing(path + ".from"),
+                k.To ?? throw Missing(path + ".to"),
+                k.Left,
+                k.Right,
+                k.Helped ?? throw Missing(path + ".helped"),
+                k.Seen ?? throw Missing(path + ".seen")));
+        }
+
+        return new BeamRevisionConfig(
+            search,
+            [.. features],
+            [.. dto.Means ?? throw Missing(P + ".means")],
+            [.. dto.Stds ?? throw Missing(P + ".stds")],
+            [.. dto.Weights ?? throw Missing(P + ".weights")],
+            dto.Bias ?? throw Missing(P + ".bias"),
+            keys.MoveToImmutable());
+    }
+
+    private static BeamRevisionDto ToDto(BeamRevisionConfig r) => new()
+    {
+        BeamWidth = r.Search.BeamWidth,
+        TokenCutoff = r.Search.TokenLogProbCutoff,
+        BeamPruning = r.Search.BeamPruning,
+        Alpha = r.Search.LmWeight,
+        Beta = r.Search.LengthBonus,
+        NBest = r.Search.NBest,
+        Features = [.. r.Features],
+        Means = [.. r.Means],
+        Stds = [.. r.Stds],
+        Weights = [.. r.Weights],
+        Bias = r.Bias,
+        Keys = [.. r.Keys.Select(k => new SegmentKeyDto { From = k.From, To = k.To, Left = k.Left, Right = k.Right, Helped = k.Helped, Seen = k.Seen })],
+    };
+}
