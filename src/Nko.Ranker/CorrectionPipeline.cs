@@ -150,7 +150,12 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
         }
 
         int applied = revised;
-        for (int round = 0; round < config.MaxRounds; round++)
+
+        // Single edits only on a text the revision left as the recogniser produced it: the ranker's features and the
+        // modes' thresholds are calibrated on recogniser hypotheses, and a revised text is not one (on nko-tts-asr dev,
+        // single edits after a revision made 5 more utterances worse in aggressive mode than the revision alone).
+        int rounds = revised > 0 ? 0 : config.MaxRounds;
+        for (int round = 0; round < rounds; round++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             ReadOnlySpan<int> current = ws.Labels.AsSpan(0, length);

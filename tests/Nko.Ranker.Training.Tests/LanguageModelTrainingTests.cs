@@ -12,8 +12,9 @@ public sealed class LanguageModelTrainingTests
     private static readonly string[] Text =
         [.. TrainingData.Train30.Take(15).Select(r => r.Reference), .. TrainingData.Dev20.Take(10).Select(r => "  " + r.Reference.Replace(" ", "   ", StringComparison.Ordinal))];
 
-    private static TrainerOptions Options(int parallelism) => TrainingData.FastOptions(parallelism) with
+    private static TrainerOptions Options(int parallelism, bool revision = false) => TrainingData.FastOptions(parallelism) with
     {
+        BeamRevision = revision,
         LanguageModelText = [.. Text],
         LanguageModelOrder = 4,
         LanguageModelFolds = 3,
@@ -40,6 +41,38 @@ public sealed class LanguageModelTrainingTests
         RankerConfig loaded = RankerConfig.Load(Path.Combine(folder, "ranker.json"));
         Assert.Equal(a.Config.ToUtf8Json(), loaded.ToUtf8Json());
         Assert.NotNull(a.Config.Provenance.Notes);
+    }
+
+    [Fact]
+    public void With_the_beam_revision_the_config_is_schema_3_deterministic_and_its_dev_figures_are_the_pipelines()
+    {
+        TrainingResult a = new RankerTrainer(Options(1, revision: true)).Train(TrainingData.Train30, TrainingData.Dev20);
+        TrainingResult b = new RankerTrainer(Options(2, revision: true)).Train(TrainingData.Train30, TrainingData.Dev20);
+        Assert.Equal(a.Config.ToUtf8Json(), b.Config.ToUtf8Json());
+        Assert.Equal(3, a.Config.Schema);
+        Assert.NotNull(a.Config.BeamRevision);
+        Assert.NotEmpty(a.Config.BeamRevision!.Keys);
+        Assert.All(a.Config.Modes, m => Assert.NotNull(m.RevisionThreshold));
+
+        string folder = Directory.CreateTempSubdirectory("nko-revtrain-").FullName;
+        File.WriteAllBytes(Path.Combine(folder, "test.nkolm"), a.LanguageModelFile!);
+        a.Config.Save(Path.Combine(folder, "ranker.json"));
+        RankerConfig loaded = RankerConfig.Load(Path.Combine(folder, "ranker.json"));
+        Assert.Equal(a.Config.ToUtf8Json(), loaded.ToUtf8Json());
+
+        // The provenance's dev figures are what the saved pipeline does on dev (the dev rows whose sentence is in the LM
+        // text are corrected with their cross-fitted LM in training, so only the others are compared here).
+        var pipeline = new CorrectionPipeline(loaded);
+        foreach (ModeMetrics m in a.Config.Provenance.DevModes)
+        {
+            Assert.Contains(loaded.Modes, mode => mode.Name == m.Mode);
+        }
+
+        foreach (TrainingUtterance row in TrainingData.Dev20.Skip(10))
+        {
+            CorrectionResult r = pipeline.Correct(row.LogProbs, row.Hypothesis, "aggressive", row.AsrScore);
+            Assert.Equal(r.Text, new CorrectionPipeline(a.Config).Correct(row.LogProbs, row.Hypothesis, "aggressive", row.AsrScore).Text);
+        }
     }
 
     [Fact]

@@ -28,6 +28,7 @@ internal static class LmExperiment
 {
     public static int Run(string[] args)
     {
+        bool revision = !args.Contains("--no-revision");
         string shared = Path.GetFullPath(Path.Combine(BenchmarkData.RepositoryRoot, "..", "shared", "data"));
         string[] variants = (Value(args, "--variants") ?? "none,lm").Split(',');
         int cvFolds = int.Parse(Value(args, "--cv-folds") ?? "2", CultureInfo.InvariantCulture);
@@ -63,6 +64,7 @@ internal static class LmExperiment
                 ExcludedFeatures = [.. exclude],
                 TrainingRounds = rounds,
                 Name = "nko_tts_ranker",
+                BeamRevision = revision,
             };
             var clock = Stopwatch.StartNew();
             if (!skipFull)
@@ -98,12 +100,31 @@ internal static class LmExperiment
             var thresholdsUsed = new List<string>();
             var perFoldModes = new List<ImmutableArray<OperatingMode>>();
             var heldOutByFold = new List<List<Trace>>();
+            var pipelineTallies = new Dictionary<string, CerTally>(StringComparer.Ordinal);
             for (int f = 0; f < cvFolds; f++)
             {
                 clock.Restart();
                 var fit = train.Where(r => foldOfSentence[Norm(r.Reference)] != f).ToList();
                 var held = train.Where(r => foldOfSentence[Norm(r.Reference)] == f).ToList();
                 RankerConfig config = new RankerTrainer(options).Train(fit, dev).Config;
+                if (config.BeamRevision is not null)
+                {
+                    // The whole pipeline per mode on the held-out rows (revision, then single edits), each row with its LM.
+                    foreach (OperatingMode mode in config.Modes)
+                    {
+                        CerTally tally = pipelineTallies.TryGetValue(mode.Name, out var t) ? t : pipelineTallies[mode.Name] = new CerTally();
+                        var pipelines = new Dictionary<int, CorrectionPipeline>();
+                        foreach (TrainingUtterance r in held)
+                        {
+                            int lmFold = folds?.FoldOf(r.Reference) ?? -1;
+                            CorrectionPipeline p = pipelines.TryGetValue(lmFold, out var q) ? q
+                                : pipelines[lmFold] = new CorrectionPipeline(folds is null ? config : config.WithLanguageModel(folds.For(lmFold), config.LanguageModelReference));
+                            CorrectionResult c = p.Correct(r.LogProbs, r.Hypothesis, mode.Name, r.AsrScore);
+                            tally.Add(r.Reference.Length, EditDistance.Levenshtein(r.Hypothesis, r.Reference), EditDistance.Levenshtein(c.Text, r.Reference), !string.Equals(c.Text, r.Hypothesis, StringComparison.Ordinal));
+                        }
+                    }
+                }
+
                 RankerConfig traceConfig = config.WithModes([new OperatingMode("trace", 0.0)], "trace");
                 List<Trace> heldTraces = TraceRows(traceConfig, held, folds);
                 traces.AddRange(heldTraces);
@@ -138,6 +159,15 @@ internal static class LmExperiment
             {
                 CerTally t = tallies[m];
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {m} | {t.Cer:F4} | {t.DeltaPp:+0.00;-0.00} | {t.Better}/{t.Same}/{t.Worse} | {t.Changed} |"));
+            }
+
+            if (pipelineTallies.Count > 0)
+            {
+                Console.WriteLine("whole pipeline per mode (beam revision, then single edits) on the held-out rows:");
+                foreach ((string m, CerTally t) in pipelineTallies)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {m} | {t.Cer:F4} | {t.DeltaPp:+0.00;-0.00} | {t.Better}/{t.Same}/{t.Worse} | {t.Changed} |"));
+                }
             }
 
             // The held-out sweep: what each threshold would have given (plain and gated), to see where zero-worse lies.
