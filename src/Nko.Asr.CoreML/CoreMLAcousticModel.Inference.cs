@@ -42,7 +42,7 @@ public sealed partial class CoreMLAcousticModel
     }
 
     /// <summary>T × C as an array length, or an argument error when the output of these features could not fit in one array.</summary>
-    private static int OutputLength(int frames, int classes)
+    internal static int OutputLength(int frames, int classes)
     {
         long count = (long)frames * classes;
         return count <= Array.MaxLength

@@ -10,8 +10,8 @@ namespace Nko.Asr.CoreML.Interop;
 internal static class MultiArrayBounds
 {
     /// <summary>
-    /// The largest element offset <c>Σ (shape[d] − 1) × strides[d]</c>, or <see langword="null"/> when the array is empty
-    /// (a zero dimension) or a stride or dimension is negative.
+    /// The largest element offset <c>Σ (shape[d] − 1) × strides[d]</c> (saturated at 2^63), or <see langword="null"/> when
+    /// the array is empty (a zero dimension) or a stride or dimension is negative.
     /// </summary>
     public static Int128? LargestOffset(ReadOnlySpan<long> shape, ReadOnlySpan<long> strides)
     {
@@ -33,7 +33,11 @@ internal static class MultiArrayBounds
                 return null;
             }
 
-            offset += (Int128)(shape[d] - 1) * strides[d];
+            offset += (Int128)(shape[d] - 1) * strides[d]; // each term < 2^126 and offset ≤ 2^63 here: no wrap
+            if (offset > long.MaxValue)
+            {
+                return (Int128)long.MaxValue + 1; // beyond any buffer: saturate rather than grow towards Int128's range
+            }
         }
 
         return offset;

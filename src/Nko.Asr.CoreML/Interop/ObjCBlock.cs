@@ -95,6 +95,9 @@ internal static unsafe class ObjCBlock
     /// <summary>The descriptor shared by every <c>getBytesWithHandler:</c> block.</summary>
     public static Descriptor* BytesHandlerDescriptor => (Descriptor*)BytesDescriptor.Value;
 
+    /// <summary>The invoke function of the deallocator block (exposed so tests can call it as CoreML would).</summary>
+    public static nint DeallocatorInvoke => (nint)(delegate* unmanaged<Literal*, nint, void>)&OnDeallocate;
+
     /// <summary>The invoke function of the <c>getBytesWithHandler:</c> block.</summary>
     public static nint BytesHandlerInvoke => (nint)(delegate* unmanaged<Literal*, nint, nint, void>)&OnBytes;
 
@@ -120,7 +123,7 @@ internal static unsafe class ObjCBlock
     private static readonly Lazy<nint> DeallocatorBlock = new(() =>
     {
         var literal = (Literal*)NativeMemory.AllocZeroed((nuint)sizeof(Literal));
-        Initialize(literal, GlobalBlockIsa.Value, (nint)(delegate* unmanaged<Literal*, nint, void>)&OnDeallocate, AllocateDescriptor(DeallocatorSignature), 0);
+        Initialize(literal, GlobalBlockIsa.Value, DeallocatorInvoke, AllocateDescriptor(DeallocatorSignature), 0);
         return (nint)literal;
     });
 
