@@ -24,6 +24,11 @@ internal sealed unsafe class ObjCCoreMLApi : ICoreMLApi
         try
         {
             loaded = S.Loaded;
+            _ = ObjCBlock.Deallocator; // resolves _NSConcreteGlobalBlock now, so a failure is a CoreMLException here
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            throw new CoreMLException($"The Objective-C block runtime could not be found: {e.Message}", e);
         }
         catch (TypeInitializationException e)
         {
