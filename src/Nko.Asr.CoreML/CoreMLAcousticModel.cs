@@ -27,9 +27,8 @@ namespace Nko.Asr.CoreML;
 /// autorelease pool and releases every Objective-C object it created. Cancellation is checked before a run starts; a
 /// CoreML prediction in progress cannot be interrupted.</para>
 /// </remarks>
-public sealed class CoreMLAcousticModel : IAcousticModel
+public sealed partial class CoreMLAcousticModel : IAcousticModel
 {
-
     private readonly ICoreMLApi _api;
     private readonly Lock _gate = new();
     private readonly nint _model;
@@ -45,7 +44,12 @@ public sealed class CoreMLAcousticModel : IAcousticModel
     /// <param name="coreMLOptions">CoreML settings; <see langword="null"/> for <see cref="CoreMLModelOptions.Default"/>.</param>
     /// <exception cref="PlatformNotSupportedException">Not running on macOS, iOS or Mac Catalyst.</exception>
     /// <exception cref="FileNotFoundException">The model does not exist.</exception>
-    /// <exception cref="CoreMLException">CoreML cannot compile or load the model (the <c>NSError</c> is in the message).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="CoreMLModelOptions.ComputeUnits"/> is not a defined value.</exception>
+    /// <exception cref="CoreMLException">CoreML cannot compile or load the model (the <c>NSError</c> is in the message), or this
+    /// OS version lacks the requested compute units.</exception>
+    /// <exception cref="IOException">A compiled model cannot be kept in <see cref="CoreMLModelOptions.CompiledModelDirectory"/>.</exception>
+    /// <remarks>Blocks while a <c>.mlmodel</c> or <c>.mlpackage</c> compiles (CoreML's synchronous <c>compileModelAtURL:error:</c>)
+    /// and while the model loads; construct on a background thread in UI code.</remarks>
     /// <exception cref="AcousticModelException">The model's inputs and outputs do not fit the options.</exception>
     public CoreMLAcousticModel(string modelPath, AcousticModelOptions? options = null, CoreMLModelOptions? coreMLOptions = null)
         : this(modelPath, options, coreMLOptions, CreatePlatformApi())
@@ -59,6 +63,7 @@ public sealed class CoreMLAcousticModel : IAcousticModel
         Options = options ?? AcousticModelOptions.Default;
         CoreMLOptions = coreMLOptions ?? CoreMLModelOptions.Default;
         _name = Path.GetFileName(Path.TrimEndingDirectorySeparator(modelPath));
+        EnsureAvailable(_api, CoreMLOptions);
         if (!File.Exists(modelPath) && !Directory.Exists(modelPath))
         {
             throw new FileNotFoundException($"CoreML model '{modelPath}' does not exist.", modelPath);
@@ -155,7 +160,7 @@ public sealed class CoreMLAcousticModel : IAcousticModel
     public LogProbMatrix Run(AcousticFeatures features, CancellationToken cancellationToken)
     {
         int frames = CheckFeatures(features);
-        float[] values = new float[checked(frames * Classes)];
+        float[] values = new float[OutputLength(frames, Classes)];
         Run(features, values, cancellationToken);
         return new LogProbMatrix(values, frames, Classes);
     }
@@ -167,7 +172,7 @@ public sealed class CoreMLAcousticModel : IAcousticModel
     public int Run(AcousticFeatures features, Span<float> destination, CancellationToken cancellationToken)
     {
         int frames = CheckFeatures(features);
-        int count = checked(frames * Classes);
+        int count = OutputLength(frames, Classes);
         if (destination.Length < count)
         {
             throw new ArgumentException(
@@ -212,7 +217,15 @@ public sealed class CoreMLAcousticModel : IAcousticModel
             _disposed = true;
             if (_model != 0)
             {
-                _api.Release(_model);
+                nint pool = _api.PushPool(); // objects autoreleased while the model deallocates go here, not to a pool-less thread
+                try
+                {
+                    _api.Release(_model);
+                }
+                finally
+                {
+                    _api.PopPool(pool);
+                }
             }
 
             DeleteTemporaryModel();
@@ -252,182 +265,12 @@ public sealed class CoreMLAcousticModel : IAcousticModel
             return compiled;
         }
 
-        Directory.CreateDirectory(directory);
-        string target = Path.Combine(directory, Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(modelPath)) + ".mlmodelc");
-        if (Directory.Exists(target))
-        {
-            Directory.Delete(target, recursive: true);
-        }
-
-        Directory.Move(compiled, target);
         temporary = null;
-        return target;
+        return CompiledModelStore.Keep(compiled, directory, Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(modelPath)));
     }
 
-    private void DeleteTemporaryModel()
-    {
-        if (_temporaryCompiledModel is null)
-        {
-            return;
-        }
-
-        try
-        {
-            if (Directory.Exists(_temporaryCompiledModel))
-            {
-                Directory.Delete(_temporaryCompiledModel, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-            // A leftover temporary folder is harmless; the OS cleans its temporary directory.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+    private void DeleteTemporaryModel() => CompiledModelStore.DeleteQuietly(_temporaryCompiledModel);
 
     private int CheckFeatures(in AcousticFeatures features) =>
         _timeAxis.CheckFeatures(features, FeatureDimension, _name, _signature.Input.ToString());
-
-    /// <summary>One prediction into <paramref name="output"/> (T × C); the caller holds the lock.</summary>
-    private unsafe void Predict(in AcousticFeatures features, Span<float> output, int expectedFrames)
-    {
-        int length = features.Frames * features.Dimension;
-        long[] shape = _signature.InputRank == 3 ? [1, features.Frames, features.Dimension] : [features.Frames, features.Dimension];
-        MultiArrayDataType type = _signature.InputType;
-        float[]? rentedSingle = null;
-        Half[]? rentedHalf = null;
-        double[]? rentedDouble = null;
-        System.Buffers.MemoryHandle pin = default;
-        nint pool = _api.PushPool();
-        nint array = 0;
-        try
-        {
-            switch (type)
-            {
-                case MultiArrayDataType.Float32 when !features.IsHalf:
-                    pin = features.Single.Pin();
-                    break;
-                case MultiArrayDataType.Float16 when features.IsHalf:
-                    pin = features.Half.Pin();
-                    break;
-                case MultiArrayDataType.Float32:
-                    rentedSingle = ArrayPool<float>.Shared.Rent(length);
-                    TensorPrimitives.ConvertToSingle(features.Half.Span, rentedSingle);
-                    pin = rentedSingle.AsMemory().Pin();
-                    break;
-                case MultiArrayDataType.Float16:
-                    rentedHalf = ArrayPool<Half>.Shared.Rent(length);
-                    TensorPrimitives.ConvertToHalf(features.Single.Span, rentedHalf);
-                    pin = rentedHalf.AsMemory().Pin();
-                    break;
-                default:
-                    rentedDouble = ArrayPool<double>.Shared.Rent(length);
-                    Span<double> wide = rentedDouble.AsSpan(0, length);
-                    if (features.IsHalf)
-                    {
-                        ReadOnlySpan<Half> source = features.Half.Span;
-                        for (int i = 0; i < wide.Length; i++)
-                        {
-                            wide[i] = (double)source[i];
-                        }
-                    }
-                    else
-                    {
-                        TensorPrimitives.ConvertChecked<float, double>(features.Single.Span, wide);
-                    }
-
-                    pin = rentedDouble.AsMemory().Pin();
-                    break;
-            }
-
-            array = _api.CreateMultiArray(pin.Pointer, type, shape, MultiArrayLayout.ContiguousStrides(shape));
-            nint prediction = _api.Predict(_model, _signature.Input.Name, array);
-            MultiArrayView view = _api.GetOutput(prediction, _signature.Output.Name);
-            (int frames, int classes) = ReadShape(view);
-            if (classes != Classes)
-            {
-                throw CoreMLModelSignature.ClassMismatch(_name, _signature.Output.ToString(), classes, Options);
-            }
-
-            if (frames != expectedFrames)
-            {
-                throw new AcousticModelException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"Model '{_name}' returned {frames} frames for {features.Frames} input frames, but {expectedFrames} were expected ({(object?)FrameReduction ?? "fixed axis"}); set AcousticModelOptions.FrameReduction to the model's rule."));
-            }
-
-            MultiArrayLayout.CopyToSingle((void*)view.Data, view.DataType, view.Shape, view.Strides, output);
-        }
-        finally
-        {
-            if (array != 0)
-            {
-                _api.Release(array);
-            }
-
-            _api.PopPool(pool); // before unpinning: nothing may still reference the input memory
-            pin.Dispose();
-            if (rentedSingle is not null)
-            {
-                ArrayPool<float>.Shared.Return(rentedSingle);
-            }
-
-            if (rentedHalf is not null)
-            {
-                ArrayPool<Half>.Shared.Return(rentedHalf);
-            }
-
-            if (rentedDouble is not null)
-            {
-                ArrayPool<double>.Shared.Return(rentedDouble);
-            }
-        }
-    }
-
-    private (int Frames, int Classes) ReadShape(MultiArrayView view)
-    {
-        try
-        {
-            return MultiArrayLayout.FramesAndClasses(view.Shape);
-        }
-        catch (FormatException e)
-        {
-            throw new AcousticModelException($"Model '{_name}': output {_signature.Output.Name}: {e.Message}", e);
-        }
-    }
-
-    private unsafe int ProbeOutputFrames(int inputFrames)
-    {
-        int d = FeatureDimension;
-        long[] shape = _signature.InputRank == 3 ? [1, inputFrames, d] : [inputFrames, d];
-        byte[] zeros = new byte[inputFrames * d * MultiArrayDataTypes.ElementSize(_signature.InputType)];
-        fixed (byte* data = zeros)
-        {
-            nint pool = _api.PushPool();
-            nint array = 0;
-            try
-            {
-                array = _api.CreateMultiArray(data, _signature.InputType, shape, MultiArrayLayout.ContiguousStrides(shape));
-                nint prediction = _api.Predict(_model, _signature.Input.Name, array);
-                (int frames, int classes) = ReadShape(_api.GetOutput(prediction, _signature.Output.Name));
-                if (classes != Classes)
-                {
-                    throw CoreMLModelSignature.ClassMismatch(_name, _signature.Output.ToString(), classes, Options);
-                }
-
-                return frames;
-            }
-            finally
-            {
-                if (array != 0)
-                {
-                    _api.Release(array);
-                }
-
-                _api.PopPool(pool); // while the zeros are still pinned
-            }
-        }
-    }
 }

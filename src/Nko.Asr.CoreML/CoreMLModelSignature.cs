@@ -59,6 +59,19 @@ internal sealed class CoreMLModelSignature
             throw new AcousticModelException($"Model '{model}': input {input} has a flexible feature width; the back end needs a fixed width D in the last dimension.");
         }
 
+        // Sizes are products of dimensions the model file declares: checked in 64 bits against what one array holds, so a
+        // corrupt or hostile description is a clear error at load instead of a wrapped cast later.
+        long width = input.Shape[^1];
+        long fixedFrames = input.Shape[^2];
+        long outputFrames = output.Shape.Length >= 2 ? output.Shape[^2] : -1;
+        if (width > Array.MaxLength || fixedFrames > Array.MaxLength || outputFrames > Array.MaxLength
+            || (fixedFrames > 0 && (Int128)fixedFrames * width > Array.MaxLength))
+        {
+            throw new AcousticModelException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Model '{model}': input {input} or output {output} declares more values than one array holds ({Array.MaxLength}); the model cannot be run."));
+        }
+
         // Output descriptions often omit the shape; check what is declared.
         if (output.Shape.Length == 1 || (output.Shape.Length > 0 && output.Shape[^1] > 0 && output.Shape[^1] != options.Vocabulary.Count))
         {

@@ -9,12 +9,21 @@ namespace Nko.Asr.CoreML.Tests;
 /// first C features. It tracks retained objects and autorelease pools like the Objective-C runtime would, so tests can
 /// prove the back end releases everything and pops every pool, and it injects NSErrors on demand.
 /// </summary>
+/// <remarks>
+/// Where it can, it runs the production code the real API runs: <see cref="Describe"/> encodes <see cref="Description"/>
+/// the way CoreML reports it (default shape + <c>NSRange</c> per dimension, or enumerated shapes) and parses it with
+/// <see cref="DimensionRange.Resolve"/>; <see cref="ReadOutput"/> lends the output bytes with their size to
+/// <see cref="OutputRequest.Accept"/>, as the <c>getBytesWithHandler:</c> block does; releasing an input array calls
+/// <see cref="InputLease.Deallocated"/>, as its deallocator block does; <see cref="IsAvailable"/> applies
+/// <see cref="OSRequirement.IsMetBy"/> to a configurable OS.
+/// </remarks>
 internal sealed unsafe class FakeCoreMLApi : ICoreMLApi
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<nint, object> _objects = [];
     private readonly HashSet<nint> _retained = [];
     private readonly Stack<List<nint>> _pools = new();
+    private readonly List<InputArray> _held = [];
     private long _next = 0x1000;
     private int _predicting;
 
@@ -27,6 +36,26 @@ internal sealed unsafe class FakeCoreMLApi : ICoreMLApi
     }
 
     public int Classes { get; set; }
+
+    /// <summary>How <see cref="Describe"/> encodes flexible dimensions (CoreML's constraint type).</summary>
+    public ShapeConstraintKind ConstraintKind { get; set; } = ShapeConstraintKind.Range;
+
+    /// <summary>Raw <c>sizeRangeForDimension</c> per feature name, overriding the encoding of <see cref="Description"/>.</summary>
+    public Dictionary<string, NSRange[]> RawRanges { get; } = [];
+
+    /// <summary>The OS the fake claims to be (for <see cref="IsAvailable"/>).</summary>
+    public ApplePlatform Platform { get; set; } = ApplePlatform.MacOS;
+
+    public Version OSVersion { get; set; } = new(15, 0);
+
+    /// <summary>Added to the true byte size of the lent output (negative: a buffer smaller than shape and strides need).</summary>
+    public long ByteCountAdjustment { get; set; }
+
+    /// <summary>Keep input arrays alive after the back end releases them (as CoreML might), until <see cref="ReleaseHeldInputs"/>.</summary>
+    public bool HoldInputs { get; set; }
+
+    /// <summary>For each input array deallocated: whether its deallocator found the lease.</summary>
+    public List<bool> Deallocations { get; } = [];
 
     public CoreMLModelDescription Description { get; set; }
 
@@ -143,7 +172,49 @@ internal sealed unsafe class FakeCoreMLApi : ICoreMLApi
     {
         RequirePool();
         RequireLive(model);
-        return Description;
+        return new CoreMLModelDescription(Description.Inputs.Select(Encode).ToList(), Description.Outputs.Select(Encode).ToList());
+    }
+
+    public bool IsAvailable(OSRequirement requirement) => requirement.IsMetBy(Platform, OSVersion);
+
+    /// <summary>Deallocates the input arrays held by <see cref="HoldInputs"/> (CoreML letting go late).</summary>
+    public void ReleaseHeldInputs()
+    {
+        List<InputArray> held;
+        lock (_gate)
+        {
+            held = [.. _held];
+            _held.Clear();
+        }
+
+        foreach (InputArray a in held)
+        {
+            Deallocate(a);
+        }
+    }
+
+    // CoreML's encoding of a shape: a default shape (flexible dimensions at their lower bound, 1) plus, per dimension,
+    // the NSRange {N, 1} when fixed at N and {1, 3000} when flexible; or enumerated shapes; then the production parser.
+    private CoreMLFeatureDescription Encode(CoreMLFeatureDescription f)
+    {
+        if (!f.IsMultiArray)
+        {
+            return f;
+        }
+
+        long[] defaultShape = f.Shape.Select(d => d < 0 ? 1L : d).ToArray();
+        NSRange[] ranges = RawRanges.TryGetValue(f.Name, out NSRange[]? raw)
+            ? raw
+            : f.Shape.Select(d => d < 0 ? new NSRange(1, 3000) : new NSRange((nuint)d, 1)).ToArray();
+        List<long[]> enumerated = [defaultShape, f.Shape.Select(d => d < 0 ? 2L : d).ToArray()];
+        long[] unspecified = f.Shape.Select(d => d < 0 ? 0L : d).ToArray();
+        long[] shape = ConstraintKind switch
+        {
+            ShapeConstraintKind.Range => DimensionRange.Resolve(defaultShape, ShapeConstraintKind.Range, ranges, null),
+            ShapeConstraintKind.Enumerated => DimensionRange.Resolve(defaultShape, ShapeConstraintKind.Enumerated, [], enumerated),
+            _ => DimensionRange.Resolve(unspecified, ShapeConstraintKind.Unspecified, [], null),
+        };
+        return f with { Shape = shape };
     }
 
     public nint CreateMultiArray(void* data, MultiArrayDataType type, long[] shape, long[] strides)
@@ -192,7 +263,7 @@ internal sealed unsafe class FakeCoreMLApi : ICoreMLApi
         }
     }
 
-    public MultiArrayView GetOutput(nint prediction, string outputName)
+    public void ReadOutput(nint prediction, string outputName, OutputRequest request)
     {
         RequirePool();
         Prediction p;
@@ -206,11 +277,15 @@ internal sealed unsafe class FakeCoreMLApi : ICoreMLApi
             throw new CoreMLException($"The prediction has no output named '{outputName}'.");
         }
 
-        return new MultiArrayView(p.Buffer.AddrOfPinnedObject(), OutputType, p.Shape, p.Strides);
+        var storage = (Array)p.Buffer.Target!;
+        long bytes = ((long)storage.Length * MultiArrayDataTypes.ElementSize(OutputType)) + ByteCountAdjustment;
+        request.Accept(new MultiArrayView(p.Buffer.AddrOfPinnedObject(), bytes, OutputType, p.Shape, p.Strides));
     }
 
     public void Release(nint handle)
     {
+        RequirePool(); // objects autoreleased during deallocation need a pool (ICoreMLApi's rule)
+        InputArray? input;
         lock (_gate)
         {
             if (!_retained.Remove(handle))
@@ -218,7 +293,27 @@ internal sealed unsafe class FakeCoreMLApi : ICoreMLApi
                 throw new InvalidOperationException($"Object 0x{handle:X} released but not retained (over-release).");
             }
 
-            _objects.Remove(handle);
+            _objects.Remove(handle, out object? o);
+            input = o as InputArray;
+            if (input is not null && HoldInputs)
+            {
+                _held.Add(input);
+                input = null;
+            }
+        }
+
+        if (input is not null)
+        {
+            Deallocate(input);
+        }
+    }
+
+    private void Deallocate(InputArray input)
+    {
+        bool found = InputLease.Deallocated(input.Data); // what the deallocator block's invoke function does
+        lock (_gate)
+        {
+            Deallocations.Add(found);
         }
     }
 

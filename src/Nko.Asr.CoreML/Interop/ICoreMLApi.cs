@@ -27,21 +27,30 @@ internal interface ICoreMLApi
     /// <summary>Reads the model's input and output descriptions.</summary>
     CoreMLModelDescription Describe(nint model);
 
-    /// <summary>Wraps caller memory (pinned for the array's lifetime) as an <c>MLMultiArray</c> without copying; returns it retained.</summary>
+    /// <summary>Whether this OS version has an API (checked before using it: an Objective-C exception aborts the process).</summary>
+    bool IsAvailable(OSRequirement requirement);
+
+    /// <summary>
+    /// Wraps memory pinned by an <see cref="InputLease"/> as an <c>MLMultiArray</c> without copying; returns it retained.
+    /// The array's deallocator calls <see cref="InputLease.Deallocated"/> with <paramref name="data"/> when CoreML lets go.
+    /// </summary>
     unsafe nint CreateMultiArray(void* data, MultiArrayDataType type, long[] shape, long[] strides);
 
     /// <summary>Runs a prediction with <paramref name="array"/> as the input named <paramref name="inputName"/>; returns the autoreleased output provider.</summary>
     nint Predict(nint model, string inputName, nint array);
 
-    /// <summary>The multi-array output <paramref name="outputName"/> of a prediction; valid until the pool is popped.</summary>
-    MultiArrayView GetOutput(nint prediction, string outputName);
+    /// <summary>
+    /// Lends the bytes of the multi-array output <paramref name="outputName"/> to <see cref="OutputRequest.Accept"/>, with
+    /// the data type, shape and strides read while they are lent (<c>getBytesWithHandler:</c>).
+    /// </summary>
+    void ReadOutput(nint prediction, string outputName, OutputRequest request);
 
     /// <summary>Releases a retained object.</summary>
     void Release(nint handle);
 }
 
-/// <summary>A CoreML multi-array's memory as CoreML reports it (element strides, which may be non-contiguous).</summary>
-internal readonly record struct MultiArrayView(nint Data, MultiArrayDataType DataType, long[] Shape, long[] Strides);
+/// <summary>A CoreML multi-array's memory as CoreML lends it: the bytes and their size, element type, shape and element strides (which may be non-contiguous).</summary>
+internal readonly record struct MultiArrayView(nint Data, long ByteCount, MultiArrayDataType DataType, long[] Shape, long[] Strides);
 
 /// <summary>One feature of a model description: name, whether it is a multi-array, its element type and shape (-1 = flexible).</summary>
 internal readonly record struct CoreMLFeatureDescription(string Name, bool IsMultiArray, MultiArrayDataType DataType, long[] Shape)

@@ -6,7 +6,7 @@ internal enum MultiArrayDataType : long
     /// <summary>Not a multi-array, or unknown.</summary>
     Unknown = 0,
 
-    /// <summary><c>MLMultiArrayDataTypeFloat16</c> (macOS 12 / iOS 15 or later).</summary>
+    /// <summary><c>MLMultiArrayDataTypeFloat16</c> (macOS 12, iOS 16 or Mac Catalyst 16 or later).</summary>
     Float16 = 0x10010,
 
     /// <summary><c>MLMultiArrayDataTypeFloat32</c>.</summary>

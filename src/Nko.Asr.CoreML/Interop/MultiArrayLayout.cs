@@ -11,10 +11,11 @@ namespace Nko.Asr.CoreML.Interop;
 internal static class MultiArrayLayout
 {
     /// <summary>Row-major (C order) strides for <paramref name="shape"/>.</summary>
+    /// <exception cref="ArgumentException">A dimension is negative, or the strides do not fit in 64 bits.</exception>
     public static long[] ContiguousStrides(ReadOnlySpan<long> shape)
     {
         long[] strides = new long[shape.Length];
-        long stride = 1;
+        Int128 stride = 1;
         for (int i = shape.Length - 1; i >= 0; i--)
         {
             if (shape[i] < 0)
@@ -22,23 +23,15 @@ internal static class MultiArrayLayout
                 throw new ArgumentException("Shape dimensions must be non-negative.", nameof(shape));
             }
 
-            strides[i] = stride;
-            stride = checked(stride * Math.Max(1, shape[i]));
+            strides[i] = (long)stride;
+            stride *= Math.Max(1, shape[i]);
+            if (stride > long.MaxValue)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Shape [{Join(shape)}] has more elements than 64-bit strides address."), nameof(shape));
+            }
         }
 
         return strides;
-    }
-
-    /// <summary>Number of elements of <paramref name="shape"/>.</summary>
-    public static long ElementCount(ReadOnlySpan<long> shape)
-    {
-        long count = 1;
-        foreach (long d in shape)
-        {
-            count = checked(count * d);
-        }
-
-        return count;
     }
 
     /// <summary>

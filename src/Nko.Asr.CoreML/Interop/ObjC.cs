@@ -57,6 +57,11 @@ internal static partial class ObjC
     [LibraryImport(LibObjC, EntryPoint = "objc_msgSend")]
     internal static partial void SendVoid(nint receiver, nint selector, [MarshalAs(UnmanagedType.U1)] bool a);
 
+    /// <summary><c>BOOL objc_msgSend(id, SEL, SEL)</c>: <c>respondsToSelector:</c>, <c>instancesRespondToSelector:</c>.</summary>
+    [LibraryImport(LibObjC, EntryPoint = "objc_msgSend")]
+    [return: MarshalAs(UnmanagedType.U1)]
+    internal static partial bool SendBool(nint receiver, nint selector, nint a);
+
     /// <summary><c>NSInteger objc_msgSend(id, SEL)</c>.</summary>
     [LibraryImport(LibObjC, EntryPoint = "objc_msgSend")]
     internal static partial long SendInt64(nint receiver, nint selector);
@@ -72,8 +77,10 @@ internal static partial class ObjC
 
 /// <summary>Foundation's <c>NSRange</c>.</summary>
 [StructLayout(LayoutKind.Sequential)]
-internal readonly struct NSRange
+internal readonly struct NSRange(nuint location, nuint length)
 {
-    public readonly nuint Location;
-    public readonly nuint Length;
+    public readonly nuint Location = location;
+    public readonly nuint Length = length;
+
+    public override string ToString() => $"{{{Location}, {Length}}}";
 }

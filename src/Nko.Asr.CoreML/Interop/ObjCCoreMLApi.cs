@@ -17,8 +17,6 @@ namespace Nko.Asr.CoreML.Interop;
 internal sealed unsafe class ObjCCoreMLApi : ICoreMLApi
 {
     private const long MultiArrayFeatureType = 5; // MLFeatureTypeMultiArray
-    private const long EnumeratedShapeConstraint = 2; // MLMultiArrayShapeConstraintTypeEnumerated
-    private const long RangeShapeConstraint = 3; // MLMultiArrayShapeConstraintTypeRange
 
     private ObjCCoreMLApi()
     {
@@ -26,6 +24,11 @@ internal sealed unsafe class ObjCCoreMLApi : ICoreMLApi
         try
         {
             loaded = S.Loaded;
+            _ = ObjCBlock.Deallocator; // resolves _NSConcreteGlobalBlock now, so a failure is a CoreMLException here
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            throw new CoreMLException($"The Objective-C block runtime could not be found: {e.Message}", e);
         }
         catch (TypeInitializationException e)
         {
@@ -36,6 +39,15 @@ internal sealed unsafe class ObjCCoreMLApi : ICoreMLApi
         {
             throw new CoreMLException("CoreML.framework could not be loaded.");
         }
+
+        // Outputs are read only through getBytesWithHandler: (dataPointer is deprecated and unbounded): refuse older OSes
+        // here, in managed code, rather than send a selector the class lacks (an Objective-C exception aborts the process).
+        OSRequirement bytes = OSRequirement.GetBytesWithHandler;
+        if (!IsAvailable(bytes) || !SendBool(S.MLMultiArray, S.InstancesRespondToSelector, S.GetBytesWithHandler))
+        {
+            throw new PlatformNotSupportedException(
+                $"Nko.Asr.CoreML needs {bytes.Versions} or later ({bytes.Feature}); this is {RuntimeInformation.OSDescription}. Use Nko.Asr.Onnx instead.");
+        }
     }
 
     public static ObjCCoreMLApi Instance => LazyInstance.Value;
@@ -45,6 +57,13 @@ internal sealed unsafe class ObjCCoreMLApi : ICoreMLApi
     public nint PushPool() => AutoreleasePoolPush();
 
     public void PopPool(nint pool) => AutoreleasePoolPop(pool);
+
+    public bool IsAvailable(OSRequirement requirement) =>
+        OperatingSystem.IsMacCatalyst()
+            ? OperatingSystem.IsMacCatalystVersionAtLeast(requirement.IOS.Major, requirement.IOS.Minor)
+            : OperatingSystem.IsIOS()
+                ? OperatingSystem.IsIOSVersionAtLeast(requirement.IOS.Major, requirement.IOS.Minor)
+                : OperatingSystem.IsMacOSVersionAtLeast(requirement.MacOS.Major, requirement.MacOS.Minor);
 
     public string Compile(string modelPath)
     {
@@ -68,8 +87,16 @@ internal sealed unsafe class ObjCCoreMLApi : ICoreMLApi
 
         try
         {
+            // The value was checked against this OS by the caller (OSRequirement.ForComputeUnits): an unknown value raises.
             SendVoid(configuration, S.SetComputeUnits, (nint)(long)options.ComputeUnits);
-            SendVoid(configuration, S.SetAllowLowPrecisionAccumulationOnGpu, options.AllowLowPrecisionAccumulationOnGpu);
+            if (SendBool(configuration, S.RespondsToSelector, S.SetAllowLowPrecisionAccumulationOnGpu))
+            {
+                SendVoid(configuration, S.SetAllowLowPrecisionAccumulationOnGpu, options.AllowLowPrecisionAccumulationOnGpu);
+            }
+            else if (options.AllowLowPrecisionAccumulationOnGpu)
+            {
+                throw new CoreMLException("This OS's MLModelConfiguration has no allowLowPrecisionAccumulationOnGPU; leave AllowLowPrecisionAccumulationOnGpu false.");
+            }
             nint error = 0;
             nint model = Send(S.MLModel, S.ModelWithContentsOfUrlConfigurationError, FileUrl(compiledModelPath), configuration, (nint)(&error));
             if (model == 0)
@@ -103,7 +130,7 @@ internal sealed unsafe class ObjCCoreMLApi : ICoreMLApi
             NumberArray(shape),
             (nint)(long)type,
             NumberArray(strides),
-            0, // no deallocator: the caller owns and pins the memory and releases the array before unpinning
+            ObjCBlock.Deallocator, // unpins the memory (InputLease.Deallocated) only once CoreML lets go of it
             (nint)(&error));
         if (array == 0)
         {
@@ -116,7 +143,14 @@ internal sealed unsafe class ObjCCoreMLApi : ICoreMLApi
     public nint Predict(nint model, string inputName, nint array)
     {
         nint value = Send(S.MLFeatureValue, S.FeatureValueWithMultiArray, array);
-        nint dictionary = Send(S.NSDictionary, S.DictionaryWithObjectForKey, value, NSString(inputName));
+        nint key = NSString(inputName);
+        if (value == 0 || key == 0)
+        {
+            // dictionaryWithObject:forKey: raises on nil, and an Objective-C exception aborts the process.
+            throw new CoreMLException($"CoreML could not wrap the input '{inputName}' as a feature value.");
+        }
+
+        nint dictionary = Send(S.NSDictionary, S.DictionaryWithObjectForKey, value, key);
         nint error = 0;
         nint provider = Send(Send(S.MLDictionaryFeatureProvider, S.Alloc), S.InitWithDictionaryError, dictionary, (nint)(&error));
         if (provider == 0)
@@ -136,9 +170,10 @@ internal sealed unsafe class ObjCCoreMLApi : ICoreMLApi
         }
     }
 
-    public MultiArrayView GetOutput(nint prediction, string outputName)
+    public void ReadOutput(nint prediction, string outputName, OutputRequest request)
     {
-        nint value = Send(prediction, S.FeatureValueForName, NSString(outputName));
+        nint name = NSString(outputName);
+        nint value = name == 0 ? 0 : Send(prediction, S.FeatureValueForName, name);
         if (value == 0)
         {
             throw new CoreMLException($"The prediction has no output named '{outputName}'.");
@@ -150,11 +185,23 @@ internal sealed unsafe class ObjCCoreMLApi : ICoreMLApi
             throw new CoreMLException($"The output '{outputName}' is not a multi-array.");
         }
 
-        return new MultiArrayView(
-            Send(array, S.DataPointer),
-            (MultiArrayDataType)SendInt64(array, S.DataType),
-            ReadInt64Array(Send(array, S.Shape)),
-            ReadInt64Array(Send(array, S.Strides)));
+        var context = new ObjCBlock.BytesContext(array, request, DescribeLentArray);
+        GCHandle handle = GCHandle.Alloc(context);
+        try
+        {
+            ObjCBlock.Literal block;
+            ObjCBlock.Initialize(&block, ObjCBlock.GlobalBlockClass, ObjCBlock.BytesHandlerInvoke, ObjCBlock.BytesHandlerDescriptor, GCHandle.ToIntPtr(handle));
+            SendVoid(array, S.GetBytesWithHandler, (nint)(&block)); // synchronous: the handler has run when this returns
+        }
+        finally
+        {
+            handle.Free();
+        }
+
+        if (!request.Ran)
+        {
+            throw new CoreMLException($"CoreML did not call the getBytesWithHandler: handler of the output '{outputName}'.");
+        }
     }
 
     public void Release(nint handle) => ObjC.Release(handle);
@@ -173,6 +220,15 @@ internal sealed unsafe class ObjCCoreMLApi : ICoreMLApi
             ToManagedString(Send(error, S.LocalizedDescription)));
     }
 
+    // Inside the getBytesWithHandler: handler: Apple says shape and strides may change, so they are read while lent.
+    private static MultiArrayView DescribeLentArray(nint array, nint bytes, long size) =>
+        new(
+            bytes,
+            size,
+            (MultiArrayDataType)SendInt64(array, S.DataType),
+            ReadInt64Array(Send(array, S.Shape)),
+            ReadInt64Array(Send(array, S.Strides)));
+
     private static List<CoreMLFeatureDescription> ReadFeatures(nint dictionary)
     {
         var features = new List<CoreMLFeatureDescription>();
@@ -188,24 +244,16 @@ internal sealed unsafe class ObjCCoreMLApi : ICoreMLApi
             nint key = SendIndex(keys, S.ObjectAtIndex, (nuint)i);
             nint feature = Send(dictionary, S.ObjectForKey, key);
             string name = ToManagedString(key) ?? string.Empty;
-            if (SendInt64(feature, S.Type) != MultiArrayFeatureType)
+            nint constraint = feature == 0 || SendInt64(feature, S.Type) != MultiArrayFeatureType ? 0 : Send(feature, S.MultiArrayConstraint);
+            if (constraint == 0)
             {
                 features.Add(new CoreMLFeatureDescription(name, false, MultiArrayDataType.Unknown, []));
                 continue;
             }
 
-            nint constraint = Send(feature, S.MultiArrayConstraint);
-            long[] shape = ReadInt64Array(Send(constraint, S.Shape));
+            long[] defaultShape = ReadInt64Array(Send(constraint, S.Shape));
             var type = (MultiArrayDataType)SendInt64(constraint, S.DataType);
-            MarkFlexibleDimensions(Send(constraint, S.ShapeConstraint), shape);
-            for (int d = 0; d < shape.Length; d++)
-            {
-                if (shape[d] <= 0)
-                {
-                    shape[d] = -1;
-                }
-            }
-
+            long[] shape = ReadShape(constraint, defaultShape);
             features.Add(new CoreMLFeatureDescription(name, true, type, shape));
         }
 
@@ -213,42 +261,46 @@ internal sealed unsafe class ObjCCoreMLApi : ICoreMLApi
         return features;
     }
 
-    private static void MarkFlexibleDimensions(nint shapeConstraint, long[] shape)
+    // Gathers the shape constraint's numbers; DimensionRange.Resolve applies the rules.
+    private static long[] ReadShape(nint constraint, long[] defaultShape)
     {
+        nint shapeConstraint = SendBool(constraint, S.RespondsToSelector, S.ShapeConstraint) ? Send(constraint, S.ShapeConstraint) : 0;
         if (shapeConstraint == 0)
         {
-            return;
+            return DimensionRange.Resolve(defaultShape, ShapeConstraintKind.Unspecified, [], null);
         }
 
-        long kind = SendInt64(shapeConstraint, S.Type);
-        if (kind == RangeShapeConstraint)
+        var kind = (ShapeConstraintKind)SendInt64(shapeConstraint, S.Type);
+        NSRange[] ranges = [];
+        List<long[]>? enumerated = null;
+        if (kind == ShapeConstraintKind.Range)
         {
-            nint ranges = Send(shapeConstraint, S.SizeRangeForDimension);
-            long count = Math.Min(SendInt64(ranges, S.Count), shape.Length);
+            nint values = Send(shapeConstraint, S.SizeRangeForDimension);
+            long count = values == 0 ? 0 : SendInt64(values, S.Count);
+            ranges = new NSRange[count];
             for (long d = 0; d < count; d++)
             {
-                NSRange range = SendRange(SendIndex(ranges, S.ObjectAtIndex, (nuint)d), S.RangeValue);
-                if (range.Length != 0)
-                {
-                    shape[d] = -1;
-                }
+                ranges[d] = SendRange(SendIndex(values, S.ObjectAtIndex, (nuint)d), S.RangeValue);
             }
         }
-        else if (kind == EnumeratedShapeConstraint)
+        else if (kind == ShapeConstraintKind.Enumerated)
         {
             nint shapes = Send(shapeConstraint, S.EnumeratedShapes);
-            long count = SendInt64(shapes, S.Count);
+            long count = shapes == 0 ? 0 : SendInt64(shapes, S.Count);
+            enumerated = [];
             for (long i = 0; i < count; i++)
             {
-                long[] other = ReadInt64Array(SendIndex(shapes, S.ObjectAtIndex, (nuint)i));
-                for (int d = 0; d < Math.Min(other.Length, shape.Length); d++)
-                {
-                    if (other[d] != shape[d])
-                    {
-                        shape[d] = -1;
-                    }
-                }
+                enumerated.Add(ReadInt64Array(SendIndex(shapes, S.ObjectAtIndex, (nuint)i)));
             }
+        }
+
+        try
+        {
+            return DimensionRange.Resolve(defaultShape, kind, ranges, enumerated);
+        }
+        catch (FormatException e)
+        {
+            throw new CoreMLException($"CoreML described a shape constraint the back end cannot read: {e.Message}", e);
         }
     }
 
@@ -290,7 +342,12 @@ internal sealed unsafe class ObjCCoreMLApi : ICoreMLApi
         }
     }
 
-    private static nint FileUrl(string path) => Send(S.NSURL, S.FileUrlWithPath, NSString(Path.GetFullPath(path)));
+    private static nint FileUrl(string path)
+    {
+        nint text = NSString(Path.GetFullPath(path));
+        // fileURLWithPath: raises on nil (an Objective-C exception aborts the process).
+        return text != 0 ? Send(S.NSURL, S.FileUrlWithPath, text) : throw new CoreMLException($"The path '{path}' cannot be passed to CoreML.");
+    }
 
     private static string? ToManagedString(nint nsString) =>
         nsString == 0 ? null : Marshal.PtrToStringUTF8(Send(nsString, S.Utf8String));

@@ -64,7 +64,9 @@ internal static class Selectors
     internal static readonly nint PredictionFromFeaturesError = ObjC.GetSelector("predictionFromFeatures:error:");
     internal static readonly nint FeatureValueForName = ObjC.GetSelector("featureValueForName:");
     internal static readonly nint MultiArrayValue = ObjC.GetSelector("multiArrayValue");
-    internal static readonly nint DataPointer = ObjC.GetSelector("dataPointer");
+    internal static readonly nint GetBytesWithHandler = ObjC.GetSelector("getBytesWithHandler:");
+    internal static readonly nint RespondsToSelector = ObjC.GetSelector("respondsToSelector:");
+    internal static readonly nint InstancesRespondToSelector = ObjC.GetSelector("instancesRespondToSelector:");
     internal static readonly nint Strides = ObjC.GetSelector("strides");
 
     /// <summary>Whether the frameworks are loaded (touching this runs the initialisers above).</summary>
@@ -96,6 +98,7 @@ internal static class SelectorNames
         "type", "multiArrayConstraint", "shape", "dataType", "shapeConstraint", "sizeRangeForDimension", "enumeratedShapes", "rangeValue",
         "initWithDataPointer:shape:dataType:strides:deallocator:error:",
         "featureValueWithMultiArray:", "initWithDictionary:error:", "predictionFromFeatures:error:",
-        "featureValueForName:", "multiArrayValue", "dataPointer", "strides",
+        "featureValueForName:", "multiArrayValue", "getBytesWithHandler:", "strides",
+        "respondsToSelector:", "instancesRespondToSelector:",
     ];
 }
