@@ -10,7 +10,7 @@ namespace Nko.Cli.Tests;
 public class CorrectCommandTests
 {
     private static readonly string[] Keys = ["index", "feat_id", "asr_hyp", "text", "decision", "edits"];
-    private static readonly string[] EditKeys = ["op", "position", "label", "description", "probability", "ctc_gain", "round"];
+    private static readonly string[] EditKeys = ["op", "position", "label", "description", "probability", "ctc_gain", "round", "source"];
 
     [Fact]
     public void Writes_one_line_per_row_equal_to_the_library()

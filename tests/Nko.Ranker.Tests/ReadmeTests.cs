@@ -33,7 +33,7 @@ public sealed partial class ReadmeTests
     public void The_schema_table_lists_exactly_the_paths_a_full_config_has_in_save_order()
     {
         // A config using every optional field: the fixture (min_ctc_gain, insertions with and without "after") plus a
-        // generator shortlist, a language model (schema 2) and full provenance.
+        // generator shortlist, a language model, a beam-revision stage (schema 3) and full provenance.
         RankerConfig fixture = TestData.HandBuiltConfig;
         RankerConfig full = new(
             fixture.Name,
@@ -55,6 +55,11 @@ public sealed partial class ReadmeTests
             },
             LmFixture.Lm,
             new LanguageModelReference("lm.nkolm", new string('0', 64), LmFixture.Lm.Order));
+        full = full
+            .WithBeamRevision(new BeamRevisionConfig(
+                new Nko.Ctc.BeamSearchOptions(), [BeamRevisionFeatures.SegmentCtcGain], [0], [1], [1], 0,
+                [new SegmentKeyCount("ߊ", "ߋ", null, null, 1, 2), new SegmentKeyCount("ߊ", "ߋ", "ߓ", "", 1, 1)]))
+            .WithModes([.. full.Modes.Select(m => m with { RevisionThreshold = 0.5 })], full.DefaultMode);
         using JsonDocument doc = JsonDocument.Parse(full.ToUtf8Json());
         var paths = new List<string>();
         Collect(doc.RootElement, prefix: null, paths);

@@ -11,7 +11,7 @@ namespace Nko.Cli.Commands;
 /// <summary>
 /// <c>nko correct --data DIR [--config FILE] [--mode M] --out FILE</c>: corrects every row of a dataset and writes one
 /// JSON object per row, in row order:
-/// <c>{"index", "feat_id", "asr_hyp", "text", "decision", "edits": [{"op", "position", "label", "description", "probability", "ctc_gain", "round"}]}</c>.
+/// <c>{"index", "feat_id", "asr_hyp", "text", "decision", "edits": [{"op", "position", "label", "description", "probability", "ctc_gain", "round", "source"}]}</c>; <c>source</c> is <c>candidate</c> (a single edit) or <c>revision</c> (part of a beam-revision segment).
 /// </summary>
 /// <remarks>
 /// <para><c>index</c> is the row's 0-based position in rows.jsonl; <c>decision</c> is <c>COPY</c> or <c>CORRECTED</c>;
@@ -81,6 +81,7 @@ internal static class CorrectCommand
                 CliJson.WriteNumber(json, "probability", e.Probability);
                 CliJson.WriteNumber(json, "ctc_gain", e.CtcGain);
                 json.WriteNumber("round", e.Round);
+                json.WriteString("source", e.Source == EditSource.BeamRevision ? "revision" : "candidate");
                 json.WriteEndObject();
             }
 

@@ -9,7 +9,7 @@ namespace Nko.Cli.Commands;
 
 /// <summary>
 /// <c>nko train --train DIR --dev DIR --out FILE [--report DIR] [--dump-features FILE] [--max-candidates N] [--top-k N]
-/// [--min-count N] [--shortlist N|all] [--lm-text FILE [--lm-order N] [--lm-folds K]]</c>: learns confusion maps, fits
+/// [--min-count N] [--shortlist N|all] [--lm-text FILE [--lm-order N] [--lm-folds K] [--no-beam-revision]]</c>: learns confusion maps, fits
 /// the logistic ranker and calibrates the modes, writing a schema-1 config (byte-identical for the same inputs); with
 /// <c>--lm-text</c>, a schema-2 config with language-model features and its LM file beside it (<c>OUT-STEM.nkolm</c>).
 /// </summary>
@@ -28,13 +28,14 @@ internal static class TrainCommand
         var minCount = new Option<int?>("--min-count") { Description = $"Smallest confusion count that licenses an edit (default {Defaults.Generator.MinCount})." };
         var shortlist = new Option<string?>("--shortlist") { Description = $"Substitutions and insertions rescored exactly per round, chosen by their one-frame estimate, or 'all' (default {Describe(Defaults.Generator.Shortlist)}); deletions are always all rescored." };
         var name = new Option<string?>("--name") { Description = $"The config's name (default {Defaults.Name})." };
-        var lmText = new Option<string?>("--lm-text") { Description = "Train a character language model on this text (one sentence per line) and give the ranker LM features; the config (schema 2) references the LM file written beside --out as OUT-STEM.nkolm. Rows whose reference is a line of the text are featurised with cross-fitted LMs that never saw it." };
+        var lmText = new Option<string?>("--lm-text") { Description = "Train a character language model on this text (one sentence per line) and give the ranker LM features and the beam-revision stage; the config (schema 3, or 2 with --no-beam-revision) references the LM file written beside --out as OUT-STEM.nkolm. Rows whose reference is a line of the text are featurised with cross-fitted LMs that never saw it." };
         var lmOrder = new Option<int?>("--lm-order") { Description = $"The language model's order (default {Defaults.LanguageModelOrder})." };
         var lmFolds = new Option<int?>("--lm-folds") { Description = $"Folds of the LM text's sentences for cross-fitting (default {Defaults.LanguageModelFolds}; 1 = none)." };
+        var noRevision = new Option<bool>("--no-beam-revision") { Description = "With --lm-text, leave out the beam-revision stage (a schema-2 config: LM features for single edits only)." };
         Option<string> blank = CliOptions.Blank();
         var command = new Command("train", "Train and calibrate a ranker config from (hypothesis, reference, log-probs) rows.")
         {
-            train, dev, output, report, dump, description, maxCandidates, topK, minCount, shortlist, name, lmText, lmOrder, lmFolds, blank,
+            train, dev, output, report, dump, description, maxCandidates, topK, minCount, shortlist, name, lmText, lmOrder, lmFolds, noRevision, blank,
         };
         command.SetAction(parseResult => CommandRunner.Run(parseResult, () =>
         {
@@ -76,6 +77,7 @@ internal static class TrainCommand
                 LanguageModelOrder = Within(parseResult.GetValue(lmOrder) ?? Defaults.LanguageModelOrder, Nko.Lm.CharLanguageModel.MaxOrder, "--lm-order"),
                 LanguageModelFolds = Within(parseResult.GetValue(lmFolds) ?? Defaults.LanguageModelFolds, 100, "--lm-folds"),
                 LanguageModelFileName = lmFileName,
+                BeamRevision = !parseResult.GetValue(noRevision),
             });
             TrainingResult result = trainer.Train(trainRows, devRows, TrainProgressReporter.Create(err));
             if (result.LanguageModelFile is { } lmBytes)

@@ -8,6 +8,9 @@ namespace Nko.Ranker.Configuration;
 // The beam-revision stage of a schema-3 config: the model's part, its validation and its JSON form.
 public sealed partial class RankerConfig
 {
+    /// <summary>The widest beam a config's revision stage may ask for.</summary>
+    public const int MaxRevisionBeamWidth = 1024;
+
     /// <summary>The most entries a beam-revision key table may hold.</summary>
     public const int MaxRevisionKeys = 1 << 20;
 
@@ -36,6 +39,16 @@ public sealed partial class RankerConfig
         catch (ArgumentOutOfRangeException e)
         {
             throw new RankerConfigException("$.beam_revision", e.Message.ReplaceLineEndings(" "), e);
+        }
+
+        if (r.Search.BeamWidth > MaxRevisionBeamWidth)
+        {
+            throw new RankerConfigException("$.beam_revision.beam_width", string.Create(CultureInfo.InvariantCulture, $"{r.Search.BeamWidth} is above {MaxRevisionBeamWidth}: the search's time and memory grow with the width."));
+        }
+
+        if (r.Search.NBest > r.Search.BeamWidth)
+        {
+            throw new RankerConfigException("$.beam_revision.nbest", string.Create(CultureInfo.InvariantCulture, $"{r.Search.NBest} is above the beam width {r.Search.BeamWidth}."));
         }
 
         if (!double.IsFinite(r.Search.TokenLogProbCutoff))
