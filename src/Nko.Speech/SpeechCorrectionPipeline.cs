@@ -1,6 +1,6 @@
 using System.Buffers;
 using Nko.Ctc;
-using Nko.Ctc.Acoustics;
+using Nko.Asr;
 using Nko.Ranker;
 using Nko.Ranker.Configuration;
 using Nko.TurboQuant;

@@ -1,4 +1,6 @@
-namespace Nko.Ctc.Acoustics;
+using Nko.Ctc;
+
+namespace Nko.Asr;
 
 /// <summary>
 /// An acoustic back end: encoder features <c>[T_in, D]</c> in, CTC log-probs <c>[T, C]</c> over <see cref="Vocabulary"/> out.

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Nko.Ctc.Acoustics;
+namespace Nko.Asr;
 
 /// <summary>
 /// A read-only, row-major <c>[frames, dimension]</c> block of encoder features in float32 or Half, viewed without copying.

@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace Nko.Ctc.Acoustics;
+namespace Nko.Asr;
 
 /// <summary>
 /// How an acoustic model's time axis maps input frames to output frames: <b>fixed</b> (the model takes exactly one input
-/// length and gives one output length) or <b>flexible</b> (any length, reduced by a <see cref="Acoustics.FrameReduction"/>).
+/// length and gives one output length) or <b>flexible</b> (any length, reduced by a <see cref="Nko.Asr.FrameReduction"/>).
 /// Back ends resolve it once, when they load a model (<see cref="Resolve{TBackendException}"/>), and answer
 /// <see cref="IAcousticModel.GetOutputFrames"/> from it.
 /// </summary>
@@ -80,7 +80,7 @@ public readonly struct TimeAxis
         {
             try
             {
-                return Flexible(Acoustics.FrameReduction.Infer(probe, start, MaxProbeStride));
+                return Flexible(Nko.Asr.FrameReduction.Infer(probe, start, MaxProbeStride));
             }
             catch (TBackendException e)
             {
@@ -119,7 +119,7 @@ public readonly struct TimeAxis
             return _fixedOutputFrames;
         }
 
-        return (FrameReduction ?? Acoustics.FrameReduction.None).GetOutputFrames(inputFrames);
+        return (FrameReduction ?? Nko.Asr.FrameReduction.None).GetOutputFrames(inputFrames);
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Nko.Ctc.Acoustics;
+namespace Nko.Asr;
 
 /// <summary>
 /// How an acoustic model maps input frames to output frames: <c>T = floor((T_in + Offset) / Stride)</c>.

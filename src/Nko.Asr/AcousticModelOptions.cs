@@ -1,4 +1,6 @@
-namespace Nko.Ctc.Acoustics;
+using Nko.Ctc;
+
+namespace Nko.Asr;
 
 /// <summary>
 /// Back-end-independent settings of an acoustic model: what its output holds, its vocabulary, which tensors to use
@@ -29,7 +31,7 @@ public sealed record AcousticModelOptions
 
     /// <summary>
     /// The input-to-output frame rule. Default <see langword="null"/>: inferred at load by running the model on a few
-    /// short zero inputs (see <see cref="Acoustics.FrameReduction.Infer(Func{int, int}, int, int)"/>). Set it to skip the probe.
+    /// short zero inputs (see <see cref="Nko.Asr.FrameReduction.Infer(Func{int, int}, int, int)"/>). Set it to skip the probe.
     /// </summary>
     public FrameReduction? FrameReduction { get; init; }
 
