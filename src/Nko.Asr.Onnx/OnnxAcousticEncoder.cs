@@ -111,6 +111,24 @@ public sealed class OnnxAcousticEncoder : IAcousticEncoder
         return frames;
     }
 
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The input is of the other kind, of the wrong width or length, or holds NaN or ±∞.</exception>
+    /// <exception cref="AcousticModelException">ONNX Runtime failed, or the output holds NaN or ±∞.</exception>
+    public AcousticFeatures Encode(AcousticFeatures input, CancellationToken cancellationToken = default)
+    {
+        int frames = _core.GetOutputFramesFor(input);
+        float[] values = new float[OnnxSessionCore.OutputLength(frames, OutputDimension)];
+        Encode(input, values, cancellationToken);
+        return AcousticFeatures.FromSingle(values, frames, OutputDimension);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The run executes on a thread-pool thread; cancellation stops ONNX Runtime mid-run.</remarks>
+    public ValueTask<AcousticFeatures> EncodeAsync(AcousticFeatures input, CancellationToken cancellationToken = default) =>
+        cancellationToken.IsCancellationRequested
+            ? ValueTask.FromCanceled<AcousticFeatures>(cancellationToken)
+            : new ValueTask<AcousticFeatures>(Task.Run(() => Encode(input, cancellationToken), cancellationToken));
+
     /// <summary>Releases the ONNX Runtime session. Must not race with runs in progress.</summary>
     public void Dispose() => _core.Dispose();
 
