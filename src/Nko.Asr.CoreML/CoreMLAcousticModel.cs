@@ -4,7 +4,7 @@ using System.Numerics.Tensors;
 using System.Runtime.Versioning;
 using Nko.Asr.CoreML.Interop;
 using Nko.Ctc;
-using Nko.Ctc.Acoustics;
+using Nko.Asr;
 
 namespace Nko.Asr.CoreML;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Nko.Ctc.Acoustics;
+using Nko.Asr;
 
 namespace Nko.Asr.CoreML;
 

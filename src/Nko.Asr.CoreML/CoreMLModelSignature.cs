@@ -1,6 +1,6 @@
 using System.Globalization;
 using Nko.Asr.CoreML.Interop;
-using Nko.Ctc.Acoustics;
+using Nko.Asr;
 
 namespace Nko.Asr.CoreML;
 

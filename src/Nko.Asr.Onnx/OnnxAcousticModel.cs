@@ -1,16 +1,11 @@
-using System.Buffers;
-using System.Globalization;
-using System.Numerics.Tensors;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using Nko.Ctc;
-using Nko.Ctc.Acoustics;
 
 namespace Nko.Asr.Onnx;
 
 /// <summary>
-/// An acoustic back end over ONNX Runtime: encoder features <c>[T_in, D]</c> (float32 or Half) in, CTC log-probs
-/// <c>[T, C]</c> out.
+/// An acoustic back end over ONNX Runtime: encoder features <c>[T_in, D]</c> (float32 or Half), or a log-mel
+/// spectrogram <c>[mels, T_in]</c> for a model that starts at log-mel, in; CTC log-probs <c>[T, C]</c> out.
 /// </summary>
 /// <remarks>
 /// <para><b>Copies.</b> The caller's feature memory is pinned and handed to ONNX Runtime as the input tensor, and the
@@ -23,6 +18,12 @@ namespace Nko.Asr.Onnx;
 /// <para><b>Output.</b> Results are log-softmax normalised log-probabilities whatever the model emits (see
 /// <see cref="AcousticModelOptions.OutputKind"/>); with <see cref="AcousticModelOptions.ValidateOutput"/> they are checked for NaN
 /// and +∞ (<see cref="InvalidLogProbsException"/>).</para>
+/// <para><b>Input contract.</b> <see cref="InputContract"/> is resolved at load from the model's <c>nko.*</c> metadata
+/// (<see cref="AcousticModelMetadata"/>), its signature (<c>[1, T, D]</c> features, or <c>[1, mels, T]</c> log-mel: the
+/// dynamic one of the last two dimensions is time; an input named <c>input_features</c> with both fixed is log-mel) and the
+/// options (<see cref="AcousticModelOptions.InputKind"/>, <see cref="AcousticModelOptions.Mels"/>,
+/// <see cref="AcousticModelOptions.WindowFrames"/>); any disagreement is an <see cref="AcousticModelException"/> at load.
+/// Input of the wrong kind, width or (for a fixed window) length is an <see cref="ArgumentException"/> at run time.</para>
 /// <para><b>Time axis.</b> Dynamic time axes are supported. The number of output frames for a given input length is known
 /// before the run (<see cref="GetOutputFrames(int)"/>): from <see cref="AcousticModelOptions.FrameReduction"/>, or inferred at load
 /// by running the model on a few short zero inputs.</para>
@@ -34,106 +35,60 @@ namespace Nko.Asr.Onnx;
 /// </remarks>
 public sealed class OnnxAcousticModel : IAcousticModel
 {
-
-
-    private readonly InferenceSession _session;
-    private readonly RunOptions _runOptions;
-    private readonly string[] _inputNames;
-    private readonly string[] _outputNames;
-    private readonly OnnxModelSignature _signature;
-    private readonly string _model;
-    private readonly TimeAxis _timeAxis;
-    private volatile bool _disposed;
+    private readonly OnnxSessionCore _core;
 
     /// <summary>Loads an ONNX model file.</summary>
     /// <param name="modelPath">Path of the <c>.onnx</c> file.</param>
     /// <param name="options">Back-end-independent options; <see langword="null"/> for <see cref="AcousticModelOptions.Default"/>.</param>
     /// <param name="sessionOptions">ONNX Runtime settings; <see langword="null"/> for <see cref="OnnxSessionOptions.Default"/>.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="AcousticModelException">ONNX Runtime cannot load the model, or its inputs and outputs do not fit the options (the message says which and why).</exception>
+    /// <exception cref="AcousticModelException">ONNX Runtime cannot load the model, or its inputs, outputs or metadata do not fit the options (the message says which and why).</exception>
     /// <exception cref="PlatformNotSupportedException">The CoreML execution provider was requested off Apple platforms.</exception>
     public OnnxAcousticModel(string modelPath, AcousticModelOptions? options = null, OnnxSessionOptions? sessionOptions = null)
-        : this(
-            CheckPath(modelPath),
+    {
+        Options = options ?? AcousticModelOptions.Default;
+        SessionOptions = sessionOptions ?? OnnxSessionOptions.Default;
+        _core = new OnnxSessionCore(
+            OnnxPaths.Check(modelPath),
             Path.GetFileName(modelPath),
             static (path, so) => new InferenceSession((string)path, so),
-            options,
-            sessionOptions)
-    {
+            Options,
+            SessionOptions,
+            isCtcModel: true);
     }
 
     /// <summary>Loads an ONNX model from its serialized bytes.</summary>
     /// <param name="model">The <c>.onnx</c> file's content.</param>
     /// <param name="options">Back-end-independent options; <see langword="null"/> for <see cref="AcousticModelOptions.Default"/>.</param>
     /// <param name="sessionOptions">ONNX Runtime settings; <see langword="null"/> for <see cref="OnnxSessionOptions.Default"/>.</param>
-    /// <exception cref="AcousticModelException">ONNX Runtime cannot load the model, or its inputs and outputs do not fit the options.</exception>
+    /// <exception cref="AcousticModelException">ONNX Runtime cannot load the model, or its inputs, outputs or metadata do not fit the options.</exception>
     /// <exception cref="PlatformNotSupportedException">The CoreML execution provider was requested off Apple platforms.</exception>
     public OnnxAcousticModel(byte[] model, AcousticModelOptions? options = null, OnnxSessionOptions? sessionOptions = null)
-        : this(
-            model ?? throw new ArgumentNullException(nameof(model)),
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Options = options ?? AcousticModelOptions.Default;
+        SessionOptions = sessionOptions ?? OnnxSessionOptions.Default;
+        _core = new OnnxSessionCore(
+            model,
             "<in-memory model>",
             static (bytes, so) => new InferenceSession((byte[])bytes, so),
-            options,
-            sessionOptions)
-    {
-    }
-
-    private OnnxAcousticModel(
-        object source,
-        string modelName,
-        Func<object, SessionOptions, InferenceSession> open,
-        AcousticModelOptions? options,
-        OnnxSessionOptions? sessionOptions)
-    {
-        Options = options ?? AcousticModelOptions.Default;
-        ArgumentNullException.ThrowIfNull(Options.Vocabulary, "options.Vocabulary");
-        SessionOptions = sessionOptions ?? OnnxSessionOptions.Default;
-        _model = modelName;
-
-        using (SessionOptions so = SessionOptions.CreateSessionOptions())
-        {
-            try
-            {
-                _session = open(source, so);
-            }
-            catch (OnnxRuntimeException e)
-            {
-                throw new AcousticModelException($"ONNX Runtime cannot load model '{_model}': {e.Message}", e);
-            }
-        }
-
-        _runOptions = new RunOptions();
-        try
-        {
-            _runOptions.LogSeverityLevel = SessionOptions.VerboseLogging ? OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING : OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
-            _signature = OnnxModelSignature.Resolve(
-                _model,
-                _session.InputMetadata.Select(kv => OnnxTensorDescription.From(kv.Key, kv.Value)).ToList(),
-                _session.OutputMetadata.Select(kv => OnnxTensorDescription.From(kv.Key, kv.Value)).ToList(),
-                Options);
-            _inputNames = [_signature.Input.Name];
-            _outputNames = [_signature.Output.Name];
-            FeatureDimension = _signature.FeatureDimension;
-            _timeAxis = TimeAxis.Resolve<OnnxRuntimeException>(_model, _signature.InputFrames, _signature.OutputFrames, Options.FrameReduction, ProbeOutputFrames);
-            if (_timeAxis.FixedInputFrames is int fixedFrames)
-            {
-                CheckArraySize(fixedFrames, FeatureDimension, "input", "features");
-                CheckArraySize(_timeAxis.GetOutputFrames(fixedFrames, _model), Classes, "output", "classes");
-            }
-        }
-        catch
-        {
-            _runOptions.Dispose();
-            _session.Dispose();
-            throw;
-        }
+            Options,
+            SessionOptions,
+            isCtcModel: true);
     }
 
     /// <inheritdoc />
     public CtcVocabulary Vocabulary => Options.Vocabulary;
 
     /// <inheritdoc />
-    public int FeatureDimension { get; }
+    /// <remarks>The number of mel bands for a model that takes log-mel.</remarks>
+    public int FeatureDimension => _core.Signature.FeatureDimension;
+
+    /// <inheritdoc />
+    public AcousticInputContract InputContract => _core.Contract;
+
+    /// <summary>The model's <c>nko.*</c> metadata (empty when it has none or <see cref="AcousticModelOptions.ReadMetadata"/> is off).</summary>
+    public AcousticModelMetadata Metadata => _core.Metadata;
 
     /// <summary>Number of output classes C (equal to the vocabulary's count).</summary>
     public int Classes => Options.Vocabulary.Count;
@@ -145,29 +100,29 @@ public sealed class OnnxAcousticModel : IAcousticModel
     public OnnxSessionOptions SessionOptions { get; }
 
     /// <summary>The name of the input tensor in use.</summary>
-    public string InputName => _signature.Input.Name;
+    public string InputName => _core.Signature.Input.Name;
 
     /// <summary>The name of the output tensor in use.</summary>
-    public string OutputName => _signature.Output.Name;
+    public string OutputName => _core.Signature.Output.Name;
 
     /// <summary>Whether the model takes float16 features (Half features then pass through without conversion).</summary>
-    public bool InputIsFloat16 => _signature.InputIsHalf;
+    public bool InputIsFloat16 => _core.Signature.InputIsHalf;
 
     /// <summary>Whether the model emits float16 (converted once into the float32 destination).</summary>
-    public bool OutputIsFloat16 => _signature.OutputIsHalf;
+    public bool OutputIsFloat16 => _core.Signature.OutputIsHalf;
 
-    /// <summary>The input-to-output frame rule for a dynamic time axis (given in the options or inferred at load); <see langword="null"/> when the time axis is fixed.</summary>
-    public FrameReduction? FrameReduction => _timeAxis.FrameReduction;
+    /// <summary>The input-to-output frame rule for a dynamic time axis (given in the options or the metadata, or inferred at load); <see langword="null"/> when the time axis is fixed.</summary>
+    public FrameReduction? FrameReduction => _core.TimeAxis.FrameReduction;
 
     /// <summary>The only input length the model accepts when its time axis is fixed; <see langword="null"/> when dynamic.</summary>
-    public int? FixedInputFrames => _timeAxis.FixedInputFrames;
+    public int? FixedInputFrames => _core.TimeAxis.FixedInputFrames;
 
     /// <inheritdoc />
     /// <exception cref="ArgumentOutOfRangeException">The input is too short for one output frame, or differs from a fixed input length.</exception>
-    public int GetOutputFrames(int inputFrames) => _timeAxis.GetOutputFrames(inputFrames, _model);
+    public int GetOutputFrames(int inputFrames) => _core.TimeAxis.GetOutputFrames(inputFrames, _core.Name);
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentException">The features' width differs from <see cref="FeatureDimension"/>, their length does not fit the model, or a value is NaN or ±∞ (the message names the frame and feature index).</exception>
+    /// <exception cref="ArgumentException">The input is of the other kind (features vs log-mel), its width differs from <see cref="FeatureDimension"/>, its length does not fit the model, or a value is NaN or ±∞ (the message names where).</exception>
     /// <exception cref="AcousticModelException">ONNX Runtime failed, or a log-prob model's output is not normalised.</exception>
     /// <exception cref="InvalidLogProbsException">The output holds NaN or +∞.</exception>
     public LogProbMatrix Run(AcousticFeatures features) => Run(features, CancellationToken.None);
@@ -176,32 +131,24 @@ public sealed class OnnxAcousticModel : IAcousticModel
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public LogProbMatrix Run(AcousticFeatures features, CancellationToken cancellationToken)
     {
-        int frames = GetOutputFramesFor(features);
-        float[] values = new float[OutputLength(frames, Classes)];
+        int frames = _core.GetOutputFramesFor(features);
+        float[] values = new float[OnnxSessionCore.OutputLength(frames, Classes)];
         Run(features, values, cancellationToken);
         return new LogProbMatrix(values, frames, Classes);
     }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentException">The destination is shorter than T × C, or the features do not fit the model or hold NaN or ±∞.</exception>
-    public int Run(AcousticFeatures features, Span<float> destination) =>
-        RunCore(features, destination, _runOptions, CancellationToken.None);
+    /// <exception cref="ArgumentException">The destination is shorter than T × C, or the input does not fit the model or holds NaN or ±∞.</exception>
+    public int Run(AcousticFeatures features, Span<float> destination) => Run(features, destination, CancellationToken.None);
 
     /// <summary>Runs the model writing the log-probs into <paramref name="destination"/>; cancellation stops ONNX Runtime mid-run.</summary>
     /// <returns>The number of output frames T.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public int Run(AcousticFeatures features, Span<float> destination, CancellationToken cancellationToken)
     {
-        if (!cancellationToken.CanBeCanceled)
-        {
-            return RunCore(features, destination, _runOptions, cancellationToken);
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        using var runOptions = new RunOptions { LogSeverityLevel = _runOptions.LogSeverityLevel };
-        using CancellationTokenRegistration registration =
-            cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);
-        return RunCore(features, destination, runOptions, cancellationToken);
+        int frames = _core.Run(features, destination, cancellationToken);
+        AcousticOutput.Normalize(destination[..(frames * Classes)], Classes, Options, _core.Name);
+        return frames;
     }
 
     /// <inheritdoc />
@@ -228,199 +175,8 @@ public sealed class OnnxAcousticModel : IAcousticModel
     }
 
     /// <summary>Releases the ONNX Runtime session. Must not race with runs in progress.</summary>
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        _runOptions.Dispose();
-        _session.Dispose();
-    }
+    public void Dispose() => _core.Dispose();
 
     /// <inheritdoc />
-    public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"OnnxAcousticModel('{_model}', {_signature.Input} -> {_signature.Output})");
-
-    private static string CheckPath(string modelPath)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(modelPath);
-        if (!File.Exists(modelPath))
-        {
-            throw new FileNotFoundException($"ONNX model file '{modelPath}' does not exist.", modelPath);
-        }
-
-        return modelPath;
-    }
-
-    /// <summary>T × C, or an argument error when the output of these features could not fit in one array.</summary>
-    private static int OutputLength(int frames, int classes)
-    {
-        long count = (long)frames * classes;
-        return count <= Array.MaxLength
-            ? (int)count
-            : throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"These features give {frames} output frames × {classes} classes = {count} values, more than the largest array ({Array.MaxLength}); run shorter features."),
-                "features");
-    }
-
-    private int GetOutputFramesFor(in AcousticFeatures features)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return _timeAxis.CheckFeatures(features, FeatureDimension, _model, _signature.Input.ToString());
-    }
-
-    private unsafe int RunCore(in AcousticFeatures features, Span<float> destination, RunOptions runOptions, CancellationToken cancellationToken)
-    {
-        int frames = GetOutputFramesFor(features);
-        int classes = Classes;
-        int count = OutputLength(frames, classes);
-        if (destination.Length < count)
-        {
-            throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"Destination holds {destination.Length} values; {frames} frames × {classes} classes need {count}."),
-                nameof(destination));
-        }
-
-        Span<float> output = destination[..count];
-        int inputLength = features.Frames * features.Dimension;
-        long[] inputShape = _signature.InputHasBatch ? [1, features.Frames, features.Dimension] : [features.Frames, features.Dimension];
-        long[] outputShape = _signature.OutputHasBatch ? [1, frames, classes] : [frames, classes];
-        TensorElementType inputType = _signature.InputIsHalf ? TensorElementType.Float16 : TensorElementType.Float;
-        long inputBytes = (long)inputLength * (_signature.InputIsHalf ? sizeof(Half) : sizeof(float));
-
-        Half[]? rentedHalfInput = null;
-        float[]? rentedSingleInput = null;
-        Half[]? rentedHalfOutput = null;
-        MemoryHandle inputPin = default;
-        MemoryHandle outputPin = default;
-        try
-        {
-            if (features.IsHalf == _signature.InputIsHalf)
-            {
-                inputPin = features.IsHalf ? features.Half.Pin() : features.Single.Pin();
-            }
-            else if (_signature.InputIsHalf)
-            {
-                rentedHalfInput = ArrayPool<Half>.Shared.Rent(inputLength);
-                TensorPrimitives.ConvertToHalf(features.Single.Span, rentedHalfInput);
-                inputPin = rentedHalfInput.AsMemory().Pin();
-            }
-            else
-            {
-                rentedSingleInput = ArrayPool<float>.Shared.Rent(inputLength);
-                TensorPrimitives.ConvertToSingle(features.Half.Span, rentedSingleInput);
-                inputPin = rentedSingleInput.AsMemory().Pin();
-            }
-
-            fixed (float* destinationPointer = output)
-            {
-                nint outputPointer = (nint)destinationPointer;
-                long outputBytes = (long)count * sizeof(float);
-                if (_signature.OutputIsHalf)
-                {
-                    rentedHalfOutput = ArrayPool<Half>.Shared.Rent(count);
-                    outputPin = rentedHalfOutput.AsMemory().Pin();
-                    outputPointer = (nint)outputPin.Pointer;
-                    outputBytes = (long)count * sizeof(Half);
-                }
-
-                using OrtValue inputValue = OrtValue.CreateTensorValueWithData(
-                    OrtMemoryInfo.DefaultInstance, inputType, inputShape, (nint)inputPin.Pointer, inputBytes);
-                using OrtValue outputValue = OrtValue.CreateTensorValueWithData(
-                    OrtMemoryInfo.DefaultInstance,
-                    _signature.OutputIsHalf ? TensorElementType.Float16 : TensorElementType.Float,
-                    outputShape,
-                    outputPointer,
-                    outputBytes);
-                try
-                {
-                    _session.Run(runOptions, _inputNames, new[] { inputValue }, _outputNames, new[] { outputValue });
-                }
-                catch (OnnxRuntimeException e) when (runOptions.Terminate)
-                {
-                    throw new OperationCanceledException("The ONNX Runtime run was cancelled.", e, cancellationToken);
-                }
-                catch (OnnxRuntimeException e)
-                {
-                    throw new AcousticModelException(
-                        string.Create(
-                            CultureInfo.InvariantCulture,
-                            $"ONNX Runtime failed running model '{_model}' on features [{features.Frames}, {features.Dimension}] (expected output [{frames}, {classes}]): {e.Message}"),
-                        e);
-                }
-            }
-
-            if (rentedHalfOutput is not null)
-            {
-                TensorPrimitives.ConvertToSingle(rentedHalfOutput.AsSpan(0, count), output);
-            }
-        }
-        finally
-        {
-            inputPin.Dispose();
-            outputPin.Dispose();
-            if (rentedHalfInput is not null)
-            {
-                ArrayPool<Half>.Shared.Return(rentedHalfInput);
-            }
-
-            if (rentedSingleInput is not null)
-            {
-                ArrayPool<float>.Shared.Return(rentedSingleInput);
-            }
-
-            if (rentedHalfOutput is not null)
-            {
-                ArrayPool<Half>.Shared.Return(rentedHalfOutput);
-            }
-        }
-
-        AcousticOutput.Normalize(output, classes, Options, _model);
-        return frames;
-    }
-
-    /// <summary>
-    /// Rejects a model whose fixed time axis (read from the model file) gives a tensor no array can hold: its sizes are
-    /// products of int dimensions, and such a model could never run.
-    /// </summary>
-    private void CheckArraySize(int frames, int width, string role, string unit)
-    {
-        long values = (long)frames * width;
-        if (values > Array.MaxLength)
-        {
-            throw new AcousticModelException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"Model '{_model}': its {role} of {frames} frames × {width} {unit} = {values} values exceeds the largest array ({Array.MaxLength}); the model cannot be run."));
-        }
-    }
-
-    /// <summary>Runs the model on zeros of <paramref name="inputFrames"/> frames and returns its output frames.</summary>
-    private int ProbeOutputFrames(int inputFrames)
-    {
-        int d = FeatureDimension;
-        CheckArraySize(inputFrames, d, "input", "features");
-
-        long[] shape = _signature.InputHasBatch ? [1, inputFrames, d] : [inputFrames, d];
-        using OrtValue input = _signature.InputIsHalf
-            ? OrtValue.CreateTensorValueFromMemory(
-                OrtMemoryInfo.DefaultInstance, new Memory<Float16>(new Float16[inputFrames * d]), shape)
-            : OrtValue.CreateTensorValueFromMemory(new float[inputFrames * d], shape);
-        using IDisposableReadOnlyCollection<OrtValue> results = _session.Run(_runOptions, _inputNames, [input], _outputNames);
-        long[] outputShape = results.First().GetTensorTypeAndShape().Shape;
-        if (outputShape.Length != _signature.Output.Dimensions.Length)
-        {
-            throw new AcousticModelException(
-                $"Model '{_model}': output {_signature.Output} came back with shape [{string.Join(", ", outputShape)}].");
-        }
-
-        if (outputShape[^1] != Classes)
-        {
-            throw OnnxModelSignature.ClassMismatch(_model, _signature.Output.ToString(), (int)outputShape[^1], Options);
-        }
-
-        return checked((int)outputShape[^2]);
-    }
+    public override string ToString() => $"OnnxAcousticModel({_core})";
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using Nko.Ctc.Acoustics;
+using Nko.Asr;
 
 namespace Nko.Asr.Onnx;
 
@@ -38,73 +38,118 @@ internal readonly record struct OnnxTensorDescription(string Name, bool IsTensor
 }
 
 /// <summary>
-/// The input and output an <see cref="OnnxAcousticModel"/> uses, resolved from the model's metadata and the options and
-/// validated with errors that name the model, the tensor and the fix.
+/// The input and output an ONNX model uses (a CTC model or an encoder), resolved from the model's metadata, its
+/// signature and the options, and validated with errors that name the model, the tensor and the fix.
 /// </summary>
 internal sealed class OnnxModelSignature
 {
-    private OnnxModelSignature(OnnxTensorDescription input, OnnxTensorDescription output)
+    private OnnxModelSignature(OnnxTensorDescription input, OnnxTensorDescription output, AcousticInputKind kind)
     {
         Input = input;
         Output = output;
+        InputKind = kind;
     }
 
     public OnnxTensorDescription Input { get; }
 
     public OnnxTensorDescription Output { get; }
 
-    /// <summary>Whether the input is <c>[batch, T, D]</c> (rank 3) rather than <c>[T, D]</c>.</summary>
+    /// <summary>Features <c>[(1,) T, D]</c> or log-mel <c>[(1,) mels, T]</c>.</summary>
+    public AcousticInputKind InputKind { get; }
+
+    /// <summary>Whether the input is rank 3 (with a batch of 1) rather than rank 2.</summary>
     public bool InputHasBatch => Input.Dimensions.Length == 3;
 
-    /// <summary>Whether the output is <c>[batch, T, C]</c> (rank 3) rather than <c>[T, C]</c>.</summary>
+    /// <summary>Whether the output is <c>[batch, T, W]</c> (rank 3) rather than <c>[T, W]</c>.</summary>
     public bool OutputHasBatch => Output.Dimensions.Length == 3;
 
     public bool InputIsHalf => Input.ElementType == TensorElementType.Float16;
 
     public bool OutputIsHalf => Output.ElementType == TensorElementType.Float16;
 
-    public int FeatureDimension => Input.Dimensions[^1];
+    /// <summary>The input width: D for features, mel bands for log-mel.</summary>
+    public int FeatureDimension => InputKind == AcousticInputKind.LogMel ? Input.Dimensions[^2] : Input.Dimensions[^1];
 
     /// <summary>The fixed input time length, or -1 when the time axis is dynamic.</summary>
-    public int InputFrames => Input.Dimensions[^2];
+    public int InputFrames => InputKind == AcousticInputKind.LogMel ? Input.Dimensions[^1] : Input.Dimensions[^2];
 
     /// <summary>The fixed output time length, or -1 when dynamic.</summary>
     public int OutputFrames => Output.Dimensions[^2];
 
-    /// <summary>The fixed class count, or -1 when dynamic.</summary>
+    /// <summary>The fixed output width (classes, or an encoder's D), or -1 when dynamic.</summary>
     public int Classes => Output.Dimensions[^1];
+
+    /// <summary>The input shape of one run of <paramref name="frames"/> frames.</summary>
+    public long[] InputShape(int frames, int dimension) => InputKind == AcousticInputKind.LogMel
+        ? (InputHasBatch ? [1, dimension, frames] : [dimension, frames])
+        : (InputHasBatch ? [1, frames, dimension] : [frames, dimension]);
+
+    /// <summary>Describes the input for messages, with its kind: e.g. <c>'input_features' float32 [1, 80, ?] (log-mel [mels, frames])</c>.</summary>
+    public string DescribeInput() =>
+        Input + (InputKind == AcousticInputKind.LogMel ? " (log-mel [mels, frames])" : " (features [frames, D])");
 
     public static OnnxModelSignature Resolve(
         string model,
         IReadOnlyList<OnnxTensorDescription> inputs,
         IReadOnlyList<OnnxTensorDescription> outputs,
-        AcousticModelOptions options)
+        AcousticModelOptions options,
+        AcousticModelMetadata metadata,
+        bool isCtcModel)
     {
         OnnxTensorDescription input = Pick(model, "input", inputs, options.InputName, nameof(AcousticModelOptions.InputName));
         OnnxTensorDescription output = Pick(model, "output", outputs, options.OutputName, nameof(AcousticModelOptions.OutputName));
-        CheckTensor(model, "input", input, "[1, T, D] or [T, D]");
-        CheckTensor(model, "output", output, "[1, T, C] or [T, C]");
-        if (input.Dimensions[^1] <= 0)
+        CheckTensor(model, "input", input, "[1, T, D], [T, D], [1, mels, T] or [mels, T]");
+        CheckTensor(model, "output", output, isCtcModel ? "[1, T, C] or [T, C]" : "[1, T, D] or [T, D]");
+        AcousticInputKind kind = AcousticInputContract.ResolveKind(model, options, metadata, KindFromSignature(input));
+        var signature = new OnnxModelSignature(input, output, kind);
+        if (signature.FeatureDimension <= 0)
         {
-            throw new AcousticModelException(
-                $"Model '{model}': input {input} has a dynamic feature width; the back end needs a fixed width D in the last dimension.");
+            throw new AcousticModelException(kind == AcousticInputKind.LogMel
+                ? $"Model '{model}': input {input} read as log-mel [mels, frames] has a dynamic mel dimension; the back end needs a fixed number of mel bands."
+                : $"Model '{model}': input {input} has a dynamic feature width; the back end needs a fixed width D in the last dimension.");
         }
 
-        int classes = output.Dimensions[^1];
-        int expected = options.Vocabulary.Count;
-        if (classes > 0 && classes != expected)
+        int width = output.Dimensions[^1];
+        if (isCtcModel)
         {
-            throw ClassMismatch(model, output.ToString(), classes, options);
+            int expected = options.Vocabulary.Count;
+            if (width > 0 && width != expected)
+            {
+                throw ClassMismatch(model, output.ToString(), width, options);
+            }
+        }
+        else if (width <= 0)
+        {
+            throw new AcousticModelException($"Model '{model}': output {output} has a dynamic feature width; an encoder's output needs a fixed width D in the last dimension.");
         }
 
-        return new OnnxModelSignature(input, output);
+        return signature;
+    }
+
+    /// <summary>
+    /// The kind the shape and name suggest: the dynamic one of the last two dimensions is time; with both fixed, the
+    /// Whisper encoder export's name <c>input_features</c> means log-mel; otherwise features.
+    /// </summary>
+    private static AcousticInputKind KindFromSignature(OnnxTensorDescription input)
+    {
+        int a = input.Dimensions[^2], b = input.Dimensions[^1];
+        if (a > 0 && b <= 0)
+        {
+            return AcousticInputKind.LogMel;
+        }
+
+        if (a <= 0 && b > 0)
+        {
+            return AcousticInputKind.Features;
+        }
+
+        return input.Name == "input_features" ? AcousticInputKind.LogMel : AcousticInputKind.Features;
     }
 
     public static AcousticModelException ClassMismatch(string model, string output, int classes, AcousticModelOptions options) =>
         new(string.Create(
             CultureInfo.InvariantCulture,
             $"Model '{model}': output {output} has {classes} classes but the vocabulary has {options.Vocabulary.Count} (blank at {options.Vocabulary.BlankIndex}); set AcousticModelOptions.Vocabulary to the vocabulary the model was trained with."));
-
     private static OnnxTensorDescription Pick(
         string model, string role, IReadOnlyList<OnnxTensorDescription> tensors, string? name, string optionName)
     {

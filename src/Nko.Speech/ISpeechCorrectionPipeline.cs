@@ -1,4 +1,4 @@
-using Nko.Ctc.Acoustics;
+using Nko.Asr;
 using Nko.Ranker;
 
 namespace Nko.Speech;

@@ -1,6 +1,6 @@
 using System.Buffers;
 using Nko.Ctc;
-using Nko.Ctc.Acoustics;
+using Nko.Asr;
 using Nko.Ranker;
 using Nko.Ranker.Configuration;
 using Nko.TurboQuant;
@@ -20,7 +20,7 @@ public sealed class SpeechCorrectionPipeline : ISpeechCorrectionPipeline
 {
     private readonly IAcousticModel _model;
     private readonly ICorrectionPipeline _correction;
-    private Quantizer? _quantizer; // immutable and thread-safe; cached for the last feature width seen
+    private readonly QuantizationTransform? _quantization; // features in front of a single model
 
     /// <summary>Composes a pipeline.</summary>
     /// <exception cref="ArgumentException">The acoustic model's vocabulary differs from the correction config's.</exception>
@@ -35,9 +35,23 @@ public sealed class SpeechCorrectionPipeline : ISpeechCorrectionPipeline
                 nameof(correction));
         }
 
-        _model = model;
         _correction = correction;
         Options = options ?? SpeechPipelineOptions.Default;
+        if (Options.Quantization is { } q)
+        {
+            // With an encoder and a head, the round trip goes between them; with one model, on its input features.
+            var transform = new QuantizationTransform(q);
+            if (model is EncoderHeadChain chain)
+            {
+                model = chain.WithTransform(transform);
+            }
+            else
+            {
+                _quantization = transform;
+            }
+        }
+
+        _model = model;
     }
 
     /// <inheritdoc />
@@ -54,49 +68,63 @@ public sealed class SpeechCorrectionPipeline : ISpeechCorrectionPipeline
     public CorrectionResult Correct(CorrectionRequest request, CancellationToken cancellationToken = default) => _correction.Correct(request, cancellationToken);
 
     /// <inheritdoc />
-    public SpeechCorrectionResult Correct(AcousticFeatures features, string? mode = null)
+    public SpeechCorrectionResult Correct(AcousticFeatures features, string? mode = null) => Correct(features, mode, CancellationToken.None);
+
+    /// <summary>
+    /// Runs the acoustic model (or chain) on <paramref name="features"/> and corrects the greedy hypothesis; the token
+    /// reaches the model, the quantisation round trip and the correction.
+    /// </summary>
+    /// <param name="features">Encoder features <c>[T_in, D]</c>, or a log-mel spectrogram for a model or chain that starts at log-mel.</param>
+    /// <param name="mode">Operating mode; the config's default when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <exception cref="ArgumentException">Quantisation is on and a single model is given log-mel (quantisation applies to encoder features: use an <see cref="EncoderHeadChain"/>).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public SpeechCorrectionResult Correct(AcousticFeatures features, string? mode, CancellationToken cancellationToken)
     {
-        LogProbMatrix logProbs = Options.Quantization is { } q ? RunQuantized(features, q) : _model.Run(features);
-        CorrectionResult result = _correction.Correct(new CorrectionRequest(logProbs) { Mode = mode });
+        LogProbMatrix logProbs = _quantization is { } q ? RunQuantized(features, q, cancellationToken) : _model.Run(features, cancellationToken);
+        CorrectionResult result = _correction.Correct(new CorrectionRequest(logProbs) { Mode = mode }, cancellationToken);
         return new SpeechCorrectionResult(result, logProbs);
     }
 
-    private LogProbMatrix RunQuantized(AcousticFeatures features, QuantOptions options)
+    /// <summary>As <see cref="Correct(AcousticFeatures, string?, CancellationToken)"/>, on a thread-pool thread.</summary>
+    public ValueTask<SpeechCorrectionResult> CorrectAsync(AcousticFeatures features, string? mode = null, CancellationToken cancellationToken = default) =>
+        cancellationToken.IsCancellationRequested
+            ? ValueTask.FromCanceled<SpeechCorrectionResult>(cancellationToken)
+            : new ValueTask<SpeechCorrectionResult>(Task.Run(() => Correct(features, mode, cancellationToken), cancellationToken));
+
+    private LogProbMatrix RunQuantized(AcousticFeatures features, QuantizationTransform quantization, CancellationToken cancellationToken)
     {
-        Quantizer? quantizer = Volatile.Read(ref _quantizer);
-        if (quantizer is null || quantizer.RowLength != features.Dimension)
+        if (features.Kind != AcousticInputKind.Features)
         {
-            quantizer = new Quantizer(options, features.Dimension);
-            Volatile.Write(ref _quantizer, quantizer);
+            throw new ArgumentException(
+                "Quantization applies to encoder features, but the model is given a log-mel spectrogram; chain an encoder and a head (EncoderHeadChain) to quantise between them.",
+                nameof(features));
         }
 
-        long encoded = quantizer.GetEncodedLength(features.Frames);
-        if (encoded > int.MaxValue)
+        long count = (long)features.Frames * features.Dimension;
+        if (count > Array.MaxLength)
         {
             throw new ArgumentException("The features are too large to quantise in one buffer.", nameof(features));
         }
 
-        int count = features.Frames * features.Dimension;
-        byte[] packed = ArrayPool<byte>.Shared.Rent((int)encoded);
-        float[] restored = ArrayPool<float>.Shared.Rent(count);
+        float[] restored = ArrayPool<float>.Shared.Rent((int)count);
         try
         {
-            Span<byte> packedSpan = packed.AsSpan(0, (int)encoded);
+            Span<float> span = restored.AsSpan(0, (int)count);
             if (features.IsHalf)
             {
-                quantizer.Quantize(features.Half.Span, packedSpan);
+                System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(features.Half.Span, span);
             }
             else
             {
-                quantizer.Quantize(features.Single.Span, packedSpan);
+                features.Single.Span.CopyTo(span);
             }
 
-            quantizer.Dequantize(packedSpan, restored.AsSpan(0, count));
-            return _model.Run(AcousticFeatures.FromSingle(restored.AsMemory(0, count), features.Frames, features.Dimension));
+            quantization.Transform(span, features.Frames, features.Dimension, cancellationToken);
+            return _model.Run(AcousticFeatures.FromSingle(restored.AsMemory(0, (int)count), features.Frames, features.Dimension), cancellationToken);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(packed);
             ArrayPool<float>.Shared.Return(restored);
         }
     }

@@ -1,5 +1,5 @@
 using Nko.Asr.CoreML.Interop;
-using Nko.Ctc.Acoustics;
+using Nko.Asr;
 
 namespace Nko.Asr.CoreML.Tests;
 

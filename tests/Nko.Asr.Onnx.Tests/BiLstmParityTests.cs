@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Nko.Ctc;
-using Nko.Ctc.Acoustics;
+using Nko.Asr;
 using Xunit.Abstractions;
 
 namespace Nko.Asr.Onnx.Tests;

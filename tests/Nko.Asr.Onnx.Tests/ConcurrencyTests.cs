@@ -1,4 +1,4 @@
-using Nko.Ctc.Acoustics;
+using Nko.Asr;
 
 namespace Nko.Asr.Onnx.Tests;
 

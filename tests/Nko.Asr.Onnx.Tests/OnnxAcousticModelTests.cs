@@ -1,5 +1,5 @@
 using Nko.Ctc;
-using Nko.Ctc.Acoustics;
+using Nko.Asr;
 using Nko.Testing;
 
 namespace Nko.Asr.Onnx.Tests;

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 using System.Text.Json;
-using Nko.Ctc.Acoustics;
+using Nko.Asr;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;

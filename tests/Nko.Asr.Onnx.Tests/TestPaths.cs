@@ -14,6 +14,10 @@ internal static class TestPaths
 
     public static string SharedModels { get; } = FindSharedModels();
 
+    /// <summary>A file of the Whisper front-end fixtures (<c>../shared/data/whisper-frontend</c>, beside the models folder).</summary>
+    public static string WhisperFrontend(string relativePath) =>
+        Path.GetFullPath(Path.Combine(SharedModels, "..", "data", "whisper-frontend", relativePath));
+
     private static string FindSharedModels()
     {
         string? fromEnvironment = Environment.GetEnvironmentVariable("NKO_SHARED_MODELS");
@@ -45,6 +49,23 @@ internal sealed class SharedModelFactAttribute : FactAttribute
             if (!File.Exists(path))
             {
                 Skip = $"Needs {path} (the large test model and its fixtures from the shared models folder, not copied into the repository); set NKO_SHARED_MODELS to its folder to run.";
+                return;
+            }
+        }
+    }
+}
+
+/// <summary>A theory that is skipped, with the reason, when a file of ../shared/models is absent.</summary>
+internal sealed class SharedModelTheoryAttribute : TheoryAttribute
+{
+    public SharedModelTheoryAttribute(params string[] relativePaths)
+    {
+        foreach (string relative in relativePaths)
+        {
+            string path = TestPaths.SharedModel(relative);
+            if (!File.Exists(path))
+            {
+                Skip = $"Needs {path} (the shared models folder); set NKO_SHARED_MODELS to its folder to run.";
                 return;
             }
         }

@@ -1,5 +1,5 @@
 using Nko.Ctc;
-using Nko.Ctc.Acoustics;
+using Nko.Asr;
 using Xunit.Abstractions;
 
 namespace Nko.Asr.Onnx.Tests;

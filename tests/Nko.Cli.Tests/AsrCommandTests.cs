@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Nko.Cli.Commands;
-using Nko.Ctc.Acoustics;
+using Nko.Asr;
 using Nko.Data;
 using Nko.Testing;
 

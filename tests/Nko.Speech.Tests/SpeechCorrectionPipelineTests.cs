@@ -1,6 +1,6 @@
 using Nko.Asr.Onnx;
 using Nko.Ctc;
-using Nko.Ctc.Acoustics;
+using Nko.Asr;
 using Nko.Data;
 using Nko.Ranker;
 using Nko.Ranker.Configuration;

@@ -3,7 +3,7 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Nko.Asr.Onnx;
 using Nko.Ctc;
-using Nko.Ctc.Acoustics;
+using Nko.Asr;
 using Nko.Data;
 
 namespace Nko.Benchmarks.Asr;

@@ -5,7 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Nko.Asr.Onnx;
 using Nko.Ctc;
-using Nko.Ctc.Acoustics;
+using Nko.Asr;
 using Nko.Data;
 using Nko.IO;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using Nko.Asr.Onnx;
 using Nko.Ctc;
-using Nko.Ctc.Acoustics;
+using Nko.Asr;
 using Nko.Data;
 using Nko.TurboQuant;
 

@@ -1,4 +1,4 @@
-namespace Nko.Ctc.Acoustics;
+namespace Nko.Asr;
 
 /// <summary>
 /// Thrown when an acoustic model cannot be used as configured: its inputs or outputs do not match the options

@@ -1,4 +1,6 @@
-namespace Nko.Ctc.Acoustics;
+using Nko.Ctc;
+
+namespace Nko.Asr;
 
 /// <summary>
 /// Back-end-independent settings of an acoustic model: what its output holds, its vocabulary, which tensors to use
@@ -28,10 +30,37 @@ public sealed record AcousticModelOptions
     public string? OutputName { get; init; }
 
     /// <summary>
-    /// The input-to-output frame rule. Default <see langword="null"/>: inferred at load by running the model on a few
-    /// short zero inputs (see <see cref="Acoustics.FrameReduction.Infer(Func{int, int}, int, int)"/>). Set it to skip the probe.
+    /// The input-to-output frame rule. Default <see langword="null"/>: the model's <c>nko.frame_reduction</c> metadata, else inferred at load by running the model on a few
+    /// short zero inputs (see <see cref="Nko.Asr.FrameReduction.Infer(Func{int, int}, int, int)"/>). Set it to skip the probe.
     /// </summary>
     public FrameReduction? FrameReduction { get; init; }
+
+    /// <summary>
+    /// What the model takes: encoder features <c>[frames, D]</c> or log-mel <c>[mels, frames]</c>. Default
+    /// <see langword="null"/>: from the model's <c>nko.frontend</c> metadata, else from its signature (the time axis is
+    /// the dynamic one of the last two input dimensions; with both fixed, an input named <c>input_features</c> is log-mel
+    /// as in Whisper encoder exports, anything else features). When both this and the metadata are set they must agree.
+    /// </summary>
+    public AcousticInputKind? InputKind { get; init; }
+
+    /// <summary>
+    /// The number of mel bands the caller's front end produces, checked at load against the model's input and its
+    /// <c>nko.n_mels</c> metadata (a mismatch is an <see cref="AcousticModelException"/>). Default <see langword="null"/>: no check.
+    /// </summary>
+    public int? Mels { get; init; }
+
+    /// <summary>
+    /// The input frames per window the caller produces, checked at load against a fixed input length and the model's
+    /// <c>nko.window_samples</c> metadata (a mismatch is an <see cref="AcousticModelException"/>); for a model that states
+    /// no window it becomes the contract's window. Default <see langword="null"/>: the model's.
+    /// </summary>
+    public int? WindowFrames { get; init; }
+
+    /// <summary>
+    /// Whether the model's <c>nko.*</c> metadata (<see cref="AcousticModelMetadata"/>) is read. Default
+    /// <see langword="true"/>; set <see langword="false"/> to ignore wrong metadata and state the contract in these options.
+    /// </summary>
+    public bool ReadMetadata { get; init; } = true;
 
     /// <summary>
     /// Whether every result is checked for NaN and +∞ (and, for <see cref="AcousticOutputKind.LogProbs"/>, that the first

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Numerics.Tensors;
+using Nko.Ctc;
 
-namespace Nko.Ctc.Acoustics;
+namespace Nko.Asr;
 
 /// <summary>
 /// Turns a back end's raw output rows into validated log-probabilities according to <see cref="AcousticModelOptions"/>.

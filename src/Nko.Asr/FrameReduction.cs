@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Nko.Ctc.Acoustics;
+namespace Nko.Asr;
 
 /// <summary>
 /// How an acoustic model maps input frames to output frames: <c>T = floor((T_in + Offset) / Stride)</c>.
@@ -27,6 +27,14 @@ public readonly record struct FrameReduction(int Stride, int Offset)
         ArgumentOutOfRangeException.ThrowIfLessThan(factor, 1);
         return new FrameReduction(factor, factor - 1);
     }
+
+    /// <summary>
+    /// The rule of this reduction followed by <paramref name="next"/> (an encoder, then a head):
+    /// <c>floor((floor((x + a) / m) + b) / n) = floor((x + a + b·m) / (m·n))</c>.
+    /// </summary>
+    /// <exception cref="OverflowException">The combined stride or offset does not fit an int.</exception>
+    public FrameReduction Then(FrameReduction next) =>
+        new(checked(Stride * next.Stride), checked(Offset + (next.Offset * Stride)));
 
     /// <summary>The number of output frames for <paramref name="inputFrames"/> input frames.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The stride is &lt; 1, or the input is too short to yield one output frame.</exception>

@@ -1,4 +1,4 @@
-namespace Nko.Ctc.Acoustics;
+namespace Nko.Asr;
 
 /// <summary>What an acoustic model's output tensor holds; back ends normalise every kind to log-probabilities.</summary>
 public enum AcousticOutputKind

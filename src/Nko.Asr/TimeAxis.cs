@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace Nko.Ctc.Acoustics;
+namespace Nko.Asr;
 
 /// <summary>
 /// How an acoustic model's time axis maps input frames to output frames: <b>fixed</b> (the model takes exactly one input
-/// length and gives one output length) or <b>flexible</b> (any length, reduced by a <see cref="Acoustics.FrameReduction"/>).
+/// length and gives one output length) or <b>flexible</b> (any length, reduced by a <see cref="Nko.Asr.FrameReduction"/>).
 /// Back ends resolve it once, when they load a model (<see cref="Resolve{TBackendException}"/>), and answer
 /// <see cref="IAcousticModel.GetOutputFrames"/> from it.
 /// </summary>
@@ -80,7 +80,7 @@ public readonly struct TimeAxis
         {
             try
             {
-                return Flexible(Acoustics.FrameReduction.Infer(probe, start, MaxProbeStride));
+                return Flexible(Nko.Asr.FrameReduction.Infer(probe, start, MaxProbeStride));
             }
             catch (TBackendException e)
             {
@@ -119,33 +119,60 @@ public readonly struct TimeAxis
             return _fixedOutputFrames;
         }
 
-        return (FrameReduction ?? Acoustics.FrameReduction.None).GetOutputFrames(inputFrames);
+        return (FrameReduction ?? Nko.Asr.FrameReduction.None).GetOutputFrames(inputFrames);
     }
 
     /// <summary>
-    /// Checks <paramref name="features"/> against a model taking <paramref name="featureDimension"/>-wide features and
-    /// returns the output frames T.
+    /// Checks <paramref name="features"/> against a model taking <paramref name="featureDimension"/>-wide encoder
+    /// features <c>[frames, D]</c> and returns the output frames T.
     /// </summary>
     /// <param name="features">The features to run.</param>
     /// <param name="featureDimension">The width the model takes.</param>
     /// <param name="modelName">Names the model in error messages.</param>
     /// <param name="input">Describes the model's input in error messages (name, shape, element type).</param>
     /// <exception cref="ArgumentException">
-    /// The features are empty or of the wrong width, or a value is NaN or ±∞ (the message names the frame and the
-    /// feature index).
+    /// The features are empty, log-mel, or of the wrong width, or a value is NaN or ±∞ (the message names the frame and
+    /// the feature index).
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">Their length does not fit the axis.</exception>
-    public int CheckFeatures(in AcousticFeatures features, int featureDimension, string modelName, string input)
+    public int CheckFeatures(in AcousticFeatures features, int featureDimension, string modelName, string input) =>
+        CheckFeatures(features, AcousticInputKind.Features, featureDimension, modelName, input);
+
+    /// <summary>
+    /// Checks <paramref name="features"/> against a model taking input of <paramref name="kind"/>,
+    /// <paramref name="dimension"/> wide (mel bands for log-mel), and returns the output frames T.
+    /// </summary>
+    /// <param name="features">The input to run.</param>
+    /// <param name="kind">The kind (and layout) the model takes.</param>
+    /// <param name="dimension">The width the model takes: D, or mel bands.</param>
+    /// <param name="modelName">Names the model in error messages.</param>
+    /// <param name="input">Describes the model's input in error messages (name, shape, element type).</param>
+    /// <exception cref="ArgumentException">
+    /// The input is empty, of the other kind, or of the wrong width, or a value is NaN or ±∞ (the message names where).
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException">Its length does not fit the axis (too short, or not the fixed window).</exception>
+    public int CheckFeatures(in AcousticFeatures features, AcousticInputKind kind, int dimension, string modelName, string input)
     {
         if (features.Frames == 0)
         {
-            throw new ArgumentException("The features are default (empty); create them with AcousticFeatures.FromSingle or FromHalf.", nameof(features));
+            throw new ArgumentException("The features are default (empty); create them with AcousticFeatures.FromSingle, FromHalf or FromLogMel.", nameof(features));
         }
 
-        if (features.Dimension != featureDimension)
+        if (features.Kind != kind)
         {
             throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"Features are {features.Dimension} wide but model '{modelName}' takes {featureDimension} ({input})."),
+                kind == AcousticInputKind.LogMel
+                    ? $"Model '{modelName}' takes a log-mel spectrogram [mels, frames] ({input}) but was given encoder features [frames, D]; wrap the log-mel with AcousticFeatures.FromLogMel."
+                    : $"Model '{modelName}' takes encoder features [frames, D] ({input}) but was given a log-mel spectrogram; run an encoder first (EncoderHeadChain), or load a model that starts at log-mel.",
+                nameof(features));
+        }
+
+        if (features.Dimension != dimension)
+        {
+            throw new ArgumentException(
+                kind == AcousticInputKind.LogMel
+                    ? string.Create(CultureInfo.InvariantCulture, $"The log-mel has {features.Dimension} mel bands but model '{modelName}' takes {dimension} ({input}); compute it with {dimension} mel bands.")
+                    : string.Create(CultureInfo.InvariantCulture, $"Features are {features.Dimension} wide but model '{modelName}' takes {dimension} ({input})."),
                 nameof(features));
         }
 
@@ -160,9 +187,9 @@ public readonly struct TimeAxis
                 ? features.Half.Span[bad].ToString(CultureInfo.InvariantCulture)
                 : features.Single.Span[bad].ToString(CultureInfo.InvariantCulture);
             throw new ArgumentException(
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"Features hold {value} at frame {bad / features.Dimension}, feature {bad % features.Dimension}; model '{modelName}' needs finite features."),
+                features.Kind == AcousticInputKind.LogMel
+                    ? string.Create(CultureInfo.InvariantCulture, $"The log-mel holds {value} at mel band {bad / features.Frames}, frame {bad % features.Frames}; model '{modelName}' needs finite input.")
+                    : string.Create(CultureInfo.InvariantCulture, $"Features hold {value} at frame {bad / features.Dimension}, feature {bad % features.Dimension}; model '{modelName}' needs finite features."),
                 nameof(features));
         }
 

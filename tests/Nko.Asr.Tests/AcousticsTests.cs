@@ -2,11 +2,11 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Nko.Ctc;
-using Nko.Ctc.Acoustics;
+using Nko.Asr;
 
-namespace Nko.Asr.Onnx.Tests;
+namespace Nko.Asr.Tests;
 
-/// <summary>The back-end-independent pieces in Nko.Ctc.Acoustics that the back ends rely on.</summary>
+/// <summary>The back-end-independent pieces in Nko.Asr that the back ends rely on.</summary>
 public sealed class AcousticsTests
 {
     private static long FloorDiv(long a, long b) => (long)Math.Floor((double)a / b);
