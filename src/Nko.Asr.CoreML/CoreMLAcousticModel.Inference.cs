@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Globalization;
 using System.Numerics.Tensors;
+using Nko.Asr;
 using Nko.Asr.CoreML.Interop;
-using Nko.Ctc.Acoustics;
 
 namespace Nko.Asr.CoreML;
 

@@ -1,6 +1,6 @@
+using Nko.Asr;
 using Nko.Asr.CoreML.Interop;
 using Nko.Ctc;
-using Nko.Ctc.Acoustics;
 
 namespace Nko.Asr.CoreML.Tests;
 
