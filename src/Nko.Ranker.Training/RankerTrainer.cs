@@ -165,7 +165,10 @@ public sealed class RankerTrainer
             BeamRevisionTrainer.Row ToRow(Encoded r) => new(r.Source.LogProbs, r.Hypothesis, r.Reference, r.ReferenceText, r.Source.AsrScore, r.LmFold);
             revision = new BeamRevisionTrainer(_options).Train([.. trainRows.Select(ToRow)], [.. devRows.Select(ToRow)], lms, progress);
             ImmutableArray<OperatingMode> revisionModes = ChooseModes(revision.DevSweep, revision.TrainSweep, [], []);
-            modes = [.. modes.Select(m => m with { RevisionThreshold = revisionModes.First(r => r.Name == m.Name).Threshold })];
+            modes = [.. modes.Select(m => m with
+            {
+                RevisionThreshold = m.Name is "conservative" or "preservation" && !_options.ReviseInSafeModes ? null : revisionModes.First(r => r.Name == m.Name).Threshold,
+            })];
             draft = draft.WithBeamRevision(revision.Config);
         }
 

@@ -52,7 +52,7 @@ public sealed class LanguageModelTrainingTests
         Assert.Equal(3, a.Config.Schema);
         Assert.NotNull(a.Config.BeamRevision);
         Assert.NotEmpty(a.Config.BeamRevision!.Keys);
-        Assert.All(a.Config.Modes, m => Assert.NotNull(m.RevisionThreshold));
+        Assert.All(a.Config.Modes, m => Assert.Equal(m.Name is "aggressive" or "balanced", m.RevisionThreshold is not null));
 
         string folder = Directory.CreateTempSubdirectory("nko-revtrain-").FullName;
         File.WriteAllBytes(Path.Combine(folder, "test.nkolm"), a.LanguageModelFile!);
