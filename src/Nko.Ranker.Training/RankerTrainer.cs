@@ -198,7 +198,8 @@ public sealed class RankerTrainer
                 CultureInfo.InvariantCulture,
                 $"Character {_options.LanguageModelOrder}-gram LM (interpolated modified Kneser-Ney) on {lms.Sentences} distinct sentences; rows whose reference is one of them were featurised with {_options.LanguageModelFolds}-fold cross-fitted LMs that never saw it ({trainRows.Count(r => r.LmFold >= 0)} of {trainRows.Length} train rows, {devRows.Count(r => r.LmFold >= 0)} of {devRows.Length} dev rows); the others with the full LM, which the config references."),
         };
-        RankerConfig config = draft.WithModes(modes, "conservative", provenance);
+        var measurements = trainRows.Select(r => Profiling.InputMeasurement.Measure(r.Source.LogProbs, vocabulary.BlankIndex, r.Hypothesis.Length, r.Source.AsrScore)).ToList();
+        RankerConfig config = draft.WithModes(modes, "conservative", provenance).WithInputProfile(Profiling.InputProfile.Build(measurements));
         return new TrainingResult
         {
             Options = _options,

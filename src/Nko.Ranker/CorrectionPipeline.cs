@@ -134,6 +134,9 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
         }
 
         cells = TableCells(frames, length, config.MaxRounds);
+        ImmutableArray<string> outside = config.InputProfile is { } profile
+            ? profile.Check(Profiling.InputMeasurement.Measure(logProbs, vocabulary.BlankIndex, length, evaluator.AsrScore))
+            : [];
         int revised = 0;
         if (config.RevisionModel is { } revision && mode.RevisionThreshold is not null && config.LanguageModel is { } lm)
         {
@@ -211,7 +214,7 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
 
         if (applied == 0)
         {
-            return new CorrectionResult(hypothesisText, hypothesisText, CorrectionDecision.Copy, [], mode.Name);
+            return new CorrectionResult(hypothesisText, hypothesisText, CorrectionDecision.Copy, [], mode.Name) { OutsideProfile = outside };
         }
 
         var edits = ImmutableArray.CreateBuilder<AppliedEdit>(applied);
@@ -222,7 +225,7 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
         }
 
         string text = vocabulary.Decode(ws.Labels.AsSpan(0, length));
-        return new CorrectionResult(hypothesisText, text, CorrectionDecision.Corrected, edits.MoveToImmutable(), mode.Name);
+        return new CorrectionResult(hypothesisText, text, CorrectionDecision.Corrected, edits.MoveToImmutable(), mode.Name) { OutsideProfile = outside };
     }
 
     // The beam-revision stage: decode with the LM, take the segments the mode accepts, apply them left to right as

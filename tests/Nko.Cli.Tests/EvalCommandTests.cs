@@ -107,6 +107,24 @@ public class EvalCommandTests
         Assert.Equal(explicitConfig.Stdout, defaultConfig.Stdout);
     }
 
+    [SharedDataFact]
+    public void Eval_warns_on_stderr_when_the_data_differs_from_the_configs_training_inputs()
+    {
+        // The simulated-emission default on the real recogniser's dev rows: flagged; on its own kind of data: silent.
+        string real = Path.GetFullPath(Path.Combine(SharedDataFactAttribute.Dev!, "..", "..", "nko-tts-asr", "dev"));
+        CliResult other = Cli.Run("eval", "--data", real, "--config", DefaultConfigFactAttribute.ModelsConfig, "--json");
+        Assert.Equal(0, other.Code);
+        Assert.Contains("warning: these 104 rows differ from the 610 the config 'candidate_ranker_v1' was trained on: asr_score", other.Stderr, StringComparison.Ordinal);
+        using (JsonDocument.Parse(other.Stdout))
+        {
+            // stdout stays one JSON object
+        }
+
+        CliResult same = Cli.Run("eval", "--data", SharedDataFactAttribute.Dev!, "--config", DefaultConfigFactAttribute.ModelsConfig, "--json");
+        Assert.Equal(0, same.Code);
+        Assert.DoesNotContain("warning", same.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_row_without_a_reference_is_one_line_naming_the_line()
     {

@@ -24,7 +24,7 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
-    public void Train_with_lm_text_writes_a_schema_2_config_and_its_lm_that_eval_uses()
+    public void Train_with_lm_text_writes_a_schema_3_config_and_its_lm_that_eval_uses()
     {
         string train = Split("train", 0, 30), dev = Split("dev", 30, 20);
         string text = Path.Combine(_dir, "text.txt");
@@ -35,7 +35,9 @@ public sealed class TrainCommandTests : IDisposable
         Assert.True(code == 0, stderr);
         Assert.Contains("cross-fitted rows: train 20 of 30, dev 0 of 20", stdout, StringComparison.Ordinal);
         RankerConfig loaded = RankerConfig.Load(config);
-        Assert.Equal(2, loaded.Schema);
+        Assert.Equal(3, loaded.Schema);
+        Assert.NotNull(loaded.BeamRevision);
+        Assert.NotNull(loaded.InputProfile);
         Assert.Equal("lm_test", loaded.Name);
         Assert.Equal(new LanguageModelReference("ranker.nkolm", LanguageModelReference.HashOf(File.ReadAllBytes(Path.Combine(_dir, "lm", "ranker.nkolm"))), 4), loaded.LanguageModelReference);
         (code, stdout, stderr) = Run("eval", "--data", dev, "--config", config, "--json");
@@ -46,6 +48,12 @@ public sealed class TrainCommandTests : IDisposable
             Assert.Equal(m.Worse, report["modes"]![m.Mode]!["worse"]!.GetValue<int>());
             Assert.Equal(m.Changed, report["modes"]![m.Mode]!["changed"]!.GetValue<int>());
         }
+
+        string plain = Path.Combine(_dir, "plain", "ranker.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(plain)!);
+        (code, _, stderr) = Run("train", "--train", train, "--dev", dev, "--out", plain, "--lm-text", text, "--lm-order", "4", "--lm-folds", "2", "--no-beam-revision");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(2, RankerConfig.Load(plain).Schema);
     }
 
     [Fact]

@@ -58,8 +58,9 @@ public sealed partial class ReadmeTests
         full = full
             .WithBeamRevision(new BeamRevisionConfig(
                 new Nko.Ctc.BeamSearchOptions(), [BeamRevisionFeatures.SegmentCtcGain], [0], [1], [1], 0,
-                [new SegmentKeyCount("ߊ", "ߋ", null, null, 1, 2), new SegmentKeyCount("ߊ", "ߋ", "ߓ", "", 1, 1)]))
-            .WithModes([.. full.Modes.Select(m => m with { RevisionThreshold = 0.5 })], full.DefaultMode);
+                [new SegmentKeyCount("ߊ", "ߋ", "ߓ", "", 1, 1), new SegmentKeyCount("ߊ", "ߋ", null, null, 1, 2)]))
+            .WithModes([.. full.Modes.Select(m => m with { MinCtcGain = m.MinCtcGain ?? 0, RevisionThreshold = 0.5 })], full.DefaultMode)
+            .WithInputProfile(Nko.Ranker.Profiling.InputProfile.Build([new(-0.3, 0.6, 0.1, 3), new(-0.2, 0.7, 0.12, 2.5)]));
         using JsonDocument doc = JsonDocument.Parse(full.ToUtf8Json());
         var paths = new List<string>();
         Collect(doc.RootElement, prefix: null, paths);

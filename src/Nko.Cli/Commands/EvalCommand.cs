@@ -36,6 +36,7 @@ internal static class EvalCommand
             (RankerConfig cfg, string source) = RankerConfigLocator.Load(parseResult.GetValue(config));
             string directory = parseResult.GetRequiredValue(data);
             EvalReport report = EvalReport.Run(DatasetCorrection.LoadAndValidate(directory, cfg, requireReferences: true), cfg);
+            InputDriftWarning.Write(report.Dataset, cfg, parseResult.InvocationConfiguration.Error);
             TextWriter stdout = parseResult.InvocationConfiguration.Output;
             if (parseResult.GetValue(json))
             {

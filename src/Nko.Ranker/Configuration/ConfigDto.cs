@@ -47,6 +47,9 @@ internal sealed class ConfigDto
     [JsonPropertyName("beam_revision")]
     public BeamRevisionDto? BeamRevision { get; set; }
 
+    [JsonPropertyName("input_profile")]
+    public InputProfileDto? InputProfile { get; set; }
+
     [JsonPropertyName("confusions")]
     public ConfusionsDto? Confusions { get; set; }
 
@@ -169,6 +172,30 @@ internal sealed class SegmentKeyDto
 
     [JsonPropertyName("seen")]
     public int? Seen { get; set; }
+}
+
+internal sealed class InputProfileDto
+{
+    [JsonPropertyName("utterances")]
+    public int? Utterances { get; set; }
+
+    [JsonPropertyName("statistics")]
+    public List<InputStatisticDto>? Statistics { get; set; }
+}
+
+internal sealed class InputStatisticDto
+{
+    [JsonPropertyName("name")]
+    public string? Name { get; set; }
+
+    [JsonPropertyName("mean")]
+    public double? Mean { get; set; }
+
+    [JsonPropertyName("std")]
+    public double? Std { get; set; }
+
+    [JsonPropertyName("quantiles")]
+    public List<double>? Quantiles { get; set; }
 }
 
 internal sealed class ConfusionsDto

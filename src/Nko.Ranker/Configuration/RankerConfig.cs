@@ -63,7 +63,7 @@ public sealed partial class RankerConfig
     private static readonly Type[] DtoTypes =
     [
         typeof(ConfigDto), typeof(VocabularyDto), typeof(ModeDto), typeof(GeneratorDto), typeof(ConfusionsDto), typeof(SubstitutionDto),
-        typeof(LabelCountDto), typeof(InsertionDto), typeof(ProvenanceDto), typeof(ModeMetricsDto), typeof(LanguageModelDto), typeof(BeamRevisionDto), typeof(SegmentKeyDto),
+        typeof(LabelCountDto), typeof(InsertionDto), typeof(ProvenanceDto), typeof(ModeMetricsDto), typeof(LanguageModelDto), typeof(BeamRevisionDto), typeof(SegmentKeyDto), typeof(InputProfileDto), typeof(InputStatisticDto),
     ];
 
     private static readonly ConfigJsonContext Context = new(new JsonSerializerOptions
@@ -129,7 +129,7 @@ public sealed partial class RankerConfig
         RankerProvenance? provenance,
         CharLanguageModel? languageModel,
         LanguageModelReference? languageModelReference)
-        : this(name, confusions, features, means, stds, weights, bias, modes, defaultMode, generator, maxRounds, provenance, languageModel, languageModelReference, null)
+        : this(name, confusions, features, means, stds, weights, bias, modes, defaultMode, generator, maxRounds, provenance, languageModel, languageModelReference, null, null)
     {
     }
 
@@ -148,7 +148,8 @@ public sealed partial class RankerConfig
         RankerProvenance? provenance,
         CharLanguageModel? languageModel,
         LanguageModelReference? languageModelReference,
-        BeamRevisionConfig? beamRevision)
+        BeamRevisionConfig? beamRevision,
+        Profiling.InputProfile? inputProfile)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(confusions);
@@ -170,7 +171,9 @@ public sealed partial class RankerConfig
         LanguageModel = languageModel;
         LanguageModelReference = languageModelReference;
         BeamRevision = beamRevision;
+        InputProfile = inputProfile;
         ValidateModel();
+        ValidateInputProfile();
         RevisionModel = ValidateBeamRevision();
         var builder = ImmutableDictionary.CreateBuilder<string, OperatingMode>(StringComparer.Ordinal);
         foreach (OperatingMode m in modes)
@@ -249,7 +252,7 @@ public sealed partial class RankerConfig
 
     /// <summary>Returns a copy with different modes (and default mode), e.g. after calibration.</summary>
     public RankerConfig WithModes(ImmutableArray<OperatingMode> modes, string defaultMode, RankerProvenance? provenance = null) =>
-        new(Name, Confusions, Features, Means, Stds, Weights, Bias, modes, defaultMode, Generator, MaxRounds, provenance ?? Provenance, LanguageModel, LanguageModelReference, BeamRevision);
+        new(Name, Confusions, Features, Means, Stds, Weights, Bias, modes, defaultMode, Generator, MaxRounds, provenance ?? Provenance, LanguageModel, LanguageModelReference, BeamRevision, InputProfile);
 
     /// <summary>
     /// Returns a copy that uses <paramref name="languageModel"/> (a schema-2 config), recorded as
@@ -258,12 +261,17 @@ public sealed partial class RankerConfig
     /// </summary>
     /// <exception cref="RankerConfigException">Only one of the two is given, the reference is malformed, or its order is not the model's.</exception>
     public RankerConfig WithLanguageModel(CharLanguageModel? languageModel, LanguageModelReference? reference) =>
-        new(Name, Confusions, Features, Means, Stds, Weights, Bias, Modes, DefaultMode, Generator, MaxRounds, Provenance, languageModel, reference, languageModel is null ? null : BeamRevision);
+        new(Name, Confusions, Features, Means, Stds, Weights, Bias, Modes, DefaultMode, Generator, MaxRounds, Provenance, languageModel, reference, languageModel is null ? null : BeamRevision, InputProfile);
 
     /// <summary>Returns a copy with a beam-revision stage (schema 3; needs the language model), or without one.</summary>
     /// <exception cref="RankerConfigException">The stage is invalid or the config has no language model.</exception>
     public RankerConfig WithBeamRevision(BeamRevisionConfig? beamRevision) =>
-        new(Name, Confusions, Features, Means, Stds, Weights, Bias, Modes, DefaultMode, Generator, MaxRounds, Provenance, LanguageModel, LanguageModelReference, beamRevision);
+        new(Name, Confusions, Features, Means, Stds, Weights, Bias, Modes, DefaultMode, Generator, MaxRounds, Provenance, LanguageModel, LanguageModelReference, beamRevision, InputProfile);
+
+    /// <summary>Returns a copy with statistics of its training inputs (any schema), or without.</summary>
+    /// <exception cref="RankerConfigException">The profile is malformed.</exception>
+    public RankerConfig WithInputProfile(Profiling.InputProfile? inputProfile) =>
+        new(Name, Confusions, Features, Means, Stds, Weights, Bias, Modes, DefaultMode, Generator, MaxRounds, Provenance, LanguageModel, LanguageModelReference, BeamRevision, inputProfile);
 
     /// <summary>Loads and validates the config file at <paramref name="path"/>.</summary>
     /// <exception cref="RankerConfigException">The file is not a valid schema-1 config.</exception>
@@ -639,7 +647,8 @@ public sealed partial class RankerConfig
         RankerProvenance provenance = ReadProvenance(dto.Provenance);
         (CharLanguageModel? lm, LanguageModelReference? reference) = dto.LanguageModel is { } lmDto ? ReadLanguageModel(lmDto, baseDirectory) : (null, null);
         BeamRevisionConfig? revision = dto.BeamRevision is { } br ? ReadBeamRevision(br) : null;
-        return new RankerConfig(name, confusions, features, means, stds, weights, bias, modes.ToImmutable(), defaultMode, generator, maxRounds, provenance, lm, reference, revision);
+        Profiling.InputProfile? profile = dto.InputProfile is { } ip ? ReadInputProfile(ip) : null;
+        return new RankerConfig(name, confusions, features, means, stds, weights, bias, modes.ToImmutable(), defaultMode, generator, maxRounds, provenance, lm, reference, revision, profile);
     }
 
     // The reference is checked field by field, then the file: found, its SHA-256 as recorded, loadable, of the recorded order.
@@ -998,6 +1007,7 @@ public sealed partial class RankerConfig
             },
             LanguageModel = LanguageModelReference is { } lm ? new LanguageModelDto { Path = lm.Path, Sha256 = lm.Sha256, Order = lm.Order } : null,
             BeamRevision = BeamRevision is { } br ? ToDto(br) : null,
+            InputProfile = InputProfile is { } ip ? ToDto(ip) : null,
             Confusions = new ConfusionsDto
             {
                 Substitutions = Confusions.Substitutions.Select(s => new SubstitutionDto { From = Sym(s.From), To = Sym(s.To), Count = s.Count }).ToList(),
