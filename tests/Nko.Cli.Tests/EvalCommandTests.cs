@@ -126,6 +126,24 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public void Eval_with_lm_swaps_the_configs_language_model_and_refuses_a_config_without_one()
+    {
+        using var dir = new CliTempDir();
+        string lmPath = dir.File("other.arpa");
+        var arpa = new StringWriter();
+        Nko.Lm.Training.KneserNeyTrainer.TrainText(["ߊ ߓ ߊ", "ߓ ߊ ߊ"], arpa, new Nko.Lm.Training.KneserNeyOptions(3));
+        File.WriteAllText(lmPath, arpa.ToString());
+        string models = DefaultConfigFactAttribute.ModelsConfig;
+        string tts = Path.Combine(Path.GetDirectoryName(models)!, "nko-tts", "ranker.json");
+        CliResult own = Cli.Run("eval", "--data", Cli.Dev50, "--config", tts, "--json");
+        CliResult swapped = Cli.Run("eval", "--data", Cli.Dev50, "--config", tts, "--lm", lmPath, "--json");
+        Assert.Equal(0, own.Code);
+        Assert.Equal(0, swapped.Code);
+        Assert.NotEqual(own.Stdout, swapped.Stdout); // a 2-sentence LM changes what the LM features and the revision see
+        Cli.Run("eval", "--data", Cli.Dev50, "--config", models, "--lm", lmPath).AssertOneLineError("--lm", "has no language model");
+    }
+
+    [Fact]
     public void A_row_without_a_reference_is_one_line_naming_the_line()
     {
         using var dir = new CliTempDir();

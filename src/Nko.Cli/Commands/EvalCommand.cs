@@ -10,7 +10,7 @@ using Nko.Ranker.Evaluation;
 namespace Nko.Cli.Commands;
 
 /// <summary>
-/// <c>nko eval --data DIR [--config FILE] [--json]</c>: the seed's table for the baseline (the rows' <c>asr_hyp</c>) and
+/// <c>nko eval --data DIR [--config FILE] [--lm FILE] [--json]</c>: the seed's table for the baseline (the rows' <c>asr_hyp</c>) and
 /// every mode of the config: aggregate CER, its change in percentage points, and better/same/worse over the utterances the
 /// mode changed.
 /// </summary>
@@ -27,13 +27,29 @@ internal static class EvalCommand
         Option<string> data = CliOptions.Data();
         Option<string?> config = RankerConfigLocator.ConfigOption();
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the table." };
+        var lm = new Option<string?>("--lm")
+        {
+            Description = "Evaluate with this language model instead of the config's (ARPA or Nko.Lm binary, any order; the config must be schema 2 or 3): how a config fares with a bigger or different LM.",
+        };
         var command = new Command("eval", "Evaluate the baseline and every mode of a ranker config on a dataset with references: CER, delta pp, better/same/worse, changed.")
         {
-            data, config, json,
+            data, config, json, lm,
         };
         command.SetAction(parseResult => CommandRunner.Run(parseResult, () =>
         {
             (RankerConfig cfg, string source) = RankerConfigLocator.Load(parseResult.GetValue(config));
+            if (parseResult.GetValue(lm) is { } lmPath)
+            {
+                if (cfg.LanguageModelReference is not { } reference)
+                {
+                    throw new ArgumentException($"--lm: the config '{cfg.Name}' has no language model (schema 1); its features do not use one.");
+                }
+
+                Nko.Lm.CharLanguageModel model = LmCliOptions.LoadModel(lmPath);
+                cfg = cfg.WithLanguageModel(model, reference with { Path = Path.GetFileName(lmPath), Sha256 = LanguageModelReference.HashOf(File.ReadAllBytes(lmPath)), Order = model.Order });
+                source += $", language model {lmPath}";
+            }
+
             string directory = parseResult.GetRequiredValue(data);
             EvalReport report = EvalReport.Run(DatasetCorrection.LoadAndValidate(directory, cfg, requireReferences: true), cfg);
             InputDriftWarning.Write(report.Dataset, cfg, parseResult.InvocationConfiguration.Error);
