@@ -7,6 +7,11 @@ if (args.Length > 0 && args[0] == "sweep-generator")
     return GeneratorSweep.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "revision-timing")
+{
+    return RevisionTiming.Run();
+}
+
 if (args.Length > 0 && args[0] == "beam-experiment")
 {
     return BeamExperiment.Run(args[1..]);

@@ -88,6 +88,15 @@ internal sealed class BeamRevisionEvaluator
         }
 
         Grow(ref _rows, Count * Width);
+
+        // Each n-best text's distance to the hypothesis, once (every segment compares against it).
+        int texts = result.Hypotheses.Length;
+        Span<int> baseDistance = texts <= 64 ? stackalloc int[texts] : new int[texts];
+        for (int k = 0; k < texts; k++)
+        {
+            baseDistance[k] = Distance(hypothesis, result.Hypotheses[k].Labels.AsSpan());
+        }
+
         for (int s = 0; s < Count; s++)
         {
             Segment seg = _segments[s];
@@ -96,10 +105,9 @@ internal sealed class BeamRevisionEvaluator
             double ctcGain = Clamp(_scorer.LogLikelihood(variant) - ctcH);
             double lmGain = SentenceLn(variant, lm) - lmH;
             int agree = 0;
-            foreach (BeamHypothesis h in result.Hypotheses)
+            for (int k = 0; k < texts; k++)
             {
-                ReadOnlySpan<int> other = h.Labels.AsSpan();
-                if (Distance(variant, other) < Distance(hypothesis, other))
+                if (Distance(variant, result.Hypotheses[k].Labels.AsSpan()) < baseDistance[k])
                 {
                     agree++;
                 }
@@ -291,7 +299,7 @@ internal sealed class BeamRevisionEvaluator
         return log10 * CharLanguageModel.Ln10;
     }
 
-    private int Distance(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => Evaluation.EditDistance.Levenshtein(a, b);
+    private static int Distance(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => Evaluation.EditDistance.Levenshtein(a, b);
 
     private static bool ContainsSpace(ReadOnlySpan<int> labels, CtcVocabulary vocabulary)
     {
