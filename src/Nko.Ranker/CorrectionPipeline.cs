@@ -19,6 +19,10 @@ namespace Nko.Ranker;
 /// round applies an edit. A candidate the log-probs
 /// cannot produce at all (CTC likelihood 0, e.g. longer than the frames allow) is never applied, so a hypothesis
 /// that is itself impossible and has no possible neighbour comes back as COPY.</para>
+/// <para><b>Beam revision.</b> With a schema-3 config and a mode that has a <see cref="OperatingMode.RevisionThreshold"/>, the
+/// rounds are preceded by the beam revision: the segments in which the LM-fused beam search's best text differs from
+/// the hypothesis, each applied when its segment-model probability reaches the threshold (logged as primitive edits
+/// with <see cref="EditSource.BeamRevision"/>). When it changes the text, no rounds follow.</para>
 /// <para><b>Ties</b> are broken by a total order: higher ranker logit (equivalently, probability), then higher CTC gain,
 /// then the generator's order (<see cref="Nko.Candidates.Candidate.Compare"/>). So the output depends only on the
 /// input and the config.</para>
@@ -147,11 +151,6 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
 
         ws.EnsureHistory(length, config.MaxRounds);
         ws.ClearHistory();
-        if (revised > 0)
-        {
-            ws.Remember(ws.Original.AsSpan(0, ws.OriginalLength)); // single edits never lead back to the unrevised text
-        }
-
         int applied = revised;
 
         // Single edits only on a text the revision left as the recogniser produced it: the ranker's features and the
