@@ -20,6 +20,7 @@ internal sealed class BeamRevisionEvaluator
     private int[] _variant = [];
     private int[] _table = [];
     private int[] _lmToken = [];
+    private ulong[] _masks = [];
     private Segment[] _segments = new Segment[16];
     private double[] _rows = new double[16 * Width];
     private CharLanguageModel? _lmFor;
@@ -89,12 +90,19 @@ internal sealed class BeamRevisionEvaluator
 
         Grow(ref _rows, Count * Width);
 
-        // Each n-best text's distance to the hypothesis, once (every segment compares against it).
-        int texts = result.Hypotheses.Length;
+        // Each n-best text's distance to the hypothesis, once (every segment compares against it), and its match masks
+        // for the bit-vector distance when it is short enough (N'Ko utterances mostly are; longer ones take the DP).
+        int texts = result.Hypotheses.Length, classes = vocabulary.Count;
         Span<int> baseDistance = texts <= 64 ? stackalloc int[texts] : new int[texts];
+        Grow(ref _masks, texts * classes);
         for (int k = 0; k < texts; k++)
         {
-            baseDistance[k] = Distance(hypothesis, result.Hypotheses[k].Labels.AsSpan());
+            ReadOnlySpan<int> other = result.Hypotheses[k].Labels.AsSpan();
+            baseDistance[k] = Distance(hypothesis, other);
+            if (other.Length is > 0 and <= BitParallelDistance.MaxPattern)
+            {
+                BitParallelDistance.Prepare(other, _masks.AsSpan(k * classes, classes));
+            }
         }
 
         for (int s = 0; s < Count; s++)
@@ -107,7 +115,11 @@ internal sealed class BeamRevisionEvaluator
             int agree = 0;
             for (int k = 0; k < texts; k++)
             {
-                if (Distance(variant, result.Hypotheses[k].Labels.AsSpan()) < baseDistance[k])
+                ReadOnlySpan<int> other = result.Hypotheses[k].Labels.AsSpan();
+                int distance = other.Length is > 0 and <= BitParallelDistance.MaxPattern
+                    ? BitParallelDistance.Distance(_masks.AsSpan(k * classes, classes), other.Length, variant)
+                    : Distance(variant, other);
+                if (distance < baseDistance[k])
                 {
                     agree++;
                 }
