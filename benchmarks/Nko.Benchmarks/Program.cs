@@ -22,5 +22,6 @@ if (args.Length > 0 && args[0] == "lm-experiment")
     return LmExperiment.Run(args[1..]);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
-return 0;
+// Non-zero when BenchmarkDotNet ran nothing or any benchmark failed to build or run (CI must not pass on an empty run).
+BenchmarkDotNet.Reports.Summary[] summaries = [.. BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args)];
+return Nko.Benchmarks.BenchmarkOutcome.ExitCode(args, summaries, Console.Error);

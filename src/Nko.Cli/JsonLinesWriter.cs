@@ -90,6 +90,9 @@ internal sealed class JsonLinesWriter : IDisposable
         return false;
     }
 
+    /// <summary>Writes a <c>null</c> property.</summary>
+    public void Null(string name) => _json.WriteNull(name);
+
     /// <summary>Writes a boolean property.</summary>
     public void Boolean(string name, bool value) => _json.WriteBoolean(name, value);
 

@@ -26,6 +26,7 @@ namespace Nko.Cli
             root.Add(QuantGateCommand.Create());
             root.Add(LmCommand.Create());
             root.Add(MelCommand.Create());
+            root.Add(CompareCommand.Create());
             return root;
         }
     }

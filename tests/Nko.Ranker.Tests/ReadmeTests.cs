@@ -49,7 +49,8 @@ public sealed partial class ReadmeTests
             fixture.MaxRounds,
             new RankerProvenance
             {
-                Description = "d", Trainer = "t", TrainData = "a", DevData = "b", TrainRows = 1, DevRows = 1, TrainingExamples = 1,
+                Description = "d", Trainer = "t", ToolVersion = "v", Options = "o", TrainData = "a", DevData = "b", TrainRows = 1, DevRows = 1,
+                TrainRowsSha256 = new string('a', 64), TrainingExamples = 1,
                 PositiveExamples = 1, L2 = 1, GradientNorm = 1, Iterations = 1, DevBaselineCer = 0.5,
                 DevModes = [new ModeMetrics("conservative", 0.4, -1, 1, 0, 0, 1)], Notes = "n",
             },

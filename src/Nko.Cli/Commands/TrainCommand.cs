@@ -3,6 +3,7 @@ using System.Globalization;
 using Nko.Candidates;
 using Nko.Ctc;
 using Nko.Data;
+using Nko.Ranker.Configuration;
 using Nko.Ranker.Training;
 
 namespace Nko.Cli.Commands;
@@ -67,7 +68,7 @@ internal static class TrainCommand
             GeneratorOptions generator = Generator(parseResult.GetValue(maxCandidates), parseResult.GetValue(topK), parseResult.GetValue(minCount), parseResult.GetValue(shortlist));
             var trainRows = trainDirs.SelectMany(d => Load(d, vocabulary)).ToList();
             var devRows = Load(devDir, vocabulary);
-            var trainer = new RankerTrainer(new TrainerOptions
+            var trainerOptions = new TrainerOptions
             {
                 Vocabulary = vocabulary,
                 Generator = generator,
@@ -78,8 +79,10 @@ internal static class TrainCommand
                 LanguageModelFolds = Within(parseResult.GetValue(lmFolds) ?? Defaults.LanguageModelFolds, 100, "--lm-folds"),
                 LanguageModelFileName = lmFileName,
                 BeamRevision = !parseResult.GetValue(noRevision),
-            });
+            };
+            var trainer = new RankerTrainer(trainerOptions);
             TrainingResult result = trainer.Train(trainRows, devRows, TrainProgressReporter.Create(err));
+            result = result with { Config = WithDataProvenance(result.Config, trainDirs, devDir, trainRows, trainerOptions, parseResult.GetValue(blank)!) };
             if (result.LanguageModelFile is { } lmBytes)
             {
                 OutputFile.WriteBytes(lmOutPath, lmBytes);
@@ -142,6 +145,17 @@ internal static class TrainCommand
         value >= 1 && value <= max
             ? value
             : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{option} must be between 1 and {max} (got {value})."));
+
+    // The data's folders, content hash, the tool version and the options (see TrainingProvenance).
+    private static RankerConfig WithDataProvenance(RankerConfig config, string[] trainDirs, string devDir, List<TrainingUtterance> trainRows, TrainerOptions options, string blank) =>
+        config.WithModes(config.Modes, config.DefaultMode, config.Provenance with
+        {
+            ToolVersion = TrainingProvenance.ToolVersion(),
+            Options = TrainingProvenance.Options(options, blank),
+            TrainData = string.Join(" + ", trainDirs.Select(d => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(d))))),
+            DevData = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(devDir))),
+            TrainRowsSha256 = TrainingProvenance.Sha256(trainRows),
+        });
 
     internal static List<TrainingUtterance> Load(string folder, CtcVocabulary vocabulary)
     {

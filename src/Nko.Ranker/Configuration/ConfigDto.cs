@@ -254,6 +254,12 @@ internal sealed class ProvenanceDto
     [JsonPropertyName("trainer")]
     public string? Trainer { get; set; }
 
+    [JsonPropertyName("tool_version")]
+    public string? ToolVersion { get; set; }
+
+    [JsonPropertyName("options")]
+    public string? Options { get; set; }
+
     [JsonPropertyName("train_data")]
     public string? TrainData { get; set; }
 
@@ -265,6 +271,9 @@ internal sealed class ProvenanceDto
 
     [JsonPropertyName("dev_rows")]
     public int? DevRows { get; set; }
+
+    [JsonPropertyName("train_rows_sha256")]
+    public string? TrainRowsSha256 { get; set; }
 
     [JsonPropertyName("training_examples")]
     public int? TrainingExamples { get; set; }

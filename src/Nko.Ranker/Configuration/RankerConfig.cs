@@ -926,10 +926,15 @@ public sealed partial class RankerConfig
         {
             Description = p.Description,
             Trainer = p.Trainer,
+            ToolVersion = p.ToolVersion,
+            Options = p.Options,
             TrainData = p.TrainData,
             DevData = p.DevData,
             TrainRows = NonNegative(p.TrainRows, "$.provenance.train_rows"),
             DevRows = NonNegative(p.DevRows, "$.provenance.dev_rows"),
+            TrainRowsSha256 = p.TrainRowsSha256 is null || LanguageModelReference.IsValidHash(p.TrainRowsSha256)
+                ? p.TrainRowsSha256
+                : throw new RankerConfigException("$.provenance.train_rows_sha256", "must be 64 lowercase hexadecimal digits."),
             TrainingExamples = NonNegative(p.TrainingExamples, "$.provenance.training_examples"),
             PositiveExamples = NonNegative(p.PositiveExamples, "$.provenance.positive_examples"),
             L2 = p.L2 is { } l2 ? Finite(l2, "$.provenance.l2") : null,
@@ -1019,10 +1024,13 @@ public sealed partial class RankerConfig
             {
                 Description = p.Description,
                 Trainer = p.Trainer,
+                ToolVersion = p.ToolVersion,
+                Options = p.Options,
                 TrainData = p.TrainData,
                 DevData = p.DevData,
                 TrainRows = p.TrainRows,
                 DevRows = p.DevRows,
+                TrainRowsSha256 = p.TrainRowsSha256,
                 TrainingExamples = p.TrainingExamples,
                 PositiveExamples = p.PositiveExamples,
                 L2 = p.L2,

@@ -11,6 +11,12 @@ public sealed record RankerProvenance
     /// <summary>The tool and version that wrote it.</summary>
     public string? Trainer { get; init; }
 
+    /// <summary>The version of the tool that ran the training (e.g. <c>nko 0.1.0+abc123</c>).</summary>
+    public string? ToolVersion { get; init; }
+
+    /// <summary>A one-line summary of the trainer options (e.g. <c>max_candidates=32 top_k=4 …</c>).</summary>
+    public string? Options { get; init; }
+
     /// <summary>The training data it was fitted on.</summary>
     public string? TrainData { get; init; }
 
@@ -22,6 +28,12 @@ public sealed record RankerProvenance
 
     /// <summary>Calibration utterances.</summary>
     public int? DevRows { get; init; }
+
+    /// <summary>
+    /// A SHA-256 content hash of the training rows (64 lowercase hex digits): their hypothesis and reference text and their
+    /// log-probs, in training order. The CLI's definition is in its README (<c>nko train</c>).
+    /// </summary>
+    public string? TrainRowsSha256 { get; init; }
 
     /// <summary>Candidate examples the ranker was fitted on.</summary>
     public int? TrainingExamples { get; init; }
