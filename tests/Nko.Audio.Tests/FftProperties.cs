@@ -1,0 +1,113 @@
+using System.Numerics;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Nko.Audio.Spectral;
+
+namespace Nko.Audio.Tests;
+
+/// <summary>The mixed-radix batch FFT against a slow DFT twin, on every lane, for sizes built from shrinkable factor lists.</summary>
+public sealed class FftProperties
+{
+    /// <summary>An FFT size as its factors (shrinks by dropping factors) and a seed for the signals (shrinks towards 0).</summary>
+    public sealed record Case(int[] Factors, int Seed)
+    {
+        public int Size => Factors.Aggregate(1, (a, b) => a * b);
+
+        public override string ToString() => $"size {Size} = {string.Join("·", Factors)}, seed {Seed}";
+    }
+
+    private static readonly Arbitrary<Case> Cases = Arb.From(
+        from count in Gen.Choose(0, 5)
+        from factors in Gen.ArrayOf(Gen.Elements(2, 3, 4, 5, 7, 11), count)
+        where factors.Aggregate(1, (a, b) => a * b) <= 512
+        from seed in Gen.Choose(0, 1_000_000)
+        select new Case(factors, seed),
+        c => Shrink(c));
+
+    private static IEnumerable<Case> Shrink(Case c)
+    {
+        for (int i = 0; i < c.Factors.Length; i++)
+        {
+            yield return c with { Factors = [.. c.Factors[..i], .. c.Factors[(i + 1)..]] };
+        }
+
+        if (c.Seed != 0)
+        {
+            yield return c with { Seed = 0 };
+        }
+    }
+
+    [Property(MaxTest = 200)]
+    public Property Batch_fft_equals_the_dft_on_every_lane() => Prop.ForAll(Cases, c =>
+    {
+        int n = c.Size, lanes = Vector<double>.Count;
+        var random = new Random(c.Seed);
+        double[][] re = new double[lanes][], im = new double[lanes][];
+        var vre = new Vector<double>[n];
+        var vim = new Vector<double>[n];
+        for (int l = 0; l < lanes; l++)
+        {
+            re[l] = [.. Enumerable.Range(0, n).Select(_ => (random.NextDouble() * 2) - 1)];
+            im[l] = [.. Enumerable.Range(0, n).Select(_ => (random.NextDouble() * 2) - 1)];
+        }
+
+        for (int k = 0; k < n; k++)
+        {
+            vre[k] = new Vector<double>([.. Enumerable.Range(0, lanes).Select(l => re[l][k])]);
+            vim[k] = new Vector<double>([.. Enumerable.Range(0, lanes).Select(l => im[l][k])]);
+        }
+
+        new BatchFft(n).Forward(vre, vim, new Vector<double>[n], new Vector<double>[n]);
+        double worst = 0;
+        for (int l = 0; l < lanes; l++)
+        {
+            for (int k = 0; k < n; k++)
+            {
+                (double dr, double di) = Dft(re[l], im[l], k);
+                worst = Math.Max(worst, Math.Max(Math.Abs(dr - vre[k][l]), Math.Abs(di - vim[k][l])));
+            }
+        }
+
+        return (worst <= 1e-12 * n * Math.Max(1, Math.Log2(n))).Label($"{c}: max abs error {worst:E2}");
+    });
+
+    [Fact]
+    public void Whisper_size_200_is_exact_to_double_rounding()
+    {
+        var random = new Random(7);
+        int n = 200;
+        double[] re = [.. Enumerable.Range(0, n).Select(_ => random.NextDouble())];
+        var vre = re.Select(x => new Vector<double>(x)).ToArray();
+        var vim = new Vector<double>[n];
+        new BatchFft(n).Forward(vre, vim, new Vector<double>[n], new Vector<double>[n]);
+        for (int k = 0; k < n; k++)
+        {
+            (double dr, double di) = Dft(re, new double[n], k);
+            Assert.Equal(dr, vre[k][0], 1e-11);
+            Assert.Equal(di, vim[k][0], 1e-11);
+        }
+    }
+
+    [Fact]
+    public void Large_prime_factors_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => new BatchFft(37));
+    }
+
+    /// <summary>The slow twin: one DFT bin by its definition, angles reduced exactly in integers.</summary>
+    private static (double Re, double Im) Dft(double[] re, double[] im, int k)
+    {
+        int n = re.Length;
+        double sr = 0, si = 0;
+        for (int j = 0; j < n; j++)
+        {
+            double angle = -2 * Math.PI * ((long)j * k % n) / n;
+            double c = Math.Cos(angle), s = Math.Sin(angle);
+            sr += (re[j] * c) - (im[j] * s);
+            si += (re[j] * s) + (im[j] * c);
+        }
+
+        return (sr, si);
+    }
+}
