@@ -25,6 +25,7 @@ namespace Nko.Cli
             root.Add(QuantCommand.Create());
             root.Add(QuantGateCommand.Create());
             root.Add(LmCommand.Create());
+            root.Add(TranscribeCommand.Create());
             return root;
         }
     }
