@@ -26,6 +26,7 @@ namespace Nko.Cli
             root.Add(QuantGateCommand.Create());
             root.Add(LmCommand.Create());
             root.Add(TranscribeCommand.Create());
+            root.Add(DatasetCommand.Create());
             return root;
         }
     }

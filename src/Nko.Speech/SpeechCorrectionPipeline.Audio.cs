@@ -203,13 +203,37 @@ public sealed partial class SpeechCorrectionPipeline
         return new SpeechTranscription(windows.MoveToImmutable(), samples.Length, frontEnd.WindowSamples, loadTime);
     }
 
-    /// <summary>The output frames that overlap <paramref name="samples"/> samples of audio at the start of a window: <c>ceil(samples × frames / windowSamples)</c>, at most <paramref name="frames"/>.</summary>
-    internal static int SpeechFrames(int samples, int windowSamples, int frames) =>
-        (int)Math.Min(frames, (((long)samples * frames) + windowSamples - 1) / windowSamples);
-
-    /// <summary>The mean over the first <paramref name="speechFrames"/> frames of the largest log-prob per frame (all frames when it is 0).</summary>
-    internal static double MeanBestLogProb(LogProbMatrix logProbs, int speechFrames)
+    /// <summary>
+    /// The output frames that overlap <paramref name="samples"/> samples of audio at the start of a window of
+    /// <paramref name="windowSamples"/> samples that gives <paramref name="frames"/> output frames:
+    /// <c>ceil(samples × frames / windowSamples)</c>, at most <paramref name="frames"/> (the data sets' <c>speech_frames</c>).
+    /// </summary>
+    /// <param name="samples">Audio samples at the start of the window (0 or more).</param>
+    /// <param name="windowSamples">The window in samples (1 or more).</param>
+    /// <param name="frames">The model's output frames for the window (0 or more).</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    public static int SpeechFrames(int samples, int windowSamples, int frames)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(samples);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(windowSamples);
+        ArgumentOutOfRangeException.ThrowIfNegative(frames);
+        return (int)Math.Min(frames, (((long)samples * frames) + windowSamples - 1) / windowSamples);
+    }
+
+    /// <summary>
+    /// The recogniser's self-score as the data sets define <c>asr_score</c>: the mean over the first
+    /// <paramref name="speechFrames"/> frames of the largest log-prob of each frame (over all frames when it is 0).
+    /// </summary>
+    /// <param name="logProbs">The log-probs (at least one frame).</param>
+    /// <param name="speechFrames">The frames that overlap audio (see <see cref="SpeechFrames"/>).</param>
+    /// <exception cref="ArgumentException">The matrix has no frames.</exception>
+    public static double MeanBestLogProb(LogProbMatrix logProbs, int speechFrames)
+    {
+        if (logProbs.Frames == 0)
+        {
+            throw new ArgumentException("The log-probs have no frames.", nameof(logProbs));
+        }
+
         int frames = speechFrames > 0 ? Math.Min(speechFrames, logProbs.Frames) : logProbs.Frames;
         double sum = 0;
         for (int t = 0; t < frames; t++)
