@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packs every package, then proves them as a consumer sees them: samples/Consumer restores the fresh .nupkg files by
 # exact version from a folder feed (isolated package cache, no project references), runs, is published with NativeAOT
-# for linux-x64, runs again, and both runs must print the same bytes. Also installs `nko` as a .NET tool and runs it.
+# for linux-x64, runs again, and both runs must print the same bytes. Also installs `nko` as a .NET tool and runs it,
+# including the README's main job (`nko transcribe` on the bundled speech samples) from outside the repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=artifacts/packages
@@ -55,3 +56,16 @@ tool_version=$(basename "$tool" .nupkg); tool_version=${tool_version#Nko.Cli.}
 dotnet tool install Nko.Cli --version "$tool_version" --tool-path artifacts/tool --add-source "$out" >/dev/null
 artifacts/tool/nko --help >/dev/null
 echo "nko tool $tool_version installed and runs."
+
+# The README's main job from the installed tool, outside the repository: speech in, text out, with only what the tool
+# package carries (the recogniser, its ranker config + language model, the sample WAV files).
+elsewhere=$(mktemp -d)
+tool_path=$(cd artifacts/tool && pwd)
+main_job=$(cd "$elsewhere" && "$tool_path/nko" transcribe --threads 1) || { echo "$main_job"; rm -rf "$elsewhere"; echo "nko transcribe (installed tool) failed." >&2; exit 1; }
+rm -rf "$elsewhere"
+if ! grep -q '^character error rate over ' <<<"$main_job" || ! grep -q '(bundled with nko)' <<<"$main_job"; then
+  echo "$main_job"
+  echo "nko transcribe (installed tool) did not transcribe the bundled samples with the bundled model." >&2
+  exit 1
+fi
+echo "nko transcribe (installed tool): $(grep '^character error rate over ' <<<"$main_job")"

@@ -27,6 +27,8 @@ namespace Nko.Cli
             root.Add(LmCommand.Create());
             root.Add(MelCommand.Create());
             root.Add(CompareCommand.Create());
+            root.Add(TranscribeCommand.Create());
+            root.Add(DatasetCommand.Create());
             return root;
         }
     }

@@ -8,15 +8,16 @@ using Nko.TurboQuant;
 namespace Nko.Speech;
 
 /// <summary>
-/// The speech pipeline: encoder features in, corrected N'Ko text out, composed from an <see cref="IAcousticModel"/>
-/// (ONNX Runtime, CoreML, …), an optional quantisation round trip (Nko.TurboQuant) and an <see cref="ICorrectionPipeline"/>.
+/// The speech pipeline: audio (a WAV file, a stream or 16 kHz samples) or encoder features in, corrected N'Ko text out,
+/// composed from an <see cref="IAcousticModel"/> (ONNX Runtime, CoreML, …, or an <see cref="EncoderHeadChain"/>), an
+/// optional quantisation round trip (Nko.TurboQuant) and an <see cref="ICorrectionPipeline"/>.
 /// </summary>
 /// <remarks>
 /// The log-probs of one run are decoded greedily and corrected on the same matrix (one pass, no re-run of the head per
 /// candidate). The pipeline owns nothing it did not create: disposing it does not dispose the acoustic model.
 /// Thread-safe when the acoustic model is (the ones in this package family are); quantisation buffers are rented per call.
 /// </remarks>
-public sealed class SpeechCorrectionPipeline : ISpeechCorrectionPipeline
+public sealed partial class SpeechCorrectionPipeline : ISpeechCorrectionPipeline
 {
     private readonly IAcousticModel _model;
     private readonly ICorrectionPipeline _correction;
@@ -81,7 +82,7 @@ public sealed class SpeechCorrectionPipeline : ISpeechCorrectionPipeline
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public SpeechCorrectionResult Correct(AcousticFeatures features, string? mode, CancellationToken cancellationToken)
     {
-        LogProbMatrix logProbs = _quantization is { } q ? RunQuantized(features, q, cancellationToken) : _model.Run(features, cancellationToken);
+        LogProbMatrix logProbs = RunModel(features, cancellationToken);
         CorrectionResult result = _correction.Correct(new CorrectionRequest(logProbs) { Mode = mode }, cancellationToken);
         return new SpeechCorrectionResult(result, logProbs);
     }
@@ -91,6 +92,9 @@ public sealed class SpeechCorrectionPipeline : ISpeechCorrectionPipeline
         cancellationToken.IsCancellationRequested
             ? ValueTask.FromCanceled<SpeechCorrectionResult>(cancellationToken)
             : new ValueTask<SpeechCorrectionResult>(Task.Run(() => Correct(features, mode, cancellationToken), cancellationToken));
+
+    private LogProbMatrix RunModel(AcousticFeatures features, CancellationToken cancellationToken) =>
+        _quantization is { } q ? RunQuantized(features, q, cancellationToken) : _model.Run(features, cancellationToken);
 
     private LogProbMatrix RunQuantized(AcousticFeatures features, QuantizationTransform quantization, CancellationToken cancellationToken)
     {
