@@ -58,6 +58,22 @@ public class DemoCommandTests
     }
 
     [Fact]
+    public void Says_the_sample_is_calibration_data_the_examples_are_the_best_and_explains_every_column()
+    {
+        CliResult r = Cli.Run("demo", "--config", CorrectionFixtures.ConfigPath);
+        Assert.Equal(0, r.Code);
+        Assert.Contains("not a held-out estimate", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("the largest gains of the default mode (not a random sample)", r.Stdout, StringComparison.Ordinal);
+        string header = r.Stdout.Split('\n').First(l => l.StartsWith("mode ", StringComparison.Ordinal));
+        string legend = string.Join("\n", r.Stdout.Split('\n').SkipWhile(l => !l.StartsWith("* default mode", StringComparison.Ordinal)));
+        foreach (string column in new[] { "threshold", "min gain", "CER", "delta pp", "better", "same", "worse", "changed" })
+        {
+            Assert.Contains(column, header, StringComparison.Ordinal);
+            Assert.Contains(column, legend, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Output_is_deterministic()
     {
         Assert.Equal(Cli.Run("demo", "--config", CorrectionFixtures.ConfigPath).Stdout, Cli.Run("demo", "--config", CorrectionFixtures.ConfigPath).Stdout);

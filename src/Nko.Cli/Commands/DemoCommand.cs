@@ -48,6 +48,11 @@ internal static class DemoCommand
     {
         RankerConfig cfg = report.Config;
         writer.WriteLine($"nko demo: correcting {report.Rows} utterances of {directory}");
+        if (IsBundledSample(directory))
+        {
+            writer.WriteLine("These are the first 50 rows of nko-ctc-sim/dev, the split the built-in config (models/candidate_ranker_v1.json) was calibrated on: with that config the table is not a held-out estimate (models/README.md has held-out figures).");
+        }
+
         writer.WriteLine($"config '{cfg.Name}' ({source}), default mode '{cfg.DefaultMode}'");
         if (cfg.Provenance.Description is { Length: > 0 } description)
         {
@@ -64,7 +69,7 @@ internal static class DemoCommand
             return;
         }
 
-        writer.WriteLine($"{examples.Count} corrected examples (hypothesis → corrected; reference):");
+        writer.WriteLine($"{examples.Count} corrected examples, the largest gains of the default mode (not a random sample): the edits applied, the edit distance to the reference before → after, then hypothesis, corrected text and reference:");
         foreach ((ModeResult mode, int row) in examples)
         {
             CtcDatasetRow r = report.Dataset.Rows[row];
@@ -111,6 +116,9 @@ internal static class DemoCommand
 
         return picked;
     }
+
+    private static bool IsBundledSample(string directory) =>
+        Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar).EndsWith(Path.Combine("samples", "dev50"), StringComparison.Ordinal);
 
     private static string FindSample() =>
         RankerConfigLocator.FindUpwards(Directory.GetCurrentDirectory(), SamplePath)

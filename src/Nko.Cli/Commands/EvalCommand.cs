@@ -209,8 +209,13 @@ internal sealed class EvalReport
         }
 
         writer.WriteLine();
-        writer.WriteLine("* default mode. CER = character edit distance / reference length, summed over rows; delta in percentage points.");
-        writer.WriteLine("better/same/worse: the rows a mode changed, by their CER against the baseline's.");
+        writer.WriteLine("* default mode. CER = character edit distance / reference length, summed over rows; delta pp: the CER change against the baseline, in percentage points.");
+        writer.WriteLine("better/same/worse: the rows a mode changed, by their CER against the baseline's; changed: rows whose text the mode changed.");
+        writer.WriteLine("threshold: the least ranker probability a single edit needs (1 = never); min gain: the least CTC gain (nats) it also needs (- = none).");
+        if (Config.Modes.Any(m => m.RevisionThreshold is not null))
+        {
+            writer.WriteLine("Modes with a revision threshold first apply the beam revision's segments at that probability (see the config's modes).");
+        }
     }
 
     private static void WriteRow(TextWriter writer, string[] cells, int[] widths)
