@@ -57,6 +57,25 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_with_folds_prints_every_modes_held_out_table_and_its_spread()
+    {
+        string train = Split("train", 0, 30), dev = Split("dev", 30, 20);
+        string config = Path.Combine(_dir, "cv", "ranker.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(config)!);
+        (int code, string stdout, string stderr) = Run("train", "--train", train, "--dev", dev, "--out", config, "--folds", "2");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("cross-validation: 2 folds by sentence, 30 held-out rows", stdout, StringComparison.Ordinal);
+        foreach (OperatingMode mode in RankerConfig.Load(config).Modes)
+        {
+            Assert.Contains(mode.Name + " ", stdout.Split('\n').Single(l => l.StartsWith(mode.Name + " ", StringComparison.Ordinal) && l.Contains("held out", StringComparison.Ordinal)), StringComparison.Ordinal);
+        }
+
+        (code, _, stderr) = Run("train", "--train", train, "--dev", dev, "--out", config, "--folds", "1");
+        Assert.Equal(1, code);
+        Assert.Contains("--folds must be at least 2", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Train_writes_a_loadable_config_a_report_folder_and_the_feature_csv()
     {
         string train = Split("train", 0, 30), dev = Split("dev", 30, 20);

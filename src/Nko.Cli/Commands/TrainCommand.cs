@@ -32,15 +32,21 @@ internal static class TrainCommand
         var lmText = new Option<string?>("--lm-text") { Description = "Train a character language model on this text (one sentence per line) and give the ranker LM features and the beam-revision stage; the config (schema 3, or 2 with --no-beam-revision) references the LM file written beside --out as OUT-STEM.nkolm. Rows whose reference is a line of the text are featurised with cross-fitted LMs that never saw it." };
         var lmOrder = new Option<int?>("--lm-order") { Description = $"The language model's order (default {Defaults.LanguageModelOrder})." };
         var lmFolds = new Option<int?>("--lm-folds") { Description = $"Folds of the LM text's sentences for cross-fitting (default {Defaults.LanguageModelFolds}; 1 = none)." };
+        var folds = new Option<int?>("--folds") { Description = "Also cross-validate: K-fold by sentence over the training rows with the same options (each fold calibrated on --dev), printing every mode's held-out table and its spread over folds. Takes about K more trainings." };
         var noRevision = new Option<bool>("--no-beam-revision") { Description = "With --lm-text, leave out the beam-revision stage (a schema-2 config: LM features for single edits only)." };
         Option<string> blank = CliOptions.Blank();
         var command = new Command("train", "Train and calibrate a ranker config from (hypothesis, reference, log-probs) rows.")
         {
-            train, dev, output, report, dump, description, maxCandidates, topK, minCount, shortlist, name, lmText, lmOrder, lmFolds, noRevision, blank,
+            train, dev, output, report, dump, description, maxCandidates, topK, minCount, shortlist, name, lmText, lmOrder, lmFolds, noRevision, folds, blank,
         };
         command.SetAction(parseResult => CommandRunner.Run(parseResult, () =>
         {
             // Every output is checked before the data is read and the ranker trained (minutes), not after.
+            if (parseResult.GetValue(folds) is < 2)
+            {
+                throw new ArgumentException("--folds must be at least 2.");
+            }
+
             string outPath = parseResult.GetRequiredValue(output);
             OutputFile.Check(outPath, "--out");
             string? lmTextPath = parseResult.GetValue(lmText);
@@ -111,6 +117,18 @@ internal static class TrainCommand
             {
                 double threshold = result.Config.GetMode(m.Mode).Threshold;
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{m.Mode,-13} t={threshold,-7} CER {m.Cer:F4} {m.DeltaPp:+0.00;-0.00} pp  better/same/worse {m.Better}/{m.Same}/{m.Worse}  changed {m.Changed}"));
+            }
+
+            if (parseResult.GetValue(folds) is { } k)
+            {
+                CrossValidationResult cv = CrossValidation.Run(trainerOptions, trainRows, devRows, k, TrainProgressReporter.Create(err));
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cross-validation: {cv.Folds} folds by sentence, {cv.Rows} held-out rows, baseline CER {cv.BaselineCer:F4}"));
+                foreach (CrossValidationMode m in cv.Modes)
+                {
+                    ModeMetrics t = m.Total;
+                    string spread = string.Join(" / ", m.Folds.Select(f => f.DeltaPp.ToString("+0.00;-0.00", CultureInfo.InvariantCulture)));
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{t.Mode,-13} held out CER {t.Cer:F4} {t.DeltaPp:+0.00;-0.00} pp  better/same/worse {t.Better}/{t.Same}/{t.Worse}  changed {t.Changed}  per fold {spread} pp"));
+                }
             }
 
             return 0;
