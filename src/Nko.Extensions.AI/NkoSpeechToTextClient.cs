@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Nko.Audio;
 using Nko.Ranker;
 using Nko.Ranker.Configuration;
@@ -37,14 +39,18 @@ public sealed class NkoSpeechToTextClient : ISpeechToTextClient
 
     private const long HeaderAllowance = 1L << 20;
 
+    private readonly ILogger _logger;
+
     /// <summary>Creates a client over <paramref name="pipeline"/>.</summary>
     /// <param name="pipeline">The speech pipeline (not disposed by the client).</param>
     /// <param name="modelId">The model id reported in <see cref="Metadata"/> and responses, e.g. the model file's name; <see langword="null"/> for the ranker config's name.</param>
+    /// <param name="logger">Where failed transcriptions are logged (not cancellations); <see langword="null"/> for none.</param>
     /// <exception cref="ArgumentNullException"><paramref name="pipeline"/> is <see langword="null"/>.</exception>
-    public NkoSpeechToTextClient(SpeechCorrectionPipeline pipeline, string? modelId = null)
+    public NkoSpeechToTextClient(SpeechCorrectionPipeline pipeline, string? modelId = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         Pipeline = pipeline;
+        _logger = logger ?? NullLogger.Instance;
         ModelId = modelId ?? pipeline.Config.Name;
         Metadata = new SpeechToTextClientMetadata(ProviderName, providerUri: null, defaultModelId: ModelId);
     }
@@ -73,7 +79,17 @@ public sealed class NkoSpeechToTextClient : ISpeechToTextClient
     {
         ArgumentNullException.ThrowIfNull(audioSpeechStream);
         TranscriptionOptions transcription = ToTranscriptionOptions(options);
-        SpeechTranscription t = await Pipeline.TranscribeAsync(audioSpeechStream, transcription, cancellationToken).ConfigureAwait(false);
+        SpeechTranscription t;
+        try
+        {
+            t = await Pipeline.TranscribeAsync(audioSpeechStream, transcription, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.TranscriptionFailed(_logger, ModelId, e);
+            throw;
+        }
+
         var properties = new AdditionalPropertiesDictionary
         {
             [NkoSpeechProperties.Hypothesis] = t.Hypothesis,
