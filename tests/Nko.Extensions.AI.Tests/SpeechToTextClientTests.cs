@@ -137,6 +137,23 @@ public sealed class SpeechToTextClientTests
     }
 
     [Fact]
+    public async Task Cancellation_during_streaming_stops_before_the_next_window()
+    {
+        using var cts = new CancellationTokenSource();
+        using NkoSpeechToTextClient client = Client;
+        int seen = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in client.GetStreamingTextAsync(new MemoryStream(TestAssets.FloatWav(TestAssets.TwoWindowSamples)), null, cts.Token))
+            {
+                seen++;
+                await cts.CancelAsync();
+            }
+        });
+        Assert.Equal(1, seen);
+    }
+
+    [Fact]
     public void GetService_returns_metadata_pipeline_config_and_the_client()
     {
         using NkoSpeechToTextClient client = Client;
