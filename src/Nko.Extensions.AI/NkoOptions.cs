@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace Nko.Extensions.AI;
+
+/// <summary>
+/// What <see cref="NkoServiceCollectionExtensions"/> registers, bound from the configuration section <c>"Nko"</c>
+/// (<see cref="SectionName"/>) or set in code:
+/// <code>
+/// "Nko": { "Config": "models/nko-tts/ranker.json", "Mode": "conservative", "Model": "models/nko-tts/nko_tts_ctc.onnx" }
+/// </code>
+/// </summary>
+/// <remarks>
+/// Validated once when the host starts (<c>ValidateOnStart</c>) by a source-generated validator (no reflection) plus
+/// file checks: <see cref="Config"/> is required and must exist; <see cref="Model"/> is required by the speech
+/// registrations and must exist. The mode is checked against the config when the config is first resolved (it needs
+/// the config loaded). Relative paths are resolved against the current directory.
+/// </remarks>
+public sealed class NkoOptions
+{
+    /// <summary>The configuration section the non-keyed registrations bind: <c>"Nko"</c>.</summary>
+    public const string SectionName = "Nko";
+
+    /// <summary>The ranker config file (JSON; a schema-2/3 config loads its language model from beside it). Required.</summary>
+    [Required]
+    public string Config { get; set; } = string.Empty;
+
+    /// <summary>The operating mode every call uses unless it names one; <see langword="null"/> or empty (default) for the config's default mode.</summary>
+    public string? Mode { get; set; }
+
+    /// <summary>The ONNX acoustic model (log-mel in, CTC log-probs out) for the speech registrations; not used by the correction registrations.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>ONNX Runtime intra-op threads for the model; <see langword="null"/> (default) for ONNX Runtime's own choice.</summary>
+    [Range(1, 1024)]
+    public int? ModelThreads { get; set; }
+}
+
+/// <summary>The source-generated validator of <see cref="NkoOptions"/>' data annotations (AOT- and trimming-safe).</summary>
+[OptionsValidator]
+public sealed partial class NkoOptionsValidator : IValidateOptions<NkoOptions>
+{
+}
