@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using Nko.Audio.Spectral;
 
 namespace Nko.Audio;
@@ -49,7 +50,9 @@ public sealed class WhisperLogMel
     public const int MaxMelCount = 256;
 
     private const int Half = FftSize / 2;
-    private static readonly int Lanes = Vector<double>.Count;
+
+    /// <summary>The widest batch: 8 frames with <see cref="Vector512Lanes"/> (or more if <see cref="Vector{T}"/> is wider).</summary>
+    private static readonly int MaxLanes = Math.Max(Vector512<double>.Count, Vector<double>.Count);
 
     private readonly float[] _filters;
     private readonly double[] _filterValues;
@@ -59,17 +62,22 @@ public sealed class WhisperLogMel
     private readonly double[] _postCos;
     private readonly double[] _postSin;
     private readonly BatchFft _fft = new(Half);
-    private readonly Vector<double>[] _re = new Vector<double>[Half];
-    private readonly Vector<double>[] _im = new Vector<double>[Half];
-    private readonly Vector<double>[] _workRe = new Vector<double>[Half];
-    private readonly Vector<double>[] _workIm = new Vector<double>[Half];
-    private readonly Vector<double>[] _power = new Vector<double>[Bins];
-    private float[] _padded = [];
 
+    // FFT input/output and its scratch (later the power spectrum), for MaxLanes frames: one pinned array, used from a
+    // 64-byte-aligned offset so no vector straddles a cache line.
+    private readonly double[] _workspace;
+    private readonly int _workspaceOffset;
+    private float[] _padded = [];
     /// <summary>Creates the front end for <paramref name="melCount"/> mel bands (whisper uses 80, or 128 for large-v3).</summary>
     /// <param name="melCount">Mel bands, 1 to <see cref="MaxMelCount"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="melCount"/> is out of range.</exception>
     public WhisperLogMel(int melCount = 80)
+        : this(melCount, allowVector512: true)
+    {
+    }
+
+    /// <summary>As the public constructor; <paramref name="allowVector512"/> false keeps to <see cref="Vector{T}"/> (the tests pin both paths).</summary>
+    internal WhisperLogMel(int melCount, bool allowVector512)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(melCount);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(melCount, MaxMelCount);
@@ -89,7 +97,8 @@ public sealed class WhisperLogMel
             _filterCount[b] = first < 0 ? 0 : last - first + 1;
             for (int k = _filterStart[b]; k < _filterStart[b] + _filterCount[b]; k++)
             {
-                values.Add(row[k]);
+                // ¼: the power spectrum arrives as |2X|² (scaling by a power of two is exact).
+                values.Add(row[k] * 0.25);
             }
         }
 
@@ -101,6 +110,9 @@ public sealed class WhisperLogMel
             _window[n] = (float)(0.5 - (0.5 * Math.Cos(2.0 * Math.PI * n / FftSize)));
         }
 
+        UsesVector512 = allowVector512 && Vector512.IsHardwareAccelerated;
+        _workspace = GC.AllocateArray<double>(WorkspaceLength + (64 / sizeof(double)), pinned: true);
+        _workspaceOffset = AlignmentOffset(_workspace);
         _postCos = new double[Bins];
         _postSin = new double[Bins];
         for (int k = 0; k < Bins; k++)
@@ -109,6 +121,9 @@ public sealed class WhisperLogMel
             _postSin[k] = Math.Sin(2.0 * Math.PI * k / FftSize);
         }
     }
+
+    /// <summary>True when frames run 8 at a time in <see cref="Vector512{T}"/> lanes (AVX-512), false on <see cref="Vector{T}"/>.</summary>
+    internal bool UsesVector512 { get; }
 
     /// <summary>Mel bands per frame.</summary>
     public int MelCount { get; }
@@ -232,6 +247,16 @@ public sealed class WhisperLogMel
         }
     }
 
+    private static int WorkspaceLength => 4 * Half * MaxLanes;
+
+    private static unsafe int AlignmentOffset(double[] pinned)
+    {
+        fixed (double* p = pinned)
+        {
+            return (int)(((64 - ((nint)p & 63)) & 63) / sizeof(double));
+        }
+    }
+
     private int ComputeCore(ReadOnlySpan<float> samples, int length, Span<float> destination)
     {
         ValidateLength(length);
@@ -244,13 +269,41 @@ public sealed class WhisperLogMel
 
         Span<float> output = destination[..(mels * frames)];
         ReadOnlySpan<float> padded = Pad(samples, length);
-        for (int t0 = 0; t0 < frames; t0 += Lanes)
+        if (UsesVector512)
         {
-            int lanes = Math.Min(Lanes, frames - t0);
-            if (!LoadFrames(padded, t0, lanes))
+            MelFrames<Vector512Lanes>(padded, frames, output);
+        }
+        else
+        {
+            MelFrames<VectorLanes>(padded, frames, output);
+        }
+
+        LogAndClamp(output, UsesVector512);
+        return frames;
+    }
+
+    /// <summary>The mel power of every frame into <paramref name="output"/> (<c>[mels, frames]</c>), <c>T.Count</c> frames per batch, one per lane.</summary>
+    private void MelFrames<T>(ReadOnlySpan<float> padded, int frames, Span<float> output)
+        where T : unmanaged, IDoubleLanes<T>
+    {
+        int width = T.Count;
+        int block = Half * MaxLanes;
+        Span<double> workspace = _workspace.AsSpan(_workspaceOffset, WorkspaceLength);
+        Span<T> re = MemoryMarshal.Cast<double, T>(workspace[..block])[..Half];
+        Span<T> im = MemoryMarshal.Cast<double, T>(workspace.Slice(block, block))[..Half];
+        Span<T> workRe = MemoryMarshal.Cast<double, T>(workspace.Slice(2 * block, block))[..Half];
+        Span<T> workIm = MemoryMarshal.Cast<double, T>(workspace.Slice(3 * block, block))[..Half];
+
+        // The FFT leaves its result in re/im, so its scratch (2 × 200 vectors) holds the 201 power bins: a smaller working set.
+        Span<T> power = MemoryMarshal.Cast<double, T>(workspace.Slice(2 * block, 2 * block))[..Bins];
+        Span<float> partial = stackalloc float[MaxLanes];
+        for (int t0 = 0; t0 < frames; t0 += width)
+        {
+            int lanes = Math.Min(width, frames - t0);
+            if (!LoadFrames(padded, t0, lanes, re, im))
             {
                 // Every sample of these frames is zero: mel power 0 (the FFT would give exactly that).
-                for (int b = 0; b < mels; b++)
+                for (int b = 0; b < MelCount; b++)
                 {
                     output.Slice((b * frames) + t0, lanes).Clear();
                 }
@@ -258,13 +311,10 @@ public sealed class WhisperLogMel
                 continue;
             }
 
-            _fft.Forward(_re, _im, _workRe, _workIm);
-            PowerSpectrum();
-            MelBands(output, frames, t0, lanes);
+            _fft.Forward(re, im, workRe, workIm);
+            PowerSpectrum<T>(re, im, power);
+            MelBands<T>(power, output, frames, t0, lanes, partial);
         }
-
-        LogAndClamp(output);
-        return frames;
     }
 
     /// <summary>The signal zero-extended or truncated to <paramref name="length"/>, reflect-padded by 200 on each side.</summary>
@@ -296,36 +346,31 @@ public sealed class WhisperLogMel
     }
 
     /// <summary>Windows frames <c>t0 … t0 + lanes − 1</c> into the FFT buffers (one frame per lane, even samples real, odd imaginary); false when all are zero.</summary>
-    private bool LoadFrames(ReadOnlySpan<float> padded, int t0, int lanes)
+    private bool LoadFrames<T>(ReadOnlySpan<float> padded, int t0, int lanes, Span<T> re, Span<T> im)
+        where T : unmanaged, IDoubleLanes<T>
     {
+        int width = T.Count;
         int start = t0 * HopLength;
-        if (padded.Slice(start, ((lanes - 1) * HopLength) + FftSize).IndexOfAnyExcept(0f) < 0)
+        ReadOnlySpan<float> span = padded.Slice(start, ((lanes - 1) * HopLength) + FftSize);
+        if (span.IndexOfAnyExcept(0f) < 0)
         {
             return false;
         }
 
-        if (Lanes == 4 && lanes == 4 && Vector256.IsHardwareAccelerated)
+        Span<double> reD = MemoryMarshal.Cast<T, double>(re);
+        Span<double> imD = MemoryMarshal.Cast<T, double>(im);
+        if (lanes == width && width == 8 && Avx512F.IsSupported)
         {
-            // Four frames 160 samples apart: gather one element of each into a vector, window it, store it whole.
-            ReadOnlySpan<float> f0 = padded.Slice(start, FftSize);
-            ReadOnlySpan<float> f1 = padded.Slice(start + HopLength, FftSize);
-            ReadOnlySpan<float> f2 = padded.Slice(start + (2 * HopLength), FftSize);
-            ReadOnlySpan<float> f3 = padded.Slice(start + (3 * HopLength), FftSize);
-            ReadOnlySpan<double> w = _window;
-            Span<Vector<double>> re = _re, im = _im;
-            for (int n = 0; n < Half; n++)
-            {
-                int e = 2 * n, o = e + 1;
-                re[n] = (Vector256.Create((double)f0[e], f1[e], f2[e], f3[e]) * w[e]).AsVector();
-                im[n] = (Vector256.Create((double)f0[o], f1[o], f2[o], f3[o]) * w[o]).AsVector();
-            }
-
+            Gather8(span, reD, imD);
             return true;
         }
 
-        Span<double> reD = MemoryMarshal.Cast<Vector<double>, double>(_re.AsSpan());
-        Span<double> imD = MemoryMarshal.Cast<Vector<double>, double>(_im.AsSpan());
-        int width = Lanes;
+        if (lanes == width && width == 4 && Avx2.IsSupported)
+        {
+            Gather4(span, reD, imD);
+            return true;
+        }
+
         for (int l = 0; l < width; l++)
         {
             if (l >= lanes)
@@ -350,66 +395,136 @@ public sealed class WhisperLogMel
         return true;
     }
 
-    /// <summary>The one-sided power spectrum of the 400 real samples from the 200-point complex FFT of their even/odd pairs.</summary>
-    private void PowerSpectrum()
+    /// <summary>Eight frames 160 samples apart (<paramref name="span"/> covers them all): one gather per sample index, widened, windowed.</summary>
+    private unsafe void Gather8(ReadOnlySpan<float> span, Span<double> re, Span<double> im)
     {
-        ReadOnlySpan<Vector<double>> zr = _re, zi = _im;
-        Span<Vector<double>> power = _power;
-        ReadOnlySpan<double> cos = _postCos, sin = _postSin;
-
-        // k = 0 and k = 200: X = Re z0 ± Im z0 (real).
-        Vector<double> dc = zr[0] + zi[0], nyquist = zr[0] - zi[0];
-        power[0] = dc * dc;
-        power[Half] = nyquist * nyquist;
-        var half = new Vector<double>(0.5);
-        for (int k = 1; k < Half; k++)
+        if (span.Length < (7 * HopLength) + FftSize || re.Length < 8 * Half || im.Length < 8 * Half)
         {
-            int b = Half - k;
-            Vector<double> ar = zr[k], ai = zi[k], br = zr[b], bi = zi[b];
-            Vector<double> er = (ar + br) * half, ei = (ai - bi) * half;
-            Vector<double> or = (ai + bi) * half, oi = (br - ar) * half;
-            double c = cos[k], s = sin[k];
-            Vector<double> xr = er + (or * c) + (oi * s);
-            Vector<double> xi = ei + (oi * c) - (or * s);
-            power[k] = (xr * xr) + (xi * xi);
+            throw new ArgumentException("The gather needs eight whole frames and 8 × 200 doubles per buffer.", nameof(span));
+        }
+
+        Vector256<int> offsets = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * HopLength;
+        ReadOnlySpan<double> w = _window;
+        fixed (float* f = span)
+        fixed (double* r = re, i = im)
+        {
+            for (int n = 0; n < Half; n++)
+            {
+                int e = 2 * n;
+                Vector512<double> even = Avx512F.ConvertToVector512Double(Avx2.GatherVector256(f + e, offsets, sizeof(float)));
+                Vector512<double> odd = Avx512F.ConvertToVector512Double(Avx2.GatherVector256(f + e + 1, offsets, sizeof(float)));
+                (even * w[e]).Store(r + (8 * n));
+                (odd * w[e + 1]).Store(i + (8 * n));
+            }
         }
     }
 
-    private void MelBands(Span<float> output, int frames, int t0, int lanes)
+    /// <summary>As <see cref="Gather8"/> for four frames (AVX2).</summary>
+    private unsafe void Gather4(ReadOnlySpan<float> span, Span<double> re, Span<double> im)
+    {
+        if (span.Length < (3 * HopLength) + FftSize || re.Length < 4 * Half || im.Length < 4 * Half)
+        {
+            throw new ArgumentException("The gather needs four whole frames and 4 × 200 doubles per buffer.", nameof(span));
+        }
+
+        Vector128<int> offsets = Vector128.Create(0, 1, 2, 3) * HopLength;
+        ReadOnlySpan<double> w = _window;
+        fixed (float* f = span)
+        fixed (double* r = re, i = im)
+        {
+            for (int n = 0; n < Half; n++)
+            {
+                int e = 2 * n;
+                Vector256<double> even = Avx.ConvertToVector256Double(Avx2.GatherVector128(f + e, offsets, sizeof(float)));
+                Vector256<double> odd = Avx.ConvertToVector256Double(Avx2.GatherVector128(f + e + 1, offsets, sizeof(float)));
+                (even * w[e]).Store(r + (4 * n));
+                (odd * w[e + 1]).Store(i + (4 * n));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Four times the one-sided power spectrum (<c>|2X|²</c>; the mel weights carry the ¼, exactly) of the 400 real samples,
+    /// from the 200-point complex FFT <c>z</c> of their even/odd pairs: <c>2X[k] = (z[k] + z*[200−k]) − i·e^(−2πik/400)·(z[k] − z*[200−k])</c>.
+    /// </summary>
+    private void PowerSpectrum<T>(ReadOnlySpan<T> zr, ReadOnlySpan<T> zi, Span<T> power)
+        where T : unmanaged, IDoubleLanes<T>
+    {
+        ReadOnlySpan<double> cos = _postCos, sin = _postSin;
+
+        // k = 0 and k = 200: X = Re z0 ± Im z0 (real).
+        T dc = zr[0] + zi[0], nyquist = zr[0] - zi[0];
+        dc += dc;
+        nyquist += nyquist;
+        power[0] = dc * dc;
+        power[Half] = nyquist * nyquist;
+        for (int k = 1; k < Half; k++)
+        {
+            int b = Half - k;
+            T ar = zr[k], ai = zi[k], br = zr[b], bi = zi[b];
+            T er = ar + br, ei = ai - bi;
+            T or = ai + bi, oi = br - ar;
+            T c = T.Create(cos[k]), s = T.Create(sin[k]), ns = T.Create(-sin[k]);
+            T xr = T.MultiplyAdd(oi, s, T.MultiplyAdd(or, c, er));
+            T xi = T.MultiplyAdd(or, ns, T.MultiplyAdd(oi, c, ei));
+            power[k] = T.MultiplyAdd(xr, xr, xi * xi);
+        }
+    }
+
+    private void MelBands<T>(ReadOnlySpan<T> power, Span<float> output, int frames, int t0, int lanes, Span<float> partial)
+        where T : unmanaged, IDoubleLanes<T>
     {
         ReadOnlySpan<double> values = _filterValues;
-        Vector<double>[] power = _power;
         int v = 0;
         for (int b = 0; b < MelCount; b++)
         {
             int start = _filterStart[b], count = _filterCount[b];
-            Vector<double> acc = Vector<double>.Zero;
+            T acc = T.Zero;
             for (int j = 0; j < count; j++)
             {
-                acc += power[start + j] * values[v + j];
+                acc = T.MultiplyAdd(power[start + j], T.Create(values[v + j]), acc);
             }
 
             v += count;
             Span<float> row = output.Slice((b * frames) + t0, lanes);
-            if (Lanes == 4 && lanes == 4 && Vector256.IsHardwareAccelerated)
+            if (lanes == T.Count)
             {
-                Vector256.Narrow(acc.AsVector256(), acc.AsVector256()).GetLower().CopyTo(row);
+                T.NarrowTo(acc, row);
                 continue;
             }
 
-            for (int l = 0; l < row.Length; l++)
-            {
-                row[l] = (float)acc[l];
-            }
+            T.NarrowTo(acc, partial);
+            partial[..lanes].CopyTo(row);
         }
     }
 
     /// <summary><c>log10(max(x, 1e-10))</c>, then <c>(max(x, max − 8) + 4) / 4</c> over the whole output, in float32 as whisper.</summary>
-    private static void LogAndClamp(Span<float> output)
+    private static void LogAndClamp(Span<float> output, bool wide)
     {
         float max = float.NegativeInfinity;
         int i = 0;
-        if (Vector.IsHardwareAccelerated && output.Length >= Vector<float>.Count)
+        if (wide && output.Length >= Vector512<float>.Count)
+        {
+            // The same arithmetic as the Vector<float> loop below, 16 lanes at a time.
+            Span<Vector512<float>> vectors = MemoryMarshal.Cast<float, Vector512<float>>(output);
+            Vector512<float> floor = Vector512.Create(1e-10f);
+            Vector512<float> invLn10 = Vector512.Create((float)(1.0 / Math.Log(10.0)));
+            Vector512<float> vmax = Vector512.Create(float.NegativeInfinity);
+            for (int j = 0; j < vectors.Length; j++)
+            {
+                Vector512<float> y = Vector512.Log(Vector512.Max(vectors[j], floor)) * invLn10;
+                vectors[j] = y;
+                vmax = Vector512.Max(vmax, y);
+            }
+
+            for (int l = 0; l < Vector512<float>.Count; l++)
+            {
+                max = Math.Max(max, vmax[l]);
+            }
+
+            i = vectors.Length * Vector512<float>.Count;
+        }
+        else if (Vector.IsHardwareAccelerated && output.Length >= Vector<float>.Count)
         {
             Span<Vector<float>> vectors = MemoryMarshal.Cast<float, Vector<float>>(output);
             var floor = new Vector<float>(1e-10f);
@@ -440,7 +555,20 @@ public sealed class WhisperLogMel
 
         float low = max - 8f;
         i = 0;
-        if (Vector.IsHardwareAccelerated && output.Length >= Vector<float>.Count)
+        if (wide && output.Length >= Vector512<float>.Count)
+        {
+            Span<Vector512<float>> vectors = MemoryMarshal.Cast<float, Vector512<float>>(output);
+            Vector512<float> vlow = Vector512.Create(low);
+            Vector512<float> four = Vector512.Create(4f);
+            Vector512<float> quarter = Vector512.Create(0.25f);
+            for (int j = 0; j < vectors.Length; j++)
+            {
+                vectors[j] = (Vector512.Max(vectors[j], vlow) + four) * quarter;
+            }
+
+            i = vectors.Length * Vector512<float>.Count;
+        }
+        else if (Vector.IsHardwareAccelerated && output.Length >= Vector<float>.Count)
         {
             Span<Vector<float>> vectors = MemoryMarshal.Cast<float, Vector<float>>(output);
             var vlow = new Vector<float>(low);

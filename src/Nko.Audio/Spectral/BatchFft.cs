@@ -1,10 +1,13 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Nko.Audio.Spectral;
 
 /// <summary>
 /// A forward complex FFT of any size whose prime factors are at most <see cref="MaxRadix"/>, run on
-/// <see cref="Vector{T}.Count"/> independent signals at once (one per vector lane, so the arithmetic is SIMD without
+/// <see cref="IDoubleLanes{TSelf}.Count"/> independent signals at once (4 with <see cref="VectorLanes"/> on AVX2, 8 with
+/// <see cref="Vector512Lanes"/>) (one per vector lane, so the arithmetic is SIMD without
 /// shuffles). Mixed-radix Stockham auto-sort, decimation in frequency, with radix-4, 2, 5 and 3 butterflies written out and
 /// a generic one for larger primes; twiddles are precomputed in double. Unnormalised: <c>X[k] = Σ x[n]·e^(−2πikn/N)</c>.
 /// </summary>
@@ -79,7 +82,16 @@ internal sealed class BatchFft
     /// lane's signal at index <c>n</c>) in place, using <paramref name="workRe"/>/<paramref name="workIm"/> (same size) as
     /// scratch.
     /// </summary>
-    public void Forward(Span<Vector<double>> re, Span<Vector<double>> im, Span<Vector<double>> workRe, Span<Vector<double>> workIm)
+    public void Forward(Span<Vector<double>> re, Span<Vector<double>> im, Span<Vector<double>> workRe, Span<Vector<double>> workIm) =>
+        Forward(
+            MemoryMarshal.Cast<Vector<double>, VectorLanes>(re),
+            MemoryMarshal.Cast<Vector<double>, VectorLanes>(im),
+            MemoryMarshal.Cast<Vector<double>, VectorLanes>(workRe),
+            MemoryMarshal.Cast<Vector<double>, VectorLanes>(workIm));
+
+    /// <summary>As <see cref="Forward(Span{Vector{double}}, Span{Vector{double}}, Span{Vector{double}}, Span{Vector{double}})"/>, on vectors of any width.</summary>
+    public void Forward<T>(Span<T> re, Span<T> im, Span<T> workRe, Span<T> workIm)
+        where T : unmanaged, IDoubleLanes<T>
     {
         int size = Size;
         if (re.Length < size || im.Length < size || workRe.Length < size || workIm.Length < size)
@@ -87,7 +99,7 @@ internal sealed class BatchFft
             throw new ArgumentException($"The FFT of size {size} needs buffers of at least {size} vectors.");
         }
 
-        Span<Vector<double>> xRe = re[..size], xIm = im[..size], yRe = workRe[..size], yIm = workIm[..size];
+        Span<T> xRe = re[..size], xIm = im[..size], yRe = workRe[..size], yIm = workIm[..size];
         int n = size;
         int s = 1;
         for (int stage = 0; stage < _radix.Length; stage++)
@@ -110,7 +122,7 @@ internal sealed class BatchFft
                     break;
             }
 
-            Span<Vector<double>> t = xRe;
+            Span<T> t = xRe;
             xRe = yRe;
             yRe = t;
             t = xIm;
@@ -127,111 +139,130 @@ internal sealed class BatchFft
         }
     }
 
-    private static void Radix2(Span<Vector<double>> xRe, Span<Vector<double>> xIm, Span<Vector<double>> yRe, Span<Vector<double>> yIm, int m, int s, double[] twRe, double[] twIm)
+    private static void Radix2<T>(Span<T> xRe, Span<T> xIm, Span<T> yRe, Span<T> yIm, int m, int s, double[] twRe, double[] twIm)
+        where T : unmanaged, IDoubleLanes<T>
     {
         for (int p = 0; p < m; p++)
         {
-            var wr = new Vector<double>(twRe[(p * 2) + 1]);
-            var wi = new Vector<double>(twIm[(p * 2) + 1]);
+            bool unit = p == 0;
+            T wr = T.Create(twRe[(p * 2) + 1]), wi = T.Create(twIm[(p * 2) + 1]), wn = T.Create(-twIm[(p * 2) + 1]);
             for (int q = 0; q < s; q++)
             {
                 int i0 = q + (s * p), i1 = i0 + (s * m);
-                Vector<double> ar = xRe[i0], ai = xIm[i0], br = xRe[i1], bi = xIm[i1];
+                T ar = xRe[i0], ai = xIm[i0], br = xRe[i1], bi = xIm[i1];
                 int o = q + (s * 2 * p);
                 yRe[o] = ar + br;
                 yIm[o] = ai + bi;
-                Vector<double> dr = ar - br, di = ai - bi;
-                yRe[o + s] = (dr * wr) - (di * wi);
-                yIm[o + s] = (dr * wi) + (di * wr);
+                Twiddle(yRe, yIm, o + s, ar - br, ai - bi, wr, wi, wn, unit);
             }
         }
     }
 
-    private static void Radix4(Span<Vector<double>> xRe, Span<Vector<double>> xIm, Span<Vector<double>> yRe, Span<Vector<double>> yIm, int m, int s, double[] twRe, double[] twIm)
+    private static void Radix4<T>(Span<T> xRe, Span<T> xIm, Span<T> yRe, Span<T> yIm, int m, int s, double[] twRe, double[] twIm)
+        where T : unmanaged, IDoubleLanes<T>
     {
+        int sm = s * m;
         for (int p = 0; p < m; p++)
         {
             int t = p * 4;
-            var w1r = new Vector<double>(twRe[t + 1]);
-            var w1i = new Vector<double>(twIm[t + 1]);
-            var w2r = new Vector<double>(twRe[t + 2]);
-            var w2i = new Vector<double>(twIm[t + 2]);
-            var w3r = new Vector<double>(twRe[t + 3]);
-            var w3i = new Vector<double>(twIm[t + 3]);
-            int sm = s * m;
+            bool unit = p == 0;
+            T w1r = T.Create(twRe[t + 1]), w1i = T.Create(twIm[t + 1]), w1n = T.Create(-twIm[t + 1]);
+            T w2r = T.Create(twRe[t + 2]), w2i = T.Create(twIm[t + 2]), w2n = T.Create(-twIm[t + 2]);
+            T w3r = T.Create(twRe[t + 3]), w3i = T.Create(twIm[t + 3]), w3n = T.Create(-twIm[t + 3]);
             for (int q = 0; q < s; q++)
             {
                 int i0 = q + (s * p);
-                Vector<double> a0r = xRe[i0], a0i = xIm[i0];
-                Vector<double> a1r = xRe[i0 + sm], a1i = xIm[i0 + sm];
-                Vector<double> a2r = xRe[i0 + (2 * sm)], a2i = xIm[i0 + (2 * sm)];
-                Vector<double> a3r = xRe[i0 + (3 * sm)], a3i = xIm[i0 + (3 * sm)];
-                Vector<double> t0r = a0r + a2r, t0i = a0i + a2i;
-                Vector<double> t1r = a0r - a2r, t1i = a0i - a2i;
-                Vector<double> t2r = a1r + a3r, t2i = a1i + a3i;
+                T a0r = xRe[i0], a0i = xIm[i0];
+                T a1r = xRe[i0 + sm], a1i = xIm[i0 + sm];
+                T a2r = xRe[i0 + (2 * sm)], a2i = xIm[i0 + (2 * sm)];
+                T a3r = xRe[i0 + (3 * sm)], a3i = xIm[i0 + (3 * sm)];
+                T t0r = a0r + a2r, t0i = a0i + a2i;
+                T t1r = a0r - a2r, t1i = a0i - a2i;
+                T t2r = a1r + a3r, t2i = a1i + a3i;
 
                 // (a1 − a3)·(−i)
-                Vector<double> t3r = a1i - a3i, t3i = a3r - a1r;
+                T t3r = a1i - a3i, t3i = a3r - a1r;
                 int o = q + (s * 4 * p);
                 yRe[o] = t0r + t2r;
                 yIm[o] = t0i + t2i;
-                Vector<double> y1r = t1r + t3r, y1i = t1i + t3i;
-                Vector<double> y2r = t0r - t2r, y2i = t0i - t2i;
-                Vector<double> y3r = t1r - t3r, y3i = t1i - t3i;
-                yRe[o + s] = (y1r * w1r) - (y1i * w1i);
-                yIm[o + s] = (y1r * w1i) + (y1i * w1r);
-                yRe[o + (2 * s)] = (y2r * w2r) - (y2i * w2i);
-                yIm[o + (2 * s)] = (y2r * w2i) + (y2i * w2r);
-                yRe[o + (3 * s)] = (y3r * w3r) - (y3i * w3i);
-                yIm[o + (3 * s)] = (y3r * w3i) + (y3i * w3r);
+                Twiddle(yRe, yIm, o + s, t1r + t3r, t1i + t3i, w1r, w1i, w1n, unit);
+                Twiddle(yRe, yIm, o + (2 * s), t0r - t2r, t0i - t2i, w2r, w2i, w2n, unit);
+                Twiddle(yRe, yIm, o + (3 * s), t1r - t3r, t1i - t3i, w3r, w3i, w3n, unit);
             }
         }
     }
 
-    private static void Radix5(Span<Vector<double>> xRe, Span<Vector<double>> xIm, Span<Vector<double>> yRe, Span<Vector<double>> yIm, int m, int s, double[] twRe, double[] twIm)
+    private static void Radix5<T>(Span<T> xRe, Span<T> xIm, Span<T> yRe, Span<T> yIm, int m, int s, double[] twRe, double[] twIm)
+        where T : unmanaged, IDoubleLanes<T>
     {
-        var c1 = new Vector<double>(Math.Cos(2 * Math.PI / 5));
-        var c2 = new Vector<double>(Math.Cos(4 * Math.PI / 5));
-        var s1 = new Vector<double>(Math.Sin(2 * Math.PI / 5));
-        var s2 = new Vector<double>(Math.Sin(4 * Math.PI / 5));
+        T c1 = T.Create(Math.Cos(2 * Math.PI / 5));
+        T c2 = T.Create(Math.Cos(4 * Math.PI / 5));
+        T s1 = T.Create(Math.Sin(2 * Math.PI / 5));
+        T s2 = T.Create(Math.Sin(4 * Math.PI / 5));
+        T ns1 = T.Create(-Math.Sin(2 * Math.PI / 5));
         int sm = s * m;
         for (int p = 0; p < m; p++)
         {
             int t = p * 5;
+            bool unit = p == 0;
+            T w1r = T.Create(twRe[t + 1]), w1i = T.Create(twIm[t + 1]), w1n = T.Create(-twIm[t + 1]);
+            T w2r = T.Create(twRe[t + 2]), w2i = T.Create(twIm[t + 2]), w2n = T.Create(-twIm[t + 2]);
+            T w3r = T.Create(twRe[t + 3]), w3i = T.Create(twIm[t + 3]), w3n = T.Create(-twIm[t + 3]);
+            T w4r = T.Create(twRe[t + 4]), w4i = T.Create(twIm[t + 4]), w4n = T.Create(-twIm[t + 4]);
             for (int q = 0; q < s; q++)
             {
                 int i0 = q + (s * p);
-                Vector<double> a0r = xRe[i0], a0i = xIm[i0];
-                Vector<double> a1r = xRe[i0 + sm], a1i = xIm[i0 + sm];
-                Vector<double> a2r = xRe[i0 + (2 * sm)], a2i = xIm[i0 + (2 * sm)];
-                Vector<double> a3r = xRe[i0 + (3 * sm)], a3i = xIm[i0 + (3 * sm)];
-                Vector<double> a4r = xRe[i0 + (4 * sm)], a4i = xIm[i0 + (4 * sm)];
-                Vector<double> b1r = a1r + a4r, b1i = a1i + a4i, d1r = a1r - a4r, d1i = a1i - a4i;
-                Vector<double> b2r = a2r + a3r, b2i = a2i + a3i, d2r = a2r - a3r, d2i = a2i - a3i;
-                Vector<double> t1r = a0r + (c1 * b1r) + (c2 * b2r), t1i = a0i + (c1 * b1i) + (c2 * b2i);
-                Vector<double> t2r = a0r + (c2 * b1r) + (c1 * b2r), t2i = a0i + (c2 * b1i) + (c1 * b2i);
-                Vector<double> u1r = (s1 * d1r) + (s2 * d2r), u1i = (s1 * d1i) + (s2 * d2i);
-                Vector<double> u2r = (s2 * d1r) - (s1 * d2r), u2i = (s2 * d1i) - (s1 * d2i);
+                T a0r = xRe[i0], a0i = xIm[i0];
+                T a1r = xRe[i0 + sm], a1i = xIm[i0 + sm];
+                T a2r = xRe[i0 + (2 * sm)], a2i = xIm[i0 + (2 * sm)];
+                T a3r = xRe[i0 + (3 * sm)], a3i = xIm[i0 + (3 * sm)];
+                T a4r = xRe[i0 + (4 * sm)], a4i = xIm[i0 + (4 * sm)];
+                T b1r = a1r + a4r, b1i = a1i + a4i, d1r = a1r - a4r, d1i = a1i - a4i;
+                T b2r = a2r + a3r, b2i = a2i + a3i, d2r = a2r - a3r, d2i = a2i - a3i;
+
+                // t1 = a0 + c1·b1 + c2·b2, t2 = a0 + c2·b1 + c1·b2, u1 = s1·d1 + s2·d2, u2 = s2·d1 − s1·d2.
+                T t1r = T.MultiplyAdd(c2, b2r, T.MultiplyAdd(c1, b1r, a0r)), t1i = T.MultiplyAdd(c2, b2i, T.MultiplyAdd(c1, b1i, a0i));
+                T t2r = T.MultiplyAdd(c1, b2r, T.MultiplyAdd(c2, b1r, a0r)), t2i = T.MultiplyAdd(c1, b2i, T.MultiplyAdd(c2, b1i, a0i));
+                T u1r = T.MultiplyAdd(s2, d2r, s1 * d1r), u1i = T.MultiplyAdd(s2, d2i, s1 * d1i);
+                T u2r = T.MultiplyAdd(ns1, d2r, s2 * d1r), u2i = T.MultiplyAdd(ns1, d2i, s2 * d1i);
                 int o = q + (s * 5 * p);
                 yRe[o] = a0r + b1r + b2r;
                 yIm[o] = a0i + b1i + b2i;
 
                 // y1 = t1 − i·u1, y4 = t1 + i·u1, y2 = t2 − i·u2, y3 = t2 + i·u2; then the twiddles.
-                Twiddle(yRe, yIm, o + s, t1r + u1i, t1i - u1r, twRe[t + 1], twIm[t + 1]);
-                Twiddle(yRe, yIm, o + (2 * s), t2r + u2i, t2i - u2r, twRe[t + 2], twIm[t + 2]);
-                Twiddle(yRe, yIm, o + (3 * s), t2r - u2i, t2i + u2r, twRe[t + 3], twIm[t + 3]);
-                Twiddle(yRe, yIm, o + (4 * s), t1r - u1i, t1i + u1r, twRe[t + 4], twIm[t + 4]);
+                Twiddle(yRe, yIm, o + s, t1r + u1i, t1i - u1r, w1r, w1i, w1n, unit);
+                Twiddle(yRe, yIm, o + (2 * s), t2r + u2i, t2i - u2r, w2r, w2i, w2n, unit);
+                Twiddle(yRe, yIm, o + (3 * s), t2r - u2i, t2i + u2r, w3r, w3i, w3n, unit);
+                Twiddle(yRe, yIm, o + (4 * s), t1r - u1i, t1i + u1r, w4r, w4i, w4n, unit);
             }
         }
     }
 
-    private static void Twiddle(Span<Vector<double>> yRe, Span<Vector<double>> yIm, int o, Vector<double> vr, Vector<double> vi, double wr, double wi)
+    /// <summary><c>y[o] = v·w</c>; <paramref name="unit"/> when <c>w</c> is exactly 1 (the twiddles of <c>p = 0</c>), skipping the product.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Twiddle<T>(Span<T> yRe, Span<T> yIm, int o, T vr, T vi, T wr, T wi, T negativeWi, bool unit)
+        where T : unmanaged, IDoubleLanes<T>
+    {
+        if (unit)
+        {
+            yRe[o] = vr;
+            yIm[o] = vi;
+            return;
+        }
+
+        yRe[o] = T.MultiplyAdd(vi, negativeWi, vr * wr);
+        yIm[o] = T.MultiplyAdd(vi, wr, vr * wi);
+    }
+
+    private static void Twiddle<T>(Span<T> yRe, Span<T> yIm, int o, T vr, T vi, double wr, double wi)
+        where T : unmanaged, IDoubleLanes<T>
     {
         yRe[o] = (vr * wr) - (vi * wi);
         yIm[o] = (vr * wi) + (vi * wr);
     }
 
-    private static void RadixGeneric(int r, Span<Vector<double>> xRe, Span<Vector<double>> xIm, Span<Vector<double>> yRe, Span<Vector<double>> yIm, int m, int s, double[] twRe, double[] twIm)
+    private static void RadixGeneric<T>(int r, Span<T> xRe, Span<T> xIm, Span<T> yRe, Span<T> yIm, int m, int s, double[] twRe, double[] twIm)
+        where T : unmanaged, IDoubleLanes<T>
     {
         Span<double> rootRe = stackalloc double[r];
         Span<double> rootIm = stackalloc double[r];
@@ -241,8 +272,8 @@ internal sealed class BatchFft
             rootIm[j] = Math.Sin(-2.0 * Math.PI * j / r);
         }
 
-        Span<Vector<double>> aRe = stackalloc Vector<double>[r];
-        Span<Vector<double>> aIm = stackalloc Vector<double>[r];
+        Span<T> aRe = stackalloc T[r];
+        Span<T> aIm = stackalloc T[r];
         int sm = s * m;
         for (int p = 0; p < m; p++)
         {
@@ -258,7 +289,7 @@ internal sealed class BatchFft
                 int o = q + (s * r * p);
                 for (int k = 0; k < r; k++)
                 {
-                    Vector<double> sr = aRe[0], si = aIm[0];
+                    T sr = aRe[0], si = aIm[0];
                     for (int j = 1; j < r; j++)
                     {
                         int e = j * k % r;
