@@ -30,7 +30,6 @@ internal sealed class BeamRevisionTrainer
     private sealed class Seg
     {
         public required double[] X { get; init; }
-        public required int[] Output { get; init; } // the hypothesis with only this segment applied
         public required bool Helped { get; init; }
         public required bool Harmed { get; init; }
         public required (string From, string To, string Left, string Right) Key { get; init; }
@@ -161,12 +160,10 @@ internal sealed class BeamRevisionTrainer
                 for (int s = 0; s < n; s++)
                 {
                     BeamRevisionEvaluator.Segment seg = evaluator.Segments[s];
-                    int[] output = new int[row.Hypothesis.Length - (seg.End - seg.Start) + seg.ReplacementLength];
-                    int after = EditDistance.Levenshtein<int>(Variant(evaluator, row.Hypothesis, seg, output), row.Reference);
+                    int after = EditDistance.Levenshtein(evaluator.Apply(row.Hypothesis, evaluator.Best, seg), row.Reference);
                     segs[s] = new Seg
                     {
                         X = evaluator.Rows.Slice(s * Width, Width).ToArray(),
-                        Output = output,
                         Helped = after < baseline,
                         Harmed = after > baseline,
                         Key = BeamRevisionEvaluator.KeyOf(vocabulary, row.Hypothesis, evaluator.Best, seg),
@@ -182,15 +179,6 @@ internal sealed class BeamRevisionTrainer
             },
             _ => { });
         return result;
-    }
-
-    private static int[] Variant(BeamRevisionEvaluator evaluator, int[] hypothesis, BeamRevisionEvaluator.Segment seg, int[] output)
-    {
-        ReadOnlySpan<int> best = evaluator.Best;
-        hypothesis.AsSpan(0, seg.Start).CopyTo(output);
-        best.Slice(seg.ReplacementStart, seg.ReplacementLength).CopyTo(output.AsSpan(seg.Start));
-        hypothesis.AsSpan(seg.End).CopyTo(output.AsSpan(seg.Start + seg.ReplacementLength));
-        return output;
     }
 
     private static ImmutableArray<SegmentKeyCount> Count(IEnumerable<Featurised> rows) =>

@@ -89,7 +89,8 @@ public sealed record TrainerOptions
     /// <summary>
     /// Whether <c>conservative</c> and <c>preservation</c> may revise too (default <see langword="false"/>: they never
     /// revise). In two-fold cross-validation on nko-tts-asr's 1698 training rows, revision thresholds that no dev or
-    /// training row contradicted still made 5 of 93 changed held-out rows worse; those modes promise none.
+    /// training row contradicted still made 5 of 93 changed held-out rows worse (benchmarks' <c>lm-experiment
+    /// --revise-safe-modes</c>); those modes promise none.
     /// </summary>
     public bool ReviseInSafeModes { get; init; }
 

@@ -90,7 +90,7 @@ public sealed class DatasetCommandTests : IDisposable
     public void Longer_recordings_are_skipped_and_unreadable_ones_fail_the_command()
     {
         string longWav = Path.Combine(_temp, "long.wav");
-        WriteWav(longWav, 16 * 16000);
+        File.WriteAllBytes(longWav, TestWav.Pcm16([.. Enumerable.Range(0, 16 * 16000).Select(i => (float)(1000 * Math.Sin(i * 0.05)) / 32768f)], channels: 1, rate: 16000));
         File.Copy(Path.Combine(Samples, "dev_029.wav"), Path.Combine(_temp, "short.wav"));
         string manifest = Path.Combine(_temp, "manifest.jsonl");
         File.WriteAllLines(manifest, ["{\"audio\": \"long.wav\", \"ref\": \"ߊ\"}", "", "{\"audio\": \"short.wav\", \"ref\": \"ߊ ߦߍ\", \"feat_id\": \"s\"}"]);
@@ -137,26 +137,5 @@ public sealed class DatasetCommandTests : IDisposable
         string header = Encoding.ASCII.GetString(head);
         int at = header.IndexOf("'descr': '", StringComparison.Ordinal) + 10;
         return header[at..header.IndexOf('\'', at)];
-    }
-
-    private static void WriteWav(string path, int samples)
-    {
-        using var w = new BinaryWriter(File.Create(path));
-        w.Write("RIFF"u8);
-        w.Write(36 + (samples * 2));
-        w.Write("WAVEfmt "u8);
-        w.Write(16);
-        w.Write((short)1);
-        w.Write((short)1);
-        w.Write(16000);
-        w.Write(32000);
-        w.Write((short)2);
-        w.Write((short)16);
-        w.Write("data"u8);
-        w.Write(samples * 2);
-        for (int i = 0; i < samples; i++)
-        {
-            w.Write((short)(1000 * Math.Sin(i * 0.05)));
-        }
     }
 }

@@ -1,3 +1,4 @@
+using Nko.Testing;
 using Microsoft.Extensions.AI;
 using Nko.Ranker;
 using Nko.Ranker.Configuration;
@@ -91,7 +92,7 @@ public sealed class SpeechToTextClientTests
         float[] samples = TestAssets.TwoWindowSamples;
         SpeechTranscription expected = TestAssets.Pipeline.Transcribe(samples);
         Assert.Equal(2, expected.Windows.Length);
-        byte[] wav = TestAssets.FloatWav(samples);
+        byte[] wav = TestWav.Float32(samples, SpeechCorrectionPipeline.SampleRate);
         using NkoSpeechToTextClient client = Client;
 
         var updates = new List<SpeechToTextResponseUpdate>();
@@ -144,7 +145,7 @@ public sealed class SpeechToTextClientTests
         int seen = 0;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            await foreach (var _ in client.GetStreamingTextAsync(new MemoryStream(TestAssets.FloatWav(TestAssets.TwoWindowSamples)), null, cts.Token))
+            await foreach (var _ in client.GetStreamingTextAsync(new MemoryStream(TestWav.Float32(TestAssets.TwoWindowSamples, SpeechCorrectionPipeline.SampleRate)), null, cts.Token))
             {
                 seen++;
                 await cts.CancelAsync();

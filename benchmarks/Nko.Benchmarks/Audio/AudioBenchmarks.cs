@@ -1,3 +1,4 @@
+using Nko.Testing;
 using System.Buffers.Binary;
 using BenchmarkDotNet.Attributes;
 using Nko.Audio;
@@ -46,7 +47,7 @@ public class AudioBenchmarks
             BinaryPrimitives.WriteInt16LittleEndian(data.AsSpan((4 * i) + 2), right);
         }
 
-        _wav44kStereo = Wav(data, channels: 2, rate: 44100);
+        _wav44kStereo = TestWav.Pcm16(data, channels: 2, rate: 44100);
         _resampler = new Resampler(44100);
         _resampled = new float[_resampler.OutputLength(frames)];
     }
@@ -66,23 +67,4 @@ public class AudioBenchmarks
     /// <summary>Resampling alone: 30 s mono 44.1 kHz to 16 kHz into a reused destination.</summary>
     [Benchmark(Description = "resample only, 30 s 44.1 kHz mono")]
     public int ResampleOnly() => _resampler.Process(_mono44k, _resampled);
-
-    private static byte[] Wav(byte[] data, int channels, int rate)
-    {
-        byte[] wav = new byte[44 + data.Length];
-        "RIFF"u8.CopyTo(wav);
-        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(4), (uint)(36 + data.Length));
-        "WAVEfmt "u8.CopyTo(wav.AsSpan(8));
-        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(16), 16);
-        BinaryPrimitives.WriteUInt16LittleEndian(wav.AsSpan(20), 1);
-        BinaryPrimitives.WriteUInt16LittleEndian(wav.AsSpan(22), (ushort)channels);
-        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(24), (uint)rate);
-        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(28), (uint)(rate * channels * 2));
-        BinaryPrimitives.WriteUInt16LittleEndian(wav.AsSpan(32), (ushort)(channels * 2));
-        BinaryPrimitives.WriteUInt16LittleEndian(wav.AsSpan(34), 16);
-        "data"u8.CopyTo(wav.AsSpan(36));
-        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(40), (uint)data.Length);
-        data.CopyTo(wav, 44);
-        return wav;
-    }
 }

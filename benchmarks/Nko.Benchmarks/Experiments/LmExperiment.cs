@@ -14,7 +14,8 @@ namespace Nko.Benchmarks.Experiments;
 
 /// <summary>
 /// <c>dotnet run -c Release -- lm-experiment [--variants none,lm] [--cv-folds 2] [--exclude f1,f2] [--save DIR]
-/// [--candidates N] [--top-k K] [--min-count C] [--shortlist S] [--max-rounds R] [--training-rounds R] [--cv-only]</c>: the tables
+/// [--candidates N] [--top-k K] [--min-count C] [--shortlist S] [--max-rounds R] [--training-rounds R] [--cv-only]
+/// [--no-revision] [--revise-safe-modes]</c>: the tables
 /// of models/README.md for the bundled recogniser (nko-tts-asr): a config trained on train-large + train and calibrated
 /// on dev (its dev table), and cross-validation by sentence over the training rows (fit on one half of the sentences,
 /// calibrate on dev, score the held-out half with every mode), with and without the language-model features.
@@ -65,6 +66,7 @@ internal static class LmExperiment
                 TrainingRounds = rounds,
                 Name = "nko_tts_ranker",
                 BeamRevision = revision,
+                ReviseInSafeModes = args.Contains("--revise-safe-modes"),
             };
             var clock = Stopwatch.StartNew();
             if (!skipFull)

@@ -1,3 +1,4 @@
+using Nko.Testing;
 using BenchmarkDotNet.Attributes;
 using Nko.Asr;
 using Nko.Asr.Onnx;
@@ -57,7 +58,7 @@ public class TranscribeBenchmarks
         }
 
         _samples = [.. samples.Take(Window)];
-        _wav = Pcm16Wav(_samples);
+        _wav = TestWav.Pcm16(_samples, channels: 1, rate: 16000);
         _mel = new float[80 * 1500];
         _logProbs = new float[375 * 66];
         FrontEnd();
@@ -92,30 +93,4 @@ public class TranscribeBenchmarks
     /// <summary>The whole pipeline from samples: front end, model, correction (default mode).</summary>
     [Benchmark]
     public int Transcribe() => _speech.Transcribe(_samples).Text.Length;
-
-    private static byte[] Pcm16Wav(float[] samples)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new BinaryWriter(stream, System.Text.Encoding.ASCII, leaveOpen: true))
-        {
-            w.Write("RIFF"u8);
-            w.Write(36 + (samples.Length * 2));
-            w.Write("WAVEfmt "u8);
-            w.Write(16);
-            w.Write((short)1);
-            w.Write((short)1);
-            w.Write(16000);
-            w.Write(32000);
-            w.Write((short)2);
-            w.Write((short)16);
-            w.Write("data"u8);
-            w.Write(samples.Length * 2);
-            foreach (float s in samples)
-            {
-                w.Write((short)Math.Clamp(MathF.Round(s * 32768f), short.MinValue, short.MaxValue));
-            }
-        }
-
-        return stream.ToArray();
-    }
 }

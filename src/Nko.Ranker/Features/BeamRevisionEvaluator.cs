@@ -108,8 +108,7 @@ internal sealed class BeamRevisionEvaluator
         for (int s = 0; s < Count; s++)
         {
             Segment seg = _segments[s];
-            int n = Apply(hypothesis, best, seg);
-            ReadOnlySpan<int> variant = _variant.AsSpan(0, n);
+            ReadOnlySpan<int> variant = Apply(hypothesis, best, seg);
             double ctcGain = Clamp(_scorer.LogLikelihood(variant) - ctcH);
             double lmGain = SentenceLn(variant, lm) - lmH;
             int agree = 0;
@@ -180,15 +179,15 @@ internal sealed class BeamRevisionEvaluator
         return (from, to, left, right);
     }
 
-    /// <summary>Writes H with one segment replaced into the variant buffer; returns its length.</summary>
-    public int Apply(ReadOnlySpan<int> hypothesis, ReadOnlySpan<int> best, Segment seg)
+    /// <summary>H with only <paramref name="seg"/> replaced, in a buffer the next call overwrites.</summary>
+    public ReadOnlySpan<int> Apply(ReadOnlySpan<int> hypothesis, ReadOnlySpan<int> best, Segment seg)
     {
         int n = hypothesis.Length - (seg.End - seg.Start) + seg.ReplacementLength;
         Grow(ref _variant, n);
         hypothesis[..seg.Start].CopyTo(_variant);
         best.Slice(seg.ReplacementStart, seg.ReplacementLength).CopyTo(_variant.AsSpan(seg.Start));
         hypothesis[seg.End..].CopyTo(_variant.AsSpan(seg.Start + seg.ReplacementLength));
-        return n;
+        return _variant.AsSpan(0, n);
     }
 
     // Levenshtein alignment, backtraced from the end preferring match, then substitution, deletion, insertion; a segment
