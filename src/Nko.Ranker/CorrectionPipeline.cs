@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Globalization;
 using Nko.Ctc;
 using Nko.Ranker.Configuration;
@@ -28,6 +29,8 @@ namespace Nko.Ranker;
 /// input and the config.</para>
 /// <para><b>Threads.</b> The pipeline is immutable; per-call buffers come from a per-thread workspace, so concurrent
 /// calls are safe and a call allocates only its result.</para>
+/// <para><b>Telemetry.</b> Each call is counted and timed on the <c>"Nko.Ranker"</c> meter and traced as a span of the
+/// <c>"Nko.Ranker"</c> activity source (see <see cref="RankerTelemetry"/>); nothing is allocated for it when nothing listens.</para>
 /// <para><b>Limits.</b> Frames, hypothesis length and tables (frames × labels) are checked against
 /// <see cref="Limits"/> before any work; an outsized call releases its thread's buffers when it ends.</para>
 /// </remarks>
@@ -93,12 +96,22 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
         cancellationToken.ThrowIfCancellationRequested();
         Workspace ws = t_workspace ??= new Workspace();
         long cells = 0;
+        long started = RankerTelemetry.Timed ? Stopwatch.GetTimestamp() : 0;
+        Activity? activity = RankerTelemetry.Start();
         try
         {
-            return Correct(request, ws, mode, frames, ref cells, cancellationToken);
+            CorrectionResult result = Correct(request, ws, mode, frames, ref cells, cancellationToken);
+            RankerTelemetry.Record(result, frames, started, activity);
+            return result;
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            RankerTelemetry.Failed(activity, e);
+            throw;
         }
         finally
         {
+            activity?.Dispose();
             // An outsized call does not pin its tables to the thread: the next call starts from small buffers.
             if (cells > limits.MaxRetainedTableCells)
             {

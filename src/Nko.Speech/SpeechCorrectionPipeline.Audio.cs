@@ -42,6 +42,8 @@ public sealed partial class SpeechCorrectionPipeline
     /// <para><b>Correction.</b> Each window is corrected on its own log-probs with its <see cref="SpeechWindowResult.AsrScore"/>
     /// (the mean best log-prob over the frames that overlap audio, as in the data sets the ranker configs are trained on).</para>
     /// <para>The token is checked before each step of each window and reaches the model and the correction.</para>
+    /// <para>Each transcription is counted, timed and traced on <see cref="SpeechTelemetry"/>'s meter and activity source
+    /// (<c>"Nko.Speech"</c>); nothing is allocated for it when nothing listens.</para>
     /// </remarks>
     /// <param name="samples">16 kHz mono samples, full scale ±1.</param>
     /// <param name="options">Mode and whether to correct; <see cref="TranscriptionOptions.Default"/> when <see langword="null"/>.</param>
@@ -154,6 +156,26 @@ public sealed partial class SpeechCorrectionPipeline
     private SpeechTranscription TranscribeCore(ReadOnlySpan<float> samples, TranscriptionOptions options, TimeSpan loadTime, CancellationToken cancellationToken)
     {
         Prepare(options);
+        Activity? activity = SpeechTelemetry.Start();
+        try
+        {
+            SpeechTranscription transcription = TranscribeWindows(samples, options, loadTime, cancellationToken);
+            SpeechTelemetry.Record(transcription, options.Correct ? _correction.Config.GetMode(options.Mode).Name : null, activity);
+            return transcription;
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            SpeechTelemetry.Failed(activity, e);
+            throw;
+        }
+        finally
+        {
+            activity?.Dispose();
+        }
+    }
+
+    private SpeechTranscription TranscribeWindows(ReadOnlySpan<float> samples, TranscriptionOptions options, TimeSpan loadTime, CancellationToken cancellationToken)
+    {
         LogMelFrontEnd frontEnd = FrontEnd;
         int count = frontEnd.WindowCount(samples.Length);
         int melLength = checked(frontEnd.Mels * frontEnd.WindowFrames);

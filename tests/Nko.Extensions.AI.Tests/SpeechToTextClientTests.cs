@@ -155,6 +155,24 @@ public sealed class SpeechToTextClientTests
     }
 
     [Fact]
+    public async Task Cancellation_during_a_run_stops_after_the_model_before_the_correction_and_the_next_window()
+    {
+        using var cts = new CancellationTokenSource();
+        var model = new CancelOnRunModel(TestAssets.Model, cts, cancelOnRun: 1);
+        var pipeline = new SpeechCorrectionPipeline(model, new CorrectionPipeline(TestAssets.Pipeline.Config));
+        using var client = new NkoSpeechToTextClient(pipeline);
+        byte[] wav = TestWav.Float32(TestAssets.TwoWindowSamples, SpeechCorrectionPipeline.SampleRate);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetTextAsync(new MemoryStream(wav), null, cts.Token));
+        Assert.Equal(1, model.Runs); // two windows: the second window's model run never started
+
+        // The same pipeline without cancellation runs both windows (so the count above is the cancellation's doing).
+        SpeechToTextResponse response = await client.GetTextAsync(new MemoryStream(wav));
+        Assert.Equal(3, model.Runs);
+        Assert.Equal(TestAssets.Pipeline.Transcribe(TestAssets.TwoWindowSamples).Text, response.Text);
+    }
+
+    [Fact]
     public void GetService_returns_metadata_pipeline_config_and_the_client()
     {
         using NkoSpeechToTextClient client = Client;

@@ -16,8 +16,8 @@ public sealed record InputProfile(int Utterances, ImmutableArray<InputStatistic>
     /// <summary>The smallest batch <see cref="CompareBatch"/> judges (smaller batches give no verdict).</summary>
     public const int MinBatch = 20;
 
-    private static readonly Meter Meter = new("Nko.Ranker");
-    private static readonly Counter<long> OutsideCounter = Meter.CreateCounter<long>(
+    // On the package's one meter (RankerTelemetry.Name).
+    private static readonly Counter<long> OutsideCounter = RankerTelemetry.Meter.CreateCounter<long>(
         "nko.ranker.inputs_outside_profile", unit: "{utterance}", description: "Utterances with a statistic outside the config's training range, by statistic.");
 
     /// <summary>Builds a profile from training measurements.</summary>
