@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Nko.Ranker.Configuration;
 
 namespace Nko.Extensions.AI;
 
@@ -12,8 +13,9 @@ namespace Nko.Extensions.AI;
 /// </summary>
 /// <remarks>
 /// Validated once when the host starts (<c>ValidateOnStart</c>) by a source-generated validator (no reflection) plus
-/// file checks: <see cref="Config"/> is required and must exist; <see cref="Model"/> is required by the speech
-/// registrations and must exist. The mode is checked against the config when the config is first resolved (it needs
+/// file checks: <see cref="Config"/>, when set, must exist (omitted: <see cref="RankerConfig.Default"/>, the config shipped
+/// in Nko.Ranker, trained on simulated emissions); <see cref="Model"/> is required by the speech registrations and must
+/// exist. The mode is checked against the config when the config is first resolved (it needs
 /// the config loaded). Relative paths are resolved against the current directory.
 /// </remarks>
 public sealed class NkoOptions
@@ -21,9 +23,13 @@ public sealed class NkoOptions
     /// <summary>The configuration section the non-keyed registrations bind: <c>"Nko"</c>.</summary>
     public const string SectionName = "Nko";
 
-    /// <summary>The ranker config file (JSON; a schema-2/3 config loads its language model from beside it). Required.</summary>
-    [Required]
-    public string Config { get; set; } = string.Empty;
+    /// <summary>
+    /// The ranker config file (JSON; a schema-2/3 config loads its language model from beside it); <see langword="null"/>
+    /// or empty (default) for <see cref="RankerConfig.Default"/>, the config shipped in Nko.Ranker. That one is trained
+    /// on SIMULATED emissions: with a real recogniser, name a config trained on its output (for the bundled
+    /// <c>nko_tts_ctc.onnx</c>, <c>models/nko-tts/ranker.json</c>).
+    /// </summary>
+    public string? Config { get; set; }
 
     /// <summary>The operating mode every call uses unless it names one; <see langword="null"/> or empty (default) for the config's default mode.</summary>
     public string? Mode { get; set; }

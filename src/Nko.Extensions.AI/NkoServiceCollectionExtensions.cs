@@ -20,7 +20,7 @@ namespace Nko.Extensions.AI;
 /// </summary>
 /// <remarks>
 /// <para><b>Correction</b> (<c>AddNkoCorrection</c>, <c>AddKeyedNkoCorrection</c>): <see cref="RankerConfig"/> (loaded from
-/// <see cref="NkoOptions.Config"/>, with <see cref="NkoOptions.Mode"/> as its default mode) and
+/// <see cref="NkoOptions.Config"/>, or <see cref="RankerConfig.Default"/> when it is omitted, with <see cref="NkoOptions.Mode"/> as its default mode) and
 /// <see cref="ICorrectionPipeline"/>, both singletons.</para>
 /// <para><b>Speech</b> (<c>AddNkoSpeech</c>, <c>AddKeyedNkoSpeech</c>): the above, plus <see cref="IAcousticModel"/> (an
 /// <see cref="OnnxAcousticModel"/> of <see cref="NkoOptions.Model"/>, disposed with the container),
@@ -40,6 +40,9 @@ namespace Nko.Extensions.AI;
 public static class NkoServiceCollectionExtensions
 {
     private const string LoggerCategory = "Nko.Extensions.AI";
+
+    /// <summary>Where the log says the config came from when <see cref="NkoOptions.Config"/> is omitted.</summary>
+    private const string DefaultConfigSource = "RankerConfig.Default (embedded in Nko.Ranker; trained on simulated emissions)";
 
     /// <summary>Registers <see cref="RankerConfig"/> and <see cref="ICorrectionPipeline"/> with options from the <c>"Nko"</c> section of <paramref name="configuration"/>.</summary>
     /// <param name="services">The services.</param>
@@ -216,13 +219,14 @@ public static class NkoServiceCollectionExtensions
     {
         long started = Stopwatch.GetTimestamp();
         RankerConfig config;
+        string source = string.IsNullOrEmpty(options.Config) ? DefaultConfigSource : options.Config;
         try
         {
-            config = RankerConfig.Load(options.Config);
+            config = string.IsNullOrEmpty(options.Config) ? RankerConfig.Default : RankerConfig.Load(options.Config);
         }
         catch (Exception e)
         {
-            Log.LoadFailed(logger, "ranker config", options.Config, e);
+            Log.LoadFailed(logger, "ranker config", source, e);
             throw;
         }
 
@@ -231,15 +235,15 @@ public static class NkoServiceCollectionExtensions
             if (!config.Modes.Any(m => string.Equals(m.Name, mode, StringComparison.Ordinal)))
             {
                 var e = new OptionsValidationException(name, typeof(NkoOptions),
-                    [$"{sectionPath}:Mode: '{mode}' is not a mode of the ranker config '{options.Config}'; it has: {string.Join(", ", config.Modes.Select(m => m.Name))}."]);
-                Log.LoadFailed(logger, "ranker config", options.Config, e);
+                    [$"{sectionPath}:Mode: '{mode}' is not a mode of the ranker config '{source}'; it has: {string.Join(", ", config.Modes.Select(m => m.Name))}."]);
+                Log.LoadFailed(logger, "ranker config", source, e);
                 throw e;
             }
 
             config = config.WithModes(config.Modes, mode);
         }
 
-        Log.ConfigLoaded(logger, config.Name, options.Config, Stopwatch.GetElapsedTime(started).TotalMilliseconds, config.DefaultMode);
+        Log.ConfigLoaded(logger, config.Name, source, Stopwatch.GetElapsedTime(started).TotalMilliseconds, config.DefaultMode);
         return config;
     }
 

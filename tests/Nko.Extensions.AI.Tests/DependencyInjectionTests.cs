@@ -97,7 +97,7 @@ public sealed class DependencyInjectionTests
     }
 
     [Theory]
-    [InlineData(null, "model.onnx", "Config")]
+    [InlineData(null, "missing-model.onnx", "Nko:Model")]
     [InlineData("missing-config.json", null, "Nko:Config")]
     [InlineData("CONFIG", null, "Nko:Model")]
     [InlineData("CONFIG", "missing-model.onnx", "Nko:Model")]
@@ -109,6 +109,22 @@ public sealed class DependencyInjectionTests
 
         var e = Assert.Throws<OptionsValidationException>(() => ValidateAtStart(provider));
         Assert.Contains(named, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_omitted_config_is_the_shipped_default()
+    {
+        var sink = new CollectingLoggerProvider();
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.AddProvider(sink).SetMinimumLevel(LogLevel.Information));
+        services.AddNkoCorrection(Configuration(("Nko:Mode", "aggressive")));
+        using ServiceProvider provider = services.BuildServiceProvider();
+        ValidateAtStart(provider);
+
+        RankerConfig config = provider.GetRequiredService<ICorrectionPipeline>().Config;
+        Assert.Equal(RankerConfig.Default.ToUtf8Json(), config.WithModes(config.Modes, RankerConfig.Default.DefaultMode).ToUtf8Json());
+        Assert.Equal("aggressive", config.DefaultMode);
+        Assert.Contains(sink.Messages, m => m.EventId == 1 && m.Text.Contains("RankerConfig.Default", StringComparison.Ordinal) && m.Text.Contains("simulated", StringComparison.Ordinal));
     }
 
     [Fact]
