@@ -1,5 +1,6 @@
 // A host app (no ASP.NET Core): the Nko speech-to-text client from dependency injection, options from appsettings.json
 // ("Nko": Config, Model, Mode), wrapped by Microsoft.Extensions.AI's builder with its logging middleware.
+//   bash eng/pack-and-verify.sh   (packs, then restores, runs and NativeAOT-publishes this app), or after it:
 //   dotnet run --project samples/SpeechHost -c Release -- samples/speech/dev_000.wav [more.wav …]
 // Paths in appsettings.json are relative to the current directory (run it from the repository root).
 using Microsoft.Extensions.AI;
