@@ -24,7 +24,7 @@ public sealed class AsrCommandTests : IDisposable
     }
 
     private static AsrArguments Arguments(string? model = null, string? features = null, string? output = null, bool json = false) =>
-        new(model ?? Model, features ?? Features, output, json, Threads: 1, BlankLast: false, Logits: false);
+        new(model ?? Model, features ?? Features, output, json, Threads: 1, Vocabulary: Nko.Ctc.CtcVocabulary.NkoBlankFirst, Logits: false);
 
     [Fact]
     public void Prints_the_greedy_text_of_the_pytorch_ids()
@@ -92,7 +92,7 @@ public sealed class AsrCommandTests : IDisposable
         string path = Path.Combine(_temp, "batch2.npy");
         NpyFile.Write(path, new float[2 * 3 * 1280], [2, 3, 1280]);
 
-        var e = Assert.Throws<FormatException>(() => Execute(Arguments(features: path)));
+        var e = Assert.Throws<CommandLineException>(() => Execute(Arguments(features: path)));
 
         Assert.Contains("[2, 3, 1280]", e.Message, StringComparison.Ordinal);
     }
@@ -103,7 +103,7 @@ public sealed class AsrCommandTests : IDisposable
         string path = Path.Combine(_temp, "narrow.npy");
         NpyFile.Write(path, new float[8 * 80], [8, 80]);
 
-        var e = Assert.Throws<ArgumentException>(() => Execute(Arguments(features: path)));
+        var e = Assert.Throws<CommandLineException>(() => Execute(Arguments(features: path)));
 
         Assert.Contains("80 wide", e.Message, StringComparison.Ordinal);
         Assert.Contains("1280", e.Message, StringComparison.Ordinal);
