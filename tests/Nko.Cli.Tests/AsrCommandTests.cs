@@ -157,6 +157,25 @@ public sealed class AsrCommandTests : IDisposable
         Assert.Equal(string.Empty, result.Stderr);
         Assert.StartsWith("{\"frames\":50,\"classes\":66,", result.Stdout, StringComparison.Ordinal);
         Assert.EndsWith("}\n", result.Stdout, StringComparison.Ordinal);
+
+        // The one JSON policy: N'Ko as itself, U+07FC too (the old encoder wrote it as \u07FC).
+        Assert.Contains("\u07FC", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u07", result.Stdout, StringComparison.OrdinalIgnoreCase);
+        string text = JsonDocument.Parse(result.Stdout).RootElement.GetProperty("text").GetString()!;
+        Assert.Equal(Cli.Run("asr", "--model", Model, "--features", Features, "--threads", "1").Stdout, text + "\n");
+    }
+
+    [Fact]
+    public void Blank_last_is_the_blank_option_and_the_deprecated_flag_is_its_alias()
+    {
+        CliResult first = Cli.Run("asr", "--model", Model, "--features", Features, "--threads", "1");
+        CliResult last = Cli.Run("asr", "--model", Model, "--features", Features, "--threads", "1", "--blank", "last");
+        CliResult alias = Cli.Run("asr", "--model", Model, "--features", Features, "--threads", "1", "--blank-last");
+        Assert.Equal(0, last.Code);
+        Assert.NotEqual(first.Stdout, last.Stdout); // the vocabulary reads the classes differently
+        Assert.Equal(last.Stdout, alias.Stdout);
+        Assert.DoesNotContain("--blank-last", Cli.Run("asr", "--help").Stdout, StringComparison.Ordinal);
+        Cli.Run("asr", "--model", Model, "--features", Features, "--blank", "first", "--blank-last").AssertOneLineError("--blank-last contradicts --blank first");
     }
 
     [Fact]

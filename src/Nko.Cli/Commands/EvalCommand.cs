@@ -1,11 +1,5 @@
-using System.Buffers;
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
-using Nko.Data;
-using Nko.Ranker;
 using Nko.Ranker.Configuration;
-using Nko.Ranker.Evaluation;
 using Nko.Cli.Output;
 
 namespace Nko.Cli.Commands;

@@ -1,5 +1,4 @@
 using System.Text;
-using Nko.Cli.Commands;
 using Nko.Ctc;
 using Nko.Data;
 using Nko.Ranker;
