@@ -59,7 +59,7 @@ internal static class BundledSpeech
         }
         catch (RankerConfigException e)
         {
-            throw new FormatException($"{source}: {e.Message}", e);
+            throw new CommandLineException($"{source}: {e.Message}", e);
         }
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Nko.Ctc;
 using Nko.Data;
+using Nko.Ranker.Configuration;
 
 namespace Nko.Cli;
 
@@ -37,18 +38,76 @@ internal static class CliOptions
     public static CtcVocabulary Vocabulary(string blank) =>
         blank == "last" ? CtcVocabulary.NkoBlankLast : CtcVocabulary.NkoBlankFirst;
 
+    /// <summary><c>--blank-last</c>: the deprecated spelling of <c>--blank last</c> in <c>asr</c> and <c>quant-gate</c> (hidden from help).</summary>
+    public static Option<bool> BlankLastAlias() => new("--blank-last")
+    {
+        Description = "Deprecated: use --blank last.",
+        Hidden = true,
+    };
+
+    /// <summary>The vocabulary chosen by <c>--blank</c>, or by the deprecated <c>--blank-last</c>.</summary>
+    /// <exception cref="CommandLineException"><c>--blank-last</c> is given with <c>--blank first</c>.</exception>
+    public static CtcVocabulary Vocabulary(ParseResult parseResult, Option<string> blank, Option<bool> blankLast)
+    {
+        string value = parseResult.GetValue(blank)!;
+        if (parseResult.GetValue(blankLast))
+        {
+            if (parseResult.GetResult(blank) is { Implicit: false } && value != "last")
+            {
+                throw new CommandLineException("--blank-last contradicts --blank first; use --blank alone.");
+            }
+
+            value = "last";
+        }
+
+        return Vocabulary(value);
+    }
+
+    /// <summary><c>--threads N</c>: ONNX Runtime intra-op threads, the same option in every command that runs a model.</summary>
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = "ONNX Runtime intra-op threads (0: ONNX Runtime's default, one per core).",
+        DefaultValueFactory = _ => 0,
+    };
+
+    /// <summary>Checks a <c>--threads</c> value: 0 (ONNX Runtime's default) or more.</summary>
+    /// <exception cref="CommandLineException">The value is negative.</exception>
+    public static int CheckThreads(int threads) => threads >= 0
+        ? threads
+        : throw new CommandLineException(string.Create(CultureInfo.InvariantCulture, $"--threads must be 0 or more, not {threads}."));
+
+    /// <summary>The config's mode named <paramref name="name"/> (its default mode when <see langword="null"/>), looked up once at the boundary.</summary>
+    /// <exception cref="CommandLineException">The config has no such mode; the message lists its modes.</exception>
+    public static OperatingMode Mode(RankerConfig config, string? name)
+    {
+        try
+        {
+            return config.GetMode(name);
+        }
+        catch (ArgumentException e)
+        {
+            // GetMode documents ArgumentException for an unknown name, which came from --mode.
+            throw new CommandLineException(e.Message, e);
+        }
+    }
+
     /// <summary>Loads a dataset and checks that its class count matches <paramref name="vocabulary"/>.</summary>
     public static CtcDataset LoadDataset(string directory, CtcVocabulary vocabulary)
     {
         CtcDataset dataset = CtcDataset.Load(directory);
+        CheckClasses(dataset, vocabulary);
+        return dataset;
+    }
+
+    /// <summary>Checks, once per dataset, that its class count matches <paramref name="vocabulary"/>.</summary>
+    public static void CheckClasses(CtcDataset dataset, CtcVocabulary vocabulary)
+    {
         if (dataset.Classes != vocabulary.Count)
         {
-            throw new FormatException(string.Create(
+            throw new CommandLineException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{Path.Combine(directory, "logprobs.npy")}: the log-probs have {dataset.Classes} classes; the N'Ko vocabulary has {vocabulary.Count}."));
+                $"{dataset.LogProbsPath}: the log-probs have {dataset.Classes} classes; the N'Ko vocabulary has {vocabulary.Count}."));
         }
-
-        return dataset;
     }
 
     /// <summary>Row <paramref name="row"/>'s log-probs, checked for NaN/+∞ (the error names the row).</summary>
@@ -61,9 +120,9 @@ internal static class CliOptions
         }
         catch (InvalidLogProbsException e)
         {
-            throw new FormatException(string.Create(
+            throw new CommandLineException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{Path.Combine(dataset.Directory, "logprobs.npy")}: dataset row {row} (feat_id {dataset.Rows[row].FeatId}): {e.Message}"),
+                $"{dataset.LogProbsPath}: dataset row {row} (feat_id {dataset.Rows[row].FeatId}): {e.Message}"),
                 e);
         }
 

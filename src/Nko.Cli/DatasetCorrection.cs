@@ -10,66 +10,58 @@ namespace Nko.Cli;
 
 /// <summary>Runs the correction pipeline over every row of a dataset (shared by <c>correct</c>, <c>eval</c> and <c>demo</c>).</summary>
 /// <remarks>
-/// Every row is checked first, in row order, so the first bad row is the one reported whatever the thread count. Rows are
-/// then corrected in parallel; each result depends only on its row and the config, so the output (in row order) is
-/// identical to a sequential run. Each row's hypothesis is its <c>asr_hyp</c> and its self-score its <c>asr_score</c>
-/// (estimated from the log-probs when absent).
+/// <para><b>Validated once.</b> The boundary checks what only it can: the class count once per dataset, and references
+/// when evaluating. The pipeline checks each row as it corrects it (NaN/+∞ log-probs, a hypothesis outside the
+/// vocabulary, the limits), and its exception is rethrown naming the row, its feat_id and its line of rows.jsonl (kept
+/// by the dataset); nothing scans a row twice.</para>
+/// <para>Rows are corrected in parallel; each result depends only on its row and the config, so the output (in row
+/// order) is identical to a sequential run, and the error reported is the first bad row's whatever the thread count.
+/// Each row's hypothesis is its <c>asr_hyp</c> and its self-score its <c>asr_score</c> (estimated from the log-probs when
+/// absent).</para>
 /// </remarks>
 internal static class DatasetCorrection
 {
-    /// <summary>Loads a dataset for <paramref name="config"/> and checks every row: log-probs finite where they must be, hypothesis in the vocabulary.</summary>
-    /// <exception cref="FormatException">A row is malformed; the message names the file, and for rows.jsonl the 1-based line.</exception>
-    public static CtcDataset LoadAndValidate(string directory, RankerConfig config, bool requireReferences)
+    /// <summary>Loads a dataset for <paramref name="config"/>: its class count must be the config's vocabulary's.</summary>
+    /// <exception cref="DatasetFormatException">A row has no reference and <paramref name="requireReferences"/> is set (the message names the line).</exception>
+    public static CtcDataset Load(string directory, RankerConfig config, bool requireReferences)
     {
-        CtcVocabulary vocabulary = config.Vocabulary;
-        CtcDataset dataset = CliOptions.LoadDataset(directory, vocabulary);
-        for (int i = 0; i < dataset.Count; i++)
+        CtcDataset dataset = CliOptions.LoadDataset(directory, config.Vocabulary);
+        if (requireReferences)
         {
-            CtcDatasetRow row = dataset.Rows[i];
-            if (requireReferences && row.Reference is null)
+            for (int i = 0; i < dataset.Count; i++)
             {
-                throw RowError(dataset, i, "has no \"ref\"; evaluation needs a reference transcript for every row.");
+                if (dataset.Rows[i].Reference is null)
+                {
+                    throw RowError(dataset, i, "has no \"ref\"; evaluation needs a reference transcript for every row.");
+                }
             }
-
-            int position = FirstOutOfVocabulary(row.Hypothesis, vocabulary);
-            if (position >= 0)
-            {
-                throw RowError(dataset, i, $"\"asr_hyp\" has {DescribeCharacter(row.Hypothesis, position)} at position {position}, which is not in the config's vocabulary.");
-            }
-
-            CliOptions.ValidatedLogProbs(dataset, i, vocabulary);
         }
 
         return dataset;
     }
 
     /// <summary>Corrects every row in <paramref name="mode"/>; the results are in row order.</summary>
-    public static CorrectionResult[] CorrectAll(CtcDataset dataset, CorrectionPipeline pipeline, string mode, int maxDegreeOfParallelism = -1)
+    /// <exception cref="FormatException">A row's log-probs hold NaN or +∞, or its hypothesis a character outside the vocabulary, or it is over a limit (the message names the row).</exception>
+    public static CorrectionResult[] CorrectAll(CtcDataset dataset, CorrectionPipeline pipeline, OperatingMode mode, int maxDegreeOfParallelism = -1)
     {
-        pipeline.Config.GetMode(mode); // an unknown mode fails here, listing the modes
         var results = new CorrectionResult[dataset.Count];
         var errors = new ExceptionDispatchInfo?[dataset.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount };
         Parallel.For(0, dataset.Count, options, i =>
         {
+            CtcDatasetRow row = dataset.Rows[i];
             try
             {
-                CtcDatasetRow row = dataset.Rows[i];
                 results[i] = pipeline.Correct(new CorrectionRequest(dataset.GetLogProbs(i))
                 {
                     Hypothesis = row.Hypothesis,
                     AsrScore = double.IsFinite(row.AsrScore) ? row.AsrScore : null,
-                    Mode = mode,
+                    Mode = mode.Name,
                 });
-            }
-            catch (CorrectionLimitException e)
-            {
-                // The pipeline checks the limits before any work; the user needs to know which row is too large.
-                errors[i] = ExceptionDispatchInfo.Capture(RowError(dataset, i, "is over a limit: " + e.Message));
             }
             catch (Exception e)
             {
-                errors[i] = ExceptionDispatchInfo.Capture(e);
+                errors[i] = ExceptionDispatchInfo.Capture(WithRow(dataset, i, e));
             }
         });
 
@@ -81,40 +73,24 @@ internal static class DatasetCorrection
         return results;
     }
 
-    /// <summary>The 1-based line of rows.jsonl that holds row <paramref name="row"/> (blank lines are not rows).</summary>
-    public static int LineOfRow(CtcDataset dataset, int row)
+    // The pipeline's exception for one row, rethrown naming the row (the pipeline sees a matrix, not a dataset).
+    private static Exception WithRow(CtcDataset dataset, int i, Exception e)
     {
-        int line = 0, seen = -1;
-        foreach (string text in File.ReadLines(RowsFile(dataset)))
+        CtcDatasetRow row = dataset.Rows[i];
+        return e switch
         {
-            line++;
-            if (!string.IsNullOrWhiteSpace(text) && ++seen == row)
-            {
-                return line;
-            }
-        }
-
-        return 0;
+            // The pipeline checks the limits before any work; the user needs to know which row is too large.
+            CorrectionLimitException => RowError(dataset, i, "is over a limit: " + e.Message),
+            InvalidLogProbsException => new DatasetFormatException(
+                string.Create(CultureInfo.InvariantCulture, $"{dataset.LogProbsPath}: dataset row {i} (feat_id {row.FeatId}): {e.Message}"), e),
+            OutOfVocabularyException o when o.Position < row.Hypothesis.Length && row.Hypothesis[o.Position] == o.Character =>
+                RowError(dataset, i, $"\"asr_hyp\" has {DescribeCharacter(row.Hypothesis, o.Position)} at position {o.Position}, which is not in the config's vocabulary."),
+            _ => e,
+        };
     }
-
-    /// <summary>The dataset's rows.jsonl.</summary>
-    public static string RowsFile(CtcDataset dataset) => Path.Combine(dataset.Directory, "rows.jsonl");
 
     private static DatasetFormatException RowError(CtcDataset dataset, int row, string message) =>
-        new(RowsFile(dataset), LineOfRow(dataset, row), string.Create(CultureInfo.InvariantCulture, $"row {row} (feat_id {dataset.Rows[row].FeatId}) {message}"));
-
-    private static int FirstOutOfVocabulary(string text, CtcVocabulary vocabulary)
-    {
-        for (int i = 0; i < text.Length; i++)
-        {
-            if (!vocabulary.TryGetId(text[i], out _))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
+        new(dataset.RowsPath, dataset.Rows[row].Line, string.Create(CultureInfo.InvariantCulture, $"row {row} (feat_id {dataset.Rows[row].FeatId}) {message}"));
 
     // "character 'x' (U+0078)", naming whole code points and showing only visible characters.
     private static string DescribeCharacter(string text, int position)

@@ -85,7 +85,7 @@ internal static class RankerConfigLocator
         }
         catch (RankerConfigException e)
         {
-            throw new FormatException($"{source}: {e.Message}", e);
+            throw new CommandLineException($"{source}: {e.Message}", e);
         }
     }
 }

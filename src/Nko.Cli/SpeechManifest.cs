@@ -38,25 +38,25 @@ internal static class SpeechManifest
                 JsonElement root = doc.RootElement;
                 if (root.ValueKind != JsonValueKind.Object)
                 {
-                    throw new FormatException("a line must be a JSON object.");
+                    throw new CommandLineException("a line must be a JSON object.");
                 }
 
                 string audio = (root.TryGetProperty("audio", out JsonElement a) || root.TryGetProperty("file", out a)) && a.ValueKind == JsonValueKind.String && a.GetString() is { Length: > 0 } s
                     ? s
-                    : throw new FormatException("\"audio\" (or \"file\") must be a non-empty string: the recording's path, relative to the manifest.");
+                    : throw new CommandLineException("\"audio\" (or \"file\") must be a non-empty string: the recording's path, relative to the manifest.");
                 string? reference = OptionalString(root, "ref");
                 string? featId = OptionalString(root, "feat_id");
                 entries.Add(new SpeechManifestEntry(line, audio, Path.GetFullPath(Path.Combine(folder, audio)), reference, featId));
             }
-            catch (Exception e) when (e is JsonException or FormatException)
+            catch (Exception e) when (e is JsonException or FormatException or CommandLineException)
             {
-                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{path}:{line}: {e.Message}"), e);
+                throw new CommandLineException(string.Create(CultureInfo.InvariantCulture, $"{path}:{line}: {e.Message}"), e);
             }
         }
 
         if (entries.Count == 0)
         {
-            throw new FormatException($"{path}: no entries (the file is empty or blank).");
+            throw new CommandLineException($"{path}: no entries (the file is empty or blank).");
         }
 
         return entries;
@@ -69,7 +69,7 @@ internal static class SpeechManifest
             return null;
         }
 
-        return e.ValueKind == JsonValueKind.String ? e.GetString() : throw new FormatException($"\"{name}\" must be a string.");
+        return e.ValueKind == JsonValueKind.String ? e.GetString() : throw new CommandLineException($"\"{name}\" must be a string.");
     }
 }
 

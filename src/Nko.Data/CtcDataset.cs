@@ -11,6 +11,12 @@ namespace Nko.Data;
 /// <remarks>The whole log-prob tensor is converted to float32 once at load; rows are views into it. Immutable and thread-safe.</remarks>
 public sealed class CtcDataset
 {
+    /// <summary>The file of a dataset folder that holds the rows.</summary>
+    public const string RowsFileName = "rows.jsonl";
+
+    /// <summary>The file of a dataset folder that holds the log-probs.</summary>
+    public const string LogProbsFileName = "logprobs.npy";
+
     private readonly float[] _logProbs;
 
     private CtcDataset(string directory, ImmutableArray<CtcDatasetRow> rows, float[] logProbs, int frames, int classes)
@@ -25,7 +31,13 @@ public sealed class CtcDataset
     /// <summary>The folder the dataset was read from.</summary>
     public string Directory { get; }
 
-    /// <summary>The rows, in file order.</summary>
+    /// <summary>The dataset's <c>rows.jsonl</c> (<see cref="Directory"/> combined with the file name).</summary>
+    public string RowsPath => Path.Combine(Directory, RowsFileName);
+
+    /// <summary>The dataset's <c>logprobs.npy</c> (<see cref="Directory"/> combined with the file name).</summary>
+    public string LogProbsPath => Path.Combine(Directory, LogProbsFileName);
+
+    /// <summary>The rows, in file order; each knows its line of <see cref="RowsPath"/> (<see cref="CtcDatasetRow.Line"/>).</summary>
     public ImmutableArray<CtcDatasetRow> Rows { get; }
 
     /// <summary>Frames per utterance T.</summary>
@@ -63,8 +75,8 @@ public sealed class CtcDataset
     public static CtcDataset Load(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        string rowsPath = Path.Combine(directory, "rows.jsonl");
-        string npyPath = Path.Combine(directory, "logprobs.npy");
+        string rowsPath = Path.Combine(directory, RowsFileName);
+        string npyPath = Path.Combine(directory, LogProbsFileName);
         if (!System.IO.Directory.Exists(directory))
         {
             throw new DirectoryNotFoundException($"Dataset folder '{directory}' does not exist.");
@@ -147,7 +159,7 @@ public sealed class CtcDataset
                     $"\"frames\" is {rowFrames} but logprobs.npy has {frames} frames per row."));
             }
 
-            rows.Add(row);
+            rows.Add(row with { Line = lineNumber });
         }
 
         if (rows.Count == 0)

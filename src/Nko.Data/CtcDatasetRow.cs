@@ -7,4 +7,12 @@ namespace Nko.Data;
 /// <param name="Reference">The reference transcript (<c>ref</c>), or <see langword="null"/> when absent.</param>
 /// <param name="AsrScore">The recogniser's self-confidence score (<c>asr_score</c>), or NaN when absent.</param>
 /// <param name="SpeechFrames">Leading frames that carry speech (<c>speech_frames</c>), or -1 when absent.</param>
-public sealed record CtcDatasetRow(int Index, string FeatId, string Hypothesis, string? Reference, double AsrScore, int SpeechFrames);
+public sealed record CtcDatasetRow(int Index, string FeatId, string Hypothesis, string? Reference, double AsrScore, int SpeechFrames)
+{
+    /// <summary>
+    /// The 1-based line of <c>rows.jsonl</c> the row was read from (blank lines count as lines, not as rows), or 0 for a
+    /// row not read from a file. Kept so an error found later (bad log-probs, a hypothesis outside the vocabulary) can
+    /// name the line without reading the file again.
+    /// </summary>
+    public int Line { get; init; }
+}

@@ -21,7 +21,7 @@ public sealed partial class SpeechCorrectionPipeline : ISpeechCorrectionPipeline
 {
     private readonly IAcousticModel _model;
     private readonly ICorrectionPipeline _correction;
-    private readonly QuantizationTransform? _quantization; // features in front of a single model
+    private readonly SpeechRecognizer _recognizer; // the model, with the quantisation round trip when asked for
 
     /// <summary>Composes a pipeline.</summary>
     /// <exception cref="ArgumentException">The acoustic model's vocabulary differs from the correction config's.</exception>
@@ -38,21 +38,8 @@ public sealed partial class SpeechCorrectionPipeline : ISpeechCorrectionPipeline
 
         _correction = correction;
         Options = options ?? SpeechPipelineOptions.Default;
-        if (Options.Quantization is { } q)
-        {
-            // With an encoder and a head, the round trip goes between them; with one model, on its input features.
-            var transform = new QuantizationTransform(q);
-            if (model is EncoderHeadChain chain)
-            {
-                model = chain.WithTransform(transform);
-            }
-            else
-            {
-                _quantization = transform;
-            }
-        }
-
-        _model = model;
+        _recognizer = new SpeechRecognizer(model, Options.Quantization);
+        _model = _recognizer.Model;
     }
 
     /// <inheritdoc />
@@ -93,43 +80,5 @@ public sealed partial class SpeechCorrectionPipeline : ISpeechCorrectionPipeline
             ? ValueTask.FromCanceled<SpeechCorrectionResult>(cancellationToken)
             : new ValueTask<SpeechCorrectionResult>(Task.Run(() => Correct(features, mode, cancellationToken), cancellationToken));
 
-    private LogProbMatrix RunModel(AcousticFeatures features, CancellationToken cancellationToken) =>
-        _quantization is { } q ? RunQuantized(features, q, cancellationToken) : _model.Run(features, cancellationToken);
-
-    private LogProbMatrix RunQuantized(AcousticFeatures features, QuantizationTransform quantization, CancellationToken cancellationToken)
-    {
-        if (features.Kind != AcousticInputKind.Features)
-        {
-            throw new ArgumentException(
-                "Quantization applies to encoder features, but the model is given a log-mel spectrogram; chain an encoder and a head (EncoderHeadChain) to quantise between them.",
-                nameof(features));
-        }
-
-        long count = (long)features.Frames * features.Dimension;
-        if (count > Array.MaxLength)
-        {
-            throw new ArgumentException("The features are too large to quantise in one buffer.", nameof(features));
-        }
-
-        float[] restored = ArrayPool<float>.Shared.Rent((int)count);
-        try
-        {
-            Span<float> span = restored.AsSpan(0, (int)count);
-            if (features.IsHalf)
-            {
-                System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(features.Half.Span, span);
-            }
-            else
-            {
-                features.Single.Span.CopyTo(span);
-            }
-
-            quantization.Transform(span, features.Frames, features.Dimension, cancellationToken);
-            return _model.Run(AcousticFeatures.FromSingle(restored.AsMemory(0, (int)count), features.Frames, features.Dimension), cancellationToken);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(restored);
-        }
-    }
+    private LogProbMatrix RunModel(AcousticFeatures features, CancellationToken cancellationToken) => _recognizer.Run(features, cancellationToken);
 }

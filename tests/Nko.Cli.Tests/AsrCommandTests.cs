@@ -24,7 +24,7 @@ public sealed class AsrCommandTests : IDisposable
     }
 
     private static AsrArguments Arguments(string? model = null, string? features = null, string? output = null, bool json = false) =>
-        new(model ?? Model, features ?? Features, output, json, Threads: 1, BlankLast: false, Logits: false);
+        new(model ?? Model, features ?? Features, output, json, Threads: 1, Vocabulary: Nko.Ctc.CtcVocabulary.NkoBlankFirst, Logits: false);
 
     [Fact]
     public void Prints_the_greedy_text_of_the_pytorch_ids()
@@ -92,7 +92,7 @@ public sealed class AsrCommandTests : IDisposable
         string path = Path.Combine(_temp, "batch2.npy");
         NpyFile.Write(path, new float[2 * 3 * 1280], [2, 3, 1280]);
 
-        var e = Assert.Throws<FormatException>(() => Execute(Arguments(features: path)));
+        var e = Assert.Throws<CommandLineException>(() => Execute(Arguments(features: path)));
 
         Assert.Contains("[2, 3, 1280]", e.Message, StringComparison.Ordinal);
     }
@@ -103,7 +103,7 @@ public sealed class AsrCommandTests : IDisposable
         string path = Path.Combine(_temp, "narrow.npy");
         NpyFile.Write(path, new float[8 * 80], [8, 80]);
 
-        var e = Assert.Throws<ArgumentException>(() => Execute(Arguments(features: path)));
+        var e = Assert.Throws<CommandLineException>(() => Execute(Arguments(features: path)));
 
         Assert.Contains("80 wide", e.Message, StringComparison.Ordinal);
         Assert.Contains("1280", e.Message, StringComparison.Ordinal);
@@ -157,6 +157,25 @@ public sealed class AsrCommandTests : IDisposable
         Assert.Equal(string.Empty, result.Stderr);
         Assert.StartsWith("{\"frames\":50,\"classes\":66,", result.Stdout, StringComparison.Ordinal);
         Assert.EndsWith("}\n", result.Stdout, StringComparison.Ordinal);
+
+        // The one JSON policy: N'Ko as itself, U+07FC too (the old encoder wrote it as \u07FC).
+        Assert.Contains("\u07FC", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u07", result.Stdout, StringComparison.OrdinalIgnoreCase);
+        string text = JsonDocument.Parse(result.Stdout).RootElement.GetProperty("text").GetString()!;
+        Assert.Equal(Cli.Run("asr", "--model", Model, "--features", Features, "--threads", "1").Stdout, text + "\n");
+    }
+
+    [Fact]
+    public void Blank_last_is_the_blank_option_and_the_deprecated_flag_is_its_alias()
+    {
+        CliResult first = Cli.Run("asr", "--model", Model, "--features", Features, "--threads", "1");
+        CliResult last = Cli.Run("asr", "--model", Model, "--features", Features, "--threads", "1", "--blank", "last");
+        CliResult alias = Cli.Run("asr", "--model", Model, "--features", Features, "--threads", "1", "--blank-last");
+        Assert.Equal(0, last.Code);
+        Assert.NotEqual(first.Stdout, last.Stdout); // the vocabulary reads the classes differently
+        Assert.Equal(last.Stdout, alias.Stdout);
+        Assert.DoesNotContain("--blank-last", Cli.Run("asr", "--help").Stdout, StringComparison.Ordinal);
+        Cli.Run("asr", "--model", Model, "--features", Features, "--blank", "first", "--blank-last").AssertOneLineError("--blank-last contradicts --blank first");
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Nko.Cli.Commands;
+using Nko.Cli.Output;
 
 namespace Nko.Cli.Tests;
 
@@ -160,9 +161,39 @@ public class CliJsonLinesWriterTests
     {
         Assert.Equal("a b  c", CommandRunner.OneLine("a\nb\r\nc\n"));
         var err = new StringWriter();
-        int code = CommandRunner.Run(err, () => throw new FormatException("bad\nthing"));
-        Assert.Equal(1, code);
+        int code = CommandRunner.Run(err, () => throw new CommandLineException("bad\nthing"));
+        Assert.Equal(ExitCodes.UserError, code);
         Assert.Equal("nko: error: bad thing" + Environment.NewLine, err.ToString());
+    }
+
+    [Theory]
+    [InlineData(typeof(InvalidOperationException))]
+    [InlineData(typeof(ArgumentOutOfRangeException))]
+    [InlineData(typeof(FormatException))]
+    [InlineData(typeof(NullReferenceException))]
+    public void Other_exceptions_are_bugs_with_a_stack_trace_and_exit_code_70(Type type)
+    {
+        var err = new StringWriter();
+        int code = CommandRunner.Run(err, () => throw (Exception)Activator.CreateInstance(type, "library bug")!);
+        Assert.Equal(ExitCodes.InternalError, code);
+        Assert.Equal(70, code);
+        string text = err.ToString();
+        Assert.StartsWith("nko: internal error", text, StringComparison.Ordinal);
+        Assert.Contains(type.FullName!, text, StringComparison.Ordinal);
+        Assert.Contains("library bug", text, StringComparison.Ordinal);
+        Assert.Contains(" at ", text, StringComparison.Ordinal); // the stack trace
+    }
+
+    [Theory]
+    [InlineData(typeof(Nko.Data.DatasetFormatException))]
+    [InlineData(typeof(Nko.Ranker.CorrectionLimitException))]
+    [InlineData(typeof(IOException))]
+    public void Documented_user_errors_are_one_line_with_exit_code_1(Type type)
+    {
+        var err = new StringWriter();
+        int code = CommandRunner.Run(err, () => throw (Exception)Activator.CreateInstance(type, "bad input")!);
+        Assert.Equal(1, code);
+        Assert.Equal("nko: error: bad input" + Environment.NewLine, err.ToString());
     }
 
     [Fact]

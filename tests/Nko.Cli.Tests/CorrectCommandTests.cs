@@ -98,7 +98,7 @@ public class CorrectCommandTests
         foreach (int threads in new[] { 1, 3, 16 })
         {
             var buffer = new ArrayBufferWriter<byte>();
-            Commands.CorrectCommand.Write(ds, DatasetCorrection.CorrectAll(ds, pipeline, "aggressive", threads), CorrectionFixtures.Config.Vocabulary, buffer);
+            Commands.CorrectCommand.Write(ds, DatasetCorrection.CorrectAll(ds, pipeline, CorrectionFixtures.Config.GetMode("aggressive"), threads), CorrectionFixtures.Config.Vocabulary, buffer);
             Assert.Equal(first.Stdout, Encoding.UTF8.GetString(buffer.WrittenSpan));
         }
     }

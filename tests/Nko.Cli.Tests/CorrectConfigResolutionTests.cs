@@ -57,7 +57,7 @@ public class CorrectConfigResolutionTests
         using var dir = new CliTempDir();
         Directory.CreateDirectory(dir.File("models"));
         File.WriteAllText(dir.File("models/candidate_ranker_v1.json"), "{\"schema_version\": 2}");
-        var e = Assert.Throws<FormatException>(() => RankerConfigLocator.Load(null, dir.Path, assembly: null));
+        var e = Assert.Throws<CommandLineException>(() => RankerConfigLocator.Load(null, dir.Path, assembly: null));
         Assert.Contains(dir.File("models/candidate_ranker_v1.json"), e.Message, StringComparison.Ordinal);
         Assert.Contains("$.schema_version", e.Message, StringComparison.Ordinal);
     }

@@ -84,7 +84,10 @@ public class CtcDatasetTests
             """{"asr_hyp": "z", "index": 0, "extra": {"ignored": [1, 2]}}""");
         CtcDataset ds = CtcDataset.Load(dir.Path);
         Assert.Equal(3, ds.Count);
-        Assert.Equal(new CtcDatasetRow(2, "b", "x", "y", -0.5, 3), ds.Rows[0]);
+        Assert.Equal(new CtcDatasetRow(2, "b", "x", "y", -0.5, 3) { Line = 1 }, ds.Rows[0]);
+        Assert.Equal([1, 3, 5], ds.Rows.Select(r => r.Line)); // blank lines count as lines, not rows
+        Assert.Equal(Path.Combine(dir.Path, "rows.jsonl"), ds.RowsPath);
+        Assert.Equal(Path.Combine(dir.Path, "logprobs.npy"), ds.LogProbsPath);
         Assert.Equal(1, ds.Rows[1].Index); // no index: the row's position
         Assert.Equal("1", ds.Rows[1].FeatId);
         Assert.Null(ds.Rows[1].Reference);

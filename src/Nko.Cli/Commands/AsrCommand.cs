@@ -1,13 +1,16 @@
+using System.Buffers;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Encodings.Web;
+using System.Numerics;
 using System.Text.Json;
 using Nko.Asr.Onnx;
 using Nko.Ctc;
 using Nko.Asr;
 using Nko.Data;
+using Nko.Cli.Output;
 using Nko.IO;
+using Nko.Speech;
 
 namespace Nko.Cli.Commands;
 
@@ -28,16 +31,13 @@ internal static class AsrCommand
         };
         var output = new Option<string?>("--out") { Description = "Write the log-probs to this float32 .npy file, shape [T, C]." };
         var json = new Option<bool>("--json") { Description = "Print {\"frames\", \"classes\", \"text\", \"ms\"} as one JSON object instead of the text." };
-        var threads = new Option<int>("--threads")
-        {
-            Description = "ONNX Runtime intra-op threads (0: ONNX Runtime's default, one per core).",
-            DefaultValueFactory = _ => 0,
-        };
-        var blankLast = new Option<bool>("--blank-last") { Description = "The model's blank is its last class (65) rather than its first (0)." };
+        Option<int> threads = CliOptions.Threads();
+        Option<string> blank = CliOptions.Blank();
+        Option<bool> blankLast = CliOptions.BlankLastAlias();
         var logits = new Option<bool>("--logits") { Description = "The model emits logits: apply log-softmax to its output." };
         var command = new Command("asr", "Run an ONNX acoustic model on encoder features: write the CTC log-probs and print the greedy transcript.")
         {
-            model, features, output, json, threads, blankLast, logits,
+            model, features, output, json, threads, blank, blankLast, logits,
         };
         command.SetAction(parseResult => CommandRunner.Run(parseResult, () =>
         {
@@ -47,7 +47,7 @@ internal static class AsrCommand
                 parseResult.GetValue(output),
                 parseResult.GetValue(json),
                 parseResult.GetValue(threads),
-                parseResult.GetValue(blankLast),
+                CliOptions.Vocabulary(parseResult, blank, blankLast),
                 parseResult.GetValue(logits));
             using TextWriter stdout = CommandRunner.OpenStdout(parseResult);
             return Execute(arguments, stdout);
@@ -63,10 +63,7 @@ internal static class AsrCommand
             throw new FileNotFoundException($"Features file '{arguments.Features}' does not exist.", arguments.Features);
         }
 
-        if (arguments.Threads < 0)
-        {
-            throw new ArgumentException($"--threads must be 0 or more, not {arguments.Threads}.");
-        }
+        CliOptions.CheckThreads(arguments.Threads);
 
         if (!string.IsNullOrEmpty(arguments.Out))
         {
@@ -76,17 +73,17 @@ internal static class AsrCommand
         AcousticFeatures features = ReadFeatures(arguments.Features);
         var options = new AcousticModelOptions
         {
-            Vocabulary = arguments.BlankLast ? CtcVocabulary.NkoBlankLast : CtcVocabulary.NkoBlankFirst,
+            Vocabulary = arguments.Vocabulary,
             OutputKind = arguments.Logits ? AcousticOutputKind.Logits : AcousticOutputKind.LogProbs,
         };
         using var model = new OnnxAcousticModel(arguments.Model, options, new OnnxSessionOptions { IntraOpThreads = arguments.Threads });
+        CheckFeatures(arguments.Features, features, model);
 
+        var recognizer = new SpeechRecognizer(model);
         long started = Stopwatch.GetTimestamp();
-        LogProbMatrix logProbs = model.Run(features);
+        LogProbMatrix logProbs = recognizer.Run(features);
         double milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-
-        GreedyResult greedy = GreedyDecoder.Decode(logProbs, model.Vocabulary.BlankIndex);
-        string text = model.Vocabulary.Decode(greedy.Labels.AsSpan());
+        string text = recognizer.Decode(logProbs);
         if (!string.IsNullOrEmpty(arguments.Out))
         {
             using AtomicFileWriter file = OutputFile.Create(arguments.Out);
@@ -106,6 +103,45 @@ internal static class AsrCommand
         return 0;
     }
 
+    // What the model would refuse as a misuse of its API, refused here as the user's input.
+    private static void CheckFeatures(string path, AcousticFeatures features, OnnxAcousticModel model)
+    {
+        if (model.InputContract.Kind != AcousticInputKind.Features)
+        {
+            throw new CommandLineException($"The model '{model}' takes a log-mel spectrogram, not encoder features; nko asr runs a CTC head on features (nko transcribe runs a recogniser on audio).");
+        }
+
+        if (features.Dimension != model.FeatureDimension)
+        {
+            throw new CommandLineException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Features '{path}' are {features.Dimension} wide; the model takes features {model.FeatureDimension} wide."));
+        }
+
+        int bad = features.IsHalf ? IndexOfNonFinite(features.Half.Span) : IndexOfNonFinite(features.Single.Span);
+        if (bad >= 0)
+        {
+            string value = features.IsHalf ? features.Half.Span[bad].ToString(CultureInfo.InvariantCulture) : features.Single.Span[bad].ToString(CultureInfo.InvariantCulture);
+            throw new CommandLineException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Features '{path}' hold {value} at frame {bad / features.Dimension}, index {bad % features.Dimension}; every value must be finite."));
+        }
+    }
+
+    private static int IndexOfNonFinite<T>(ReadOnlySpan<T> values)
+        where T : IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!T.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     private static AcousticFeatures ReadFeatures(string path)
     {
         NpyArray npy = NpyFile.Read(path);
@@ -113,7 +149,7 @@ internal static class AsrCommand
         bool ok = shape.Length == 2 || (shape.Length == 3 && shape[0] == 1);
         if (!ok || shape[^2] < 1 || shape[^1] < 1)
         {
-            throw new FormatException(string.Create(
+            throw new CommandLineException(string.Create(
                 CultureInfo.InvariantCulture,
                 $"Features '{path}' have shape [{string.Join(", ", shape)}]; [T_in, D] or [1, T_in, D] with T_in, D ≥ 1 expected."));
         }
@@ -127,20 +163,21 @@ internal static class AsrCommand
 
     private static void WriteJson(TextWriter stdout, int frames, int classes, string text, double milliseconds)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        var buffer = new ArrayBufferWriter<byte>();
+        using (Utf8JsonWriter writer = CliJson.CreateWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteNumber("frames", frames);
             writer.WriteNumber("classes", classes);
-            writer.WriteString("text", text);
+            CliJson.WriteString(writer, "text", text);
             writer.WriteNumber("ms", Math.Round(milliseconds, 3));
             writer.WriteEndObject();
         }
 
-        stdout.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        CliJson.WriteUtf8(buffer.WrittenSpan, stdout);
+        stdout.WriteLine();
     }
 }
 
 /// <summary>The parsed arguments of <c>nko asr</c>.</summary>
-internal sealed record AsrArguments(string Model, string Features, string? Out, bool Json, int Threads, bool BlankLast, bool Logits);
+internal sealed record AsrArguments(string Model, string Features, string? Out, bool Json, int Threads, CtcVocabulary Vocabulary, bool Logits);

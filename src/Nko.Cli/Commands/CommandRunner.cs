@@ -1,29 +1,42 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using Nko.Asr;
+using Nko.Audio;
+using Nko.Cli.Output;
 using Nko.Ctc;
+using Nko.Data;
+using Nko.Lm;
+using Nko.Ranker;
+using Nko.Ranker.Configuration;
+using Nko.Ranker.Training;
+using Nko.TurboQuant;
 
 namespace Nko.Cli.Commands;
 
-/// <summary>Runs a command body and turns the errors users can cause into one clear line on stderr and exit code 1.</summary>
+/// <summary>
+/// Runs a command body: a documented user error becomes one line on stderr and exit code 1; anything else is a bug and
+/// prints its stack trace with exit code 70 (<see cref="ExitCodes"/>).
+/// </summary>
 /// <remarks>
-/// User errors are the exceptions a bad file, folder or argument causes (I/O, format, argument, JSON, vocabulary, log-prob
-/// errors). They print as <c>nko: error: &lt;message&gt;</c> on a single line (line breaks in the message become spaces).
-/// Anything else is a bug and is left to System.CommandLine, which prints the stack trace.
+/// User errors are <see cref="CommandLineException"/> (what the command line checks itself), the Nko libraries' own
+/// exception types for bad input (<see cref="IsUserError"/> lists them), and what the environment causes: I/O and
+/// permission errors, JSON syntax errors in input files, a platform without a back end. They print as
+/// <c>nko: error: &lt;message&gt;</c> on a single line (line breaks in the message become spaces). A bare
+/// <see cref="ArgumentException"/>, <see cref="InvalidOperationException"/>, <see cref="NullReferenceException"/> … from
+/// inside a library is not a user error: the command line validates what the user gives before handing it on, so such an
+/// exception means a bug, and hiding its stack trace behind a one-line message would hide the bug.
 /// </remarks>
 internal static class CommandRunner
 {
-    /// <summary>Runs <paramref name="body"/>, reporting user errors on the invocation's error writer (stderr by default).</summary>
+    /// <summary>Runs <paramref name="body"/>, reporting errors on the invocation's error writer (stderr by default).</summary>
     public static int Run(ParseResult parseResult, Func<int> body)
     {
         ArgumentNullException.ThrowIfNull(parseResult);
         return Run(parseResult.InvocationConfiguration.Error, body);
     }
 
-    /// <summary>Runs <paramref name="body"/>, reporting user errors on the process's stderr.</summary>
-    public static int Run(Func<int> body) => Run(Console.Error, body);
-
-    /// <summary>Runs <paramref name="body"/>, reporting user errors on <paramref name="error"/>.</summary>
+    /// <summary>Runs <paramref name="body"/>, reporting errors on <paramref name="error"/>.</summary>
     public static int Run(TextWriter error, Func<int> body)
     {
         ArgumentNullException.ThrowIfNull(error);
@@ -36,15 +49,26 @@ internal static class CommandRunner
         {
             error.WriteLine($"nko: error: {OneLine(e.Message)}");
             error.Flush();
-            return 1;
+            return ExitCodes.UserError;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            error.WriteLine("nko: internal error (a bug in nko, not in your input; please report it with the command line):");
+            error.WriteLine(e.ToString());
+            error.Flush();
+            return ExitCodes.InternalError;
         }
     }
 
-    /// <summary>Whether <paramref name="e"/> is an error the user caused (reported as one line) rather than a bug.</summary>
+    /// <summary>Whether <paramref name="e"/> is a documented user error (reported as one line) rather than a bug.</summary>
     public static bool IsUserError(Exception e) =>
-        e is IOException or UnauthorizedAccessException or FormatException or ArgumentException or JsonException
-            or InvalidOperationException or NotSupportedException or PlatformNotSupportedException or OutOfVocabularyException
-            or InvalidLogProbsException;
+        e is CommandLineException
+            // The environment and input files.
+            or IOException or UnauthorizedAccessException or JsonException or PlatformNotSupportedException
+            // The Nko libraries' exceptions for bad input (each documented where it is thrown).
+            or DatasetFormatException or NpyFormatException or AudioFormatException or AcousticModelException
+            or QuantFormatException or RankerConfigException or CorrectionLimitException or LmFormatException
+            or TrainingDataException or OutOfVocabularyException or InvalidLogProbsException;
 
     /// <summary>The message with line breaks and other control characters replaced by spaces.</summary>
     public static string OneLine(string message)

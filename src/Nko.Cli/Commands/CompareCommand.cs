@@ -4,6 +4,7 @@ using Nko.Data;
 using Nko.Ranker;
 using Nko.Ranker.Configuration;
 using Nko.Ranker.Evaluation;
+using Nko.Cli.Output;
 
 namespace Nko.Cli.Commands;
 
@@ -63,25 +64,25 @@ internal static class CompareCommand
             int topRows = parseResult.GetValue(top);
             if (topRows < 0)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--top must be 0 or more; got {topRows}."));
+                throw new CommandLineException(string.Create(CultureInfo.InvariantCulture, $"--top must be 0 or more; got {topRows}."));
             }
 
             int draws = parseResult.GetValue(resamples);
             if (draws < PairedBootstrap.DefaultResamples)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--resamples must be at least {PairedBootstrap.DefaultResamples}; got {draws}."));
+                throw new CommandLineException(string.Create(CultureInfo.InvariantCulture, $"--resamples must be at least {PairedBootstrap.DefaultResamples}; got {draws}."));
             }
 
             string directory = parseResult.GetRequiredValue(data);
             (Spec specA, Spec specB) = Resolve(parseResult.GetValue(configs) ?? [], parseResult.GetValue(modes) ?? []);
             (RankerConfig configA, string sourceA) = RankerConfigLocator.Load(specA.Path);
             (RankerConfig configB, string sourceB) = specB.Path == specA.Path ? (configA, sourceA) : RankerConfigLocator.Load(specB.Path);
-            string modeA = configA.GetMode(specA.Mode).Name;
-            string modeB = configB.GetMode(specB.Mode).Name;
-            CtcDataset dataset = DatasetCorrection.LoadAndValidate(directory, configA, requireReferences: true);
+            OperatingMode modeA = CliOptions.Mode(configA, specA.Mode);
+            OperatingMode modeB = CliOptions.Mode(configB, specB.Mode);
+            CtcDataset dataset = DatasetCorrection.Load(directory, configA, requireReferences: true);
             if (!ReferenceEquals(configA, configB))
             {
-                DatasetCorrection.LoadAndValidate(directory, configB, requireReferences: true);
+                CliOptions.CheckClasses(dataset, configB.Vocabulary);
             }
 
             TextWriter error = parseResult.InvocationConfiguration.Error;
@@ -91,8 +92,8 @@ internal static class CompareCommand
                 InputDriftWarning.Write(dataset, configB, error);
             }
 
-            var a = new ComparedSystem(configA.Name, sourceA, modeA, Texts(dataset, configA, modeA));
-            var b = new ComparedSystem(configB.Name, sourceB, modeB, ReferenceEquals(configA, configB) && modeA == modeB ? a.Texts : Texts(dataset, configB, modeB));
+            var a = new ComparedSystem(configA.Name, sourceA, modeA.Name, Texts(dataset, configA, modeA));
+            var b = new ComparedSystem(configB.Name, sourceB, modeB.Name, ReferenceEquals(configA, configB) && modeA == modeB ? a.Texts : Texts(dataset, configB, modeB));
             CompareReport result = CompareReport.Create(dataset, a, b, draws, parseResult.GetValue(seed), topRows);
             if (reportDir is not null)
             {
@@ -120,7 +121,7 @@ internal static class CompareCommand
     {
         if (configs.Length > 2 || modes.Length > 2)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"compare takes at most two --config and two --mode; got {configs.Length} and {modes.Length}."));
+            throw new CommandLineException(string.Create(CultureInfo.InvariantCulture, $"compare takes at most two --config and two --mode; got {configs.Length} and {modes.Length}."));
         }
 
         if (configs.Length == 2)
@@ -130,14 +131,14 @@ internal static class CompareCommand
 
         if (modes.Length != 2)
         {
-            throw new ArgumentException("compare needs two systems: --config A --config B, or one --config with two --mode (A's, then B's).");
+            throw new CommandLineException("compare needs two systems: --config A --config B, or one --config with two --mode (A's, then B's).");
         }
 
         string? path = configs.Length == 1 ? configs[0] : null;
         return (new Spec(path, modes[0]), new Spec(path, modes[1]));
     }
 
-    private static string[] Texts(CtcDataset dataset, RankerConfig config, string mode) =>
+    private static string[] Texts(CtcDataset dataset, RankerConfig config, OperatingMode mode) =>
         [.. DatasetCorrection.CorrectAll(dataset, new CorrectionPipeline(config), mode).Select(r => r.Text)];
 
     /// <summary>One system: a config path and a mode.</summary>

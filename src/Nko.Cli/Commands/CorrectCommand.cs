@@ -5,6 +5,7 @@ using Nko.Ctc;
 using Nko.Data;
 using Nko.Ranker;
 using Nko.Ranker.Configuration;
+using Nko.Cli.Output;
 
 namespace Nko.Cli.Commands;
 
@@ -38,9 +39,9 @@ internal static class CorrectCommand
             string outPath = parseResult.GetRequiredValue(output);
             CommandRunner.CheckOutput(outPath, "--out");
             (RankerConfig cfg, _) = RankerConfigLocator.Load(parseResult.GetValue(config));
-            string modeName = cfg.GetMode(parseResult.GetValue(mode)).Name;
-            CtcDataset dataset = DatasetCorrection.LoadAndValidate(parseResult.GetRequiredValue(data), cfg, requireReferences: false);
-            CorrectionResult[] results = DatasetCorrection.CorrectAll(dataset, new CorrectionPipeline(cfg), modeName);
+            OperatingMode operatingMode = CliOptions.Mode(cfg, parseResult.GetValue(mode)); // looked up once: an unknown mode fails here, listing the modes
+            CtcDataset dataset = DatasetCorrection.Load(parseResult.GetRequiredValue(data), cfg, requireReferences: false);
+            CorrectionResult[] results = DatasetCorrection.CorrectAll(dataset, new CorrectionPipeline(cfg), operatingMode);
             var buffer = new ArrayBufferWriter<byte>(1 << 16);
             Write(dataset, results, cfg.Vocabulary, buffer);
             CommandRunner.WriteOutput(parseResult, outPath, writer => CliJson.WriteUtf8(buffer.WrittenSpan, writer));
@@ -52,7 +53,7 @@ internal static class CorrectCommand
     /// <summary>Writes one JSON line per row.</summary>
     internal static void Write(CtcDataset dataset, IReadOnlyList<CorrectionResult> results, CtcVocabulary vocabulary, IBufferWriter<byte> destination)
     {
-        using var json = new Utf8JsonWriter(destination, new JsonWriterOptions { Indented = false });
+        using var json = CliJson.CreateWriter(destination);
         for (int i = 0; i < results.Count; i++)
         {
             CorrectionResult r = results[i];
@@ -61,12 +62,12 @@ internal static class CorrectCommand
             CliJson.WriteString(json, "feat_id", dataset.Rows[i].FeatId);
             CliJson.WriteString(json, "asr_hyp", r.Hypothesis);
             CliJson.WriteString(json, "text", r.Text);
-            json.WriteString("decision", CliJson.Decision(r.Decision));
+            CliJson.WriteString(json, "decision", CliJson.Decision(r.Decision));
             json.WriteStartArray("edits");
             foreach (AppliedEdit e in r.Edits)
             {
                 json.WriteStartObject();
-                json.WriteString("op", CliJson.Operation(e.Edit.Kind));
+                CliJson.WriteString(json, "op", CliJson.Operation(e.Edit.Kind));
                 json.WriteNumber("position", e.Edit.Position);
                 if (e.Edit.Kind == EditKind.Delete)
                 {
@@ -81,7 +82,7 @@ internal static class CorrectCommand
                 CliJson.WriteNumber(json, "probability", e.Probability);
                 CliJson.WriteNumber(json, "ctc_gain", e.CtcGain);
                 json.WriteNumber("round", e.Round);
-                json.WriteString("source", e.Source == EditSource.BeamRevision ? "revision" : "candidate");
+                CliJson.WriteString(json, "source", e.Source == EditSource.BeamRevision ? "revision" : "candidate");
                 json.WriteEndObject();
             }
 

@@ -8,6 +8,7 @@ using Nko.Audio;
 using Nko.Ctc;
 using Nko.Data;
 using Nko.IO;
+using Nko.Cli.Output;
 
 namespace Nko.Cli.Commands;
 
@@ -71,7 +72,7 @@ internal static class DatasetCommand
         arguments.Model.Validate();
         if (arguments.Frames < 1)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--frames must be 1 or more, not {arguments.Frames}."));
+            throw new CommandLineException(string.Create(CultureInfo.InvariantCulture, $"--frames must be 1 or more, not {arguments.Frames}."));
         }
 
         string outDir = Path.GetFullPath(arguments.Out);
@@ -96,7 +97,7 @@ internal static class DatasetCommand
                     }
                     catch (OutOfVocabularyException x)
                     {
-                        throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{arguments.Manifest}:{e.Line}: \"ref\": {x.Message}"), x);
+                        throw new CommandLineException(string.Create(CultureInfo.InvariantCulture, $"{arguments.Manifest}:{e.Line}: \"ref\": {x.Message}"), x);
                     }
                 }
             }
@@ -110,7 +111,7 @@ internal static class DatasetCommand
             var matrices = new List<Half[]>();
             var rows = new ArrayBufferWriter<byte>(1 << 16);
             int skipped = 0, failed = 0;
-            using (var json = new Utf8JsonWriter(rows, new JsonWriterOptions { Indented = false }))
+            using (var json = CliJson.CreateWriter(rows))
             using (FileProgressBar? progress = FileProgressBar.Create(stderr, entries.Count))
             {
                 for (int i = 0; i < entries.Count; i++)
@@ -144,7 +145,7 @@ internal static class DatasetCommand
                     int got = model.Run(AcousticFeatures.FromLogMel(mel, mels, inputFrames), logProbs);
                     if (got != frames)
                     {
-                        throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"The model gave {got} frames for {inputFrames} input frames, not the {frames} it promised."));
+                        throw new CommandLineException(string.Create(CultureInfo.InvariantCulture, $"The model gave {got} frames for {inputFrames} input frames, not the {frames} it promised."));
                     }
 
                     Half[] stored = new Half[frames * classes];
@@ -165,7 +166,7 @@ internal static class DatasetCommand
 
             if (matrices.Count == 0)
             {
-                throw new InvalidOperationException($"Every recording of {arguments.Manifest} was longer than the window; nothing to write.");
+                throw new CommandLineException($"Every recording of {arguments.Manifest} was longer than the window; nothing to write.");
             }
 
             using (AtomicFileWriter npy = OutputFile.Create(Path.Combine(outDir, "logprobs.npy")))
@@ -192,7 +193,7 @@ internal static class DatasetCommand
         AcousticInputContract contract = model.InputContract;
         if (contract.Kind != AcousticInputKind.LogMel)
         {
-            throw new InvalidOperationException($"The acoustic model takes {contract.DescribeInput()}, not a log-mel spectrogram, so it cannot be fed audio.");
+            throw new CommandLineException($"The acoustic model takes {contract.DescribeInput()}, not a log-mel spectrogram, so it cannot be fed audio.");
         }
 
         int? n = null;
@@ -212,7 +213,7 @@ internal static class DatasetCommand
         if (n is not int input)
         {
             string have = contract.WindowFrames is int w ? string.Create(CultureInfo.InvariantCulture, $"its window of {w} input frames gives {model.GetOutputFrames(w)}") : "it states no window";
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"No input length gives --frames {frames} output frames with this model ({have})."));
+            throw new CommandLineException(string.Create(CultureInfo.InvariantCulture, $"No input length gives --frames {frames} output frames with this model ({have})."));
         }
 
         return (input, input * WhisperLogMel.HopLength);

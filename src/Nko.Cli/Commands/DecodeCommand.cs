@@ -5,6 +5,7 @@ using Nko.Ctc;
 using Nko.Data;
 using Nko.Lm;
 using Nko.Ranker.Evaluation;
+using Nko.Cli.Output;
 
 namespace Nko.Cli.Commands;
 
@@ -47,7 +48,7 @@ internal static class DecodeCommand
             double? a = parseResult.GetValue(alpha), b = parseResult.GetValue(beta);
             if (lmPath is null && (a is not null || b is not null))
             {
-                throw new ArgumentException("--alpha and --beta weigh a language model: give --lm FILE too.");
+                throw new CommandLineException("--alpha and --beta weigh a language model: give --lm FILE too.");
             }
 
             var options = new BeamSearchOptions
@@ -93,7 +94,7 @@ internal static class DecodeCommand
                 nameof(BeamSearchOptions.LengthBonus) => "--beta",
                 _ => e.ParamName ?? "an option",
             };
-            throw new ArgumentException($"{option}: {e.Message[..e.Message.IndexOf(" (Parameter", StringComparison.Ordinal)]}", e);
+            throw new CommandLineException($"{option}: {e.Message[..e.Message.IndexOf(" (Parameter", StringComparison.Ordinal)]}", e);
         }
     }
 

@@ -4,6 +4,7 @@ using Nko.Data;
 using Nko.Ranker;
 using Nko.Ranker.Configuration;
 using Nko.Ranker.Evaluation;
+using Nko.Cli.Output;
 
 namespace Nko.Cli.Commands;
 
@@ -36,7 +37,7 @@ internal static class DemoCommand
         {
             (RankerConfig cfg, string source) = RankerConfigLocator.Load(parseResult.GetValue(config));
             string directory = parseResult.GetValue(data) ?? FindSample();
-            EvalReport report = EvalReport.Run(DatasetCorrection.LoadAndValidate(directory, cfg, requireReferences: true), cfg);
+            EvalReport report = EvalReport.Run(DatasetCorrection.Load(directory, cfg, requireReferences: true), cfg);
             Write(report, directory, source, parseResult.InvocationConfiguration.Output);
             return 0;
         }));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Nko.Ctc;
 using Nko.Data;
+using Nko.Cli.Output;
 
 namespace Nko.Cli.Commands;
 

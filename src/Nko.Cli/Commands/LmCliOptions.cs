@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Nko.Lm;
+using Nko.Cli.Output;
 
 namespace Nko.Cli.Commands;
 
@@ -32,7 +33,7 @@ internal static class LmCliOptions
         }
         catch (LmFormatException e)
         {
-            throw new FormatException($"{path}: {e.Message}", e);
+            throw new CommandLineException($"{path}: {e.Message}", e);
         }
     }
 
@@ -57,7 +58,7 @@ internal static class LmCliOptions
     {
         if (string.Equals(Path.GetFullPath(first), Path.GetFullPath(second), StringComparison.Ordinal))
         {
-            throw new ArgumentException($"{firstOption} and {secondOption} name the same file '{first}'.");
+            throw new CommandLineException($"{firstOption} and {secondOption} name the same file '{first}'.");
         }
     }
 

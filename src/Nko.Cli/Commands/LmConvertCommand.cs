@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Nko.Cli.Output;
 
 namespace Nko.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Nko.Lm;
+using Nko.Cli.Output;
 
 namespace Nko.Cli.Commands;
 

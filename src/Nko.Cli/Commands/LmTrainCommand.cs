@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Nko.Lm;
 using Nko.Lm.Training;
+using Nko.Cli.Output;
 
 namespace Nko.Cli.Commands;
 
@@ -37,7 +38,7 @@ internal static class LmTrainCommand
             int n = parseResult.GetValue(order);
             if (n < 1 || n > CharLanguageModel.MaxOrder)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--order must be between 1 and {CharLanguageModel.MaxOrder} (got {n})."));
+                throw new CommandLineException(string.Create(CultureInfo.InvariantCulture, $"--order must be between 1 and {CharLanguageModel.MaxOrder} (got {n})."));
             }
 
             var options = new KneserNeyOptions(n) { DiscountFallback = ParseFallback(parseResult.GetValue(fallback)!) };
@@ -54,11 +55,19 @@ internal static class LmTrainCommand
             string[] lines = LmCliOptions.ReadLines(textPath);
             if (lines.Length == 0)
             {
-                throw new FormatException($"Text file '{textPath}' has no lines.");
+                throw new CommandLineException($"Text file '{textPath}' has no lines.");
             }
 
             KneserNeySummary? summary = null;
-            OutputFile.WriteText(arpaPath, writer => summary = KneserNeyTrainer.TrainText(lines, writer, options));
+            try
+            {
+                OutputFile.WriteText(arpaPath, writer => summary = KneserNeyTrainer.TrainText(lines, writer, options));
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                // TrainText documents both for the text itself: a reserved token in a line, counts that allow no discount.
+                throw new CommandLineException(e.Message, e);
+            }
             if (binaryPath is not null)
             {
                 // Read back through the strict ARPA reader: the binary form is built from exactly what was written.
@@ -83,7 +92,7 @@ internal static class LmTrainCommand
         string[] parts = value.Split(',', StringSplitOptions.TrimEntries);
         if (parts.Length != 3)
         {
-            throw new ArgumentException($"--discount-fallback takes three discounts D1,D2,D3+ (e.g. 0.5,1,1.5) or 'none' (got '{value}').");
+            throw new CommandLineException($"--discount-fallback takes three discounts D1,D2,D3+ (e.g. 0.5,1,1.5) or 'none' (got '{value}').");
         }
 
         string[] names = ["D1", "D2", "D3+"];
@@ -93,7 +102,7 @@ internal static class LmTrainCommand
             // A discount above j would make that count's probability negative; below 0 is not a discount.
             if (!float.TryParse(parts[j], NumberStyles.Float, CultureInfo.InvariantCulture, out d[j]) || !float.IsFinite(d[j]) || d[j] < 0 || d[j] > j + 1)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                throw new CommandLineException(string.Create(CultureInfo.InvariantCulture,
                     $"--discount-fallback: {names[j]} must be a number between 0 and {j + 1} (got '{parts[j]}')."));
             }
         }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Nko.Audio;
 using Nko.Data;
 using Nko.IO;
+using Nko.Cli.Output;
 
 namespace Nko.Cli.Commands;
 
@@ -52,7 +53,7 @@ internal static class MelCommand
     {
         if (mels is not (80 or 128))
         {
-            throw new ArgumentException($"--mels must be 80 or 128, not {mels}.");
+            throw new CommandLineException($"--mels must be 80 or 128, not {mels}.");
         }
 
         int windowSamples = 0;
@@ -61,7 +62,7 @@ internal static class MelCommand
             double samples = seconds * WhisperLogMel.SampleRate;
             if (!double.IsFinite(samples) || samples <= WhisperLogMel.FftSize / 2 || samples > int.MaxValue / 2 || samples != Math.Floor(samples))
             {
-                throw new ArgumentException($"--seconds {seconds.ToString(CultureInfo.InvariantCulture)} must give a whole number of 16 kHz samples, more than 200 (e.g. 30 or 15).");
+                throw new CommandLineException($"--seconds {seconds.ToString(CultureInfo.InvariantCulture)} must give a whole number of 16 kHz samples, more than 200 (e.g. 30 or 15).");
             }
 
             windowSamples = (int)samples;

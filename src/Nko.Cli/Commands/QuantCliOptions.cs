@@ -48,17 +48,42 @@ internal static class QuantCliOptions
     /// <summary>Validated options; a turbo seed with the affine codec is an error.</summary>
     public static QuantOptions Create(string codec, int bits, int? group, ulong seed, bool seedGiven)
     {
-        if (codec == "affine")
+        if (codec == "affine" && seedGiven)
         {
-            if (seedGiven)
-            {
-                throw new ArgumentException("--seed applies only to --codec turbo.");
-            }
-
-            return QuantOptions.Affine(bits, group ?? QuantOptions.DefaultGroupSize);
+            throw new CommandLineException("--seed applies only to --codec turbo.");
         }
 
-        return QuantOptions.Turbo(bits, group ?? QuantOptions.DefaultBlockSize, seed);
+        try
+        {
+            return codec == "affine"
+                ? QuantOptions.Affine(bits, group ?? QuantOptions.DefaultGroupSize)
+                : QuantOptions.Turbo(bits, group ?? QuantOptions.DefaultBlockSize, seed);
+        }
+        catch (ArgumentException e)
+        {
+            // The options check --bits and --group; the user gave them, so this is a user error, not a bug.
+            throw new CommandLineException(e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// Checks the values of <paramref name="path"/> before they are quantised with <paramref name="options"/>: finite, and
+    /// within ±65504 for the affine codec (its parameters are fp16). What the quantiser would refuse as an argument error,
+    /// refused here as the user's input.
+    /// </summary>
+    /// <exception cref="CommandLineException">A value is out of range; the message names its index.</exception>
+    public static void CheckValues(string path, Features features, QuantOptions options)
+    {
+        float limit = options.Codec == QuantCodec.Affine ? 65504f : float.MaxValue;
+        for (int i = 0; i < features.Length; i++)
+        {
+            float x = features.Half is { } h ? (float)h[i] : features.Single![i];
+            if (!float.IsFinite(x) || Math.Abs(x) > limit)
+            {
+                string reason = float.IsFinite(x) ? "beyond ±65504, the affine codec's range (its scale and minimum are fp16)" : "not finite";
+                throw new CommandLineException(string.Create(CultureInfo.InvariantCulture, $"'{path}': the value at index {i} is {x} ({reason}); quantisation needs finite values."));
+            }
+        }
     }
 
     /// <summary>The codec's name as the command line spells it.</summary>
@@ -75,7 +100,7 @@ internal static class QuantCliOptions
         NpyArray array = NpyFile.Read(path);
         if (array.Shape.Length == 0 || array.Shape[^1] < 1)
         {
-            throw new FormatException($"'{path}' has shape [{string.Join(", ", array.Shape)}]; quantisation needs at least one axis with at least one value.");
+            throw new CommandLineException($"'{path}' has shape [{string.Join(", ", array.Shape)}]; quantisation needs at least one axis with at least one value.");
         }
 
         return array.DataType == NpyDataType.Float16

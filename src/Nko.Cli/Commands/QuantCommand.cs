@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Nko.IO;
 using Nko.TurboQuant;
+using Nko.Cli.Output;
 
 namespace Nko.Cli.Commands;
 
@@ -48,10 +49,13 @@ internal static class QuantCommand
             int runs = parseResult.GetValue(repeat);
             if (runs < 1)
             {
-                throw new ArgumentException($"--repeat must be at least 1 (got {runs}).");
+                throw new CommandLineException($"--repeat must be at least 1 (got {runs}).");
             }
 
-            QuantReport report = Measure(QuantCliOptions.Load(parseResult.GetRequiredValue(input)), options, runs, containerPath);
+            string inputPath = parseResult.GetRequiredValue(input);
+            QuantCliOptions.Features values = QuantCliOptions.Load(inputPath);
+            QuantCliOptions.CheckValues(inputPath, values, options);
+            QuantReport report = Measure(values, options, runs, containerPath);
             using TextWriter writer = CommandRunner.OpenStdout(parseResult);
             if (parseResult.GetValue(json))
             {

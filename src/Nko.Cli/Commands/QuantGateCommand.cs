@@ -4,14 +4,16 @@ using System.Numerics.Tensors;
 using Nko.Asr.Onnx;
 using Nko.Ctc;
 using Nko.Asr;
+using Nko.Cli.Output;
 using Nko.Data;
+using Nko.Speech;
 using Nko.TurboQuant;
 
 namespace Nko.Cli.Commands;
 
 /// <summary>
 /// <c>nko quant-gate --model FILE.onnx --features FILE.npy[,FILE.npy…] --bits B [--group G] [--codec affine|turbo]
-/// [--seed S] [--threads N] [--blank-last] [--logits] [--repeat N] [--json]</c>: does quantisation cost recognition?
+/// [--seed S] [--threads N] [--blank first|last] [--logits] [--repeat N] [--json]</c>: does quantisation cost recognition?
 /// </summary>
 /// <remarks>
 /// <para>Each features file holds one utterance <c>[T_in, D]</c> (or <c>[1, T_in, D]</c>) or several <c>[N, T_in, D]</c>,
@@ -41,12 +43,9 @@ internal static class QuantGateCommand
         Option<int?> group = QuantCliOptions.Group();
         Option<string> codec = QuantCliOptions.Codec();
         Option<ulong> seed = QuantCliOptions.Seed();
-        var threads = new Option<int>("--threads")
-        {
-            Description = "ONNX Runtime intra-op threads (0: ONNX Runtime's default).",
-            DefaultValueFactory = _ => 0,
-        };
-        var blankLast = new Option<bool>("--blank-last") { Description = "The model's blank is its last class rather than its first." };
+        Option<int> threads = CliOptions.Threads();
+        Option<string> blank = CliOptions.Blank();
+        Option<bool> blankLast = CliOptions.BlankLastAlias();
         var logits = new Option<bool>("--logits") { Description = "The model emits logits: apply log-softmax to its output." };
         var repeat = new Option<int>("--repeat")
         {
@@ -56,7 +55,7 @@ internal static class QuantGateCommand
         Option<bool> json = QuantCliOptions.Json();
         var command = new Command("quant-gate", "Run a CTC head on original and on quantised-dequantised features and report what quantisation costs: compression, feature and log-prob error, changed argmax frames and greedy texts, time.")
         {
-            model, features, bits, group, codec, seed, threads, blankLast, logits, repeat, json,
+            model, features, bits, group, codec, seed, threads, blank, blankLast, logits, repeat, json,
         };
         command.SetAction(parseResult => CommandRunner.Run(parseResult, () =>
         {
@@ -69,24 +68,20 @@ internal static class QuantGateCommand
             int runs = parseResult.GetValue(repeat);
             if (runs < 1)
             {
-                throw new ArgumentException($"--repeat must be at least 1 (got {runs}).");
+                throw new CommandLineException($"--repeat must be at least 1 (got {runs}).");
             }
 
-            int threadCount = parseResult.GetValue(threads);
-            if (threadCount < 0)
-            {
-                throw new ArgumentException($"--threads must be 0 or more, not {threadCount}.");
-            }
+            int threadCount = CliOptions.CheckThreads(parseResult.GetValue(threads));
 
             string[] files = parseResult.GetRequiredValue(features).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (files.Length == 0)
             {
-                throw new ArgumentException("--features names no file.");
+                throw new CommandLineException("--features names no file.");
             }
 
             var modelOptions = new AcousticModelOptions
             {
-                Vocabulary = parseResult.GetValue(blankLast) ? CtcVocabulary.NkoBlankLast : CtcVocabulary.NkoBlankFirst,
+                Vocabulary = CliOptions.Vocabulary(parseResult, blank, blankLast),
                 OutputKind = parseResult.GetValue(logits) ? AcousticOutputKind.Logits : AcousticOutputKind.LogProbs,
             };
             using var acoustic = new OnnxAcousticModel(parseResult.GetRequiredValue(model), modelOptions, new OnnxSessionOptions { IntraOpThreads = threadCount });
@@ -110,14 +105,17 @@ internal static class QuantGateCommand
     internal static QuantGateReport Run(IAcousticModel model, IReadOnlyList<string> files, QuantOptions options, int runs)
     {
         var utterances = new List<QuantGateReport.Utterance>();
+        var plain = new SpeechRecognizer(model);
+        var quantised = new SpeechRecognizer(model, options);
         Quantizer? quantizer = null;
         foreach (string file in files)
         {
             QuantCliOptions.Features features = QuantCliOptions.Load(file);
+            QuantCliOptions.CheckValues(file, features, options);
             (int count, int frames, int dimension) = Layout(file, features);
             if (dimension != model.FeatureDimension)
             {
-                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"'{file}' has feature width {dimension}; the model expects {model.FeatureDimension}."));
+                throw new CommandLineException(string.Create(CultureInfo.InvariantCulture, $"'{file}' has feature width {dimension}; the model expects {model.FeatureDimension}."));
             }
 
             quantizer ??= new Quantizer(options, dimension);
@@ -126,7 +124,7 @@ internal static class QuantGateCommand
             for (int u = 0; u < count; u++)
             {
                 string name = count == 1 ? Path.GetFileName(file) : string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(file)}[{u}]");
-                utterances.Add(Gate(model, quantizer, features, original, u * size, frames, dimension, name, runs));
+                utterances.Add(Gate(plain, quantised, quantizer, features, original, u * size, frames, dimension, name, runs));
             }
         }
 
@@ -134,7 +132,8 @@ internal static class QuantGateCommand
     }
 
     private static QuantGateReport.Utterance Gate(
-        IAcousticModel model,
+        SpeechRecognizer plain,
+        SpeechRecognizer quantised,
         Quantizer quantizer,
         QuantCliOptions.Features features,
         float[] original,
@@ -165,23 +164,22 @@ internal static class QuantGateCommand
         double dequantMs = QuantCliOptions.MedianMilliseconds(() => quantizer.Dequantize(encoded, restored), runs);
         QuantMetrics featureError = QuantMetrics.Compute(original.AsSpan(offset, size), restored, quantizer.BitsPerValue);
 
-        LogProbMatrix before = model.Run(input);
-        LogProbMatrix after = model.Run(AcousticFeatures.FromSingle(restored, frames, dimension));
-        (double logProbMse, double logProbMax) = Difference(before.Span, after.Span);
+        // The recognisers run the model and decode; the quantised one repeats the round trip on the float32 values, which
+        // gives the bytes timed above (fp16 input is converted to float32 exactly before quantising).
+        SpeechRecognition before = plain.Recognize(input);
+        SpeechRecognition after = quantised.Recognize(AcousticFeatures.FromSingle(original.AsMemory(offset, size), frames, dimension));
+        (double logProbMse, double logProbMax) = Difference(before.LogProbs.Span, after.LogProbs.Span);
         int changedFrames = 0;
-        for (int t = 0; t < before.Frames; t++)
+        for (int t = 0; t < before.LogProbs.Frames; t++)
         {
-            if (TensorPrimitives.IndexOfMax(before.Row(t)) != TensorPrimitives.IndexOfMax(after.Row(t)))
+            if (TensorPrimitives.IndexOfMax(before.LogProbs.Row(t)) != TensorPrimitives.IndexOfMax(after.LogProbs.Row(t)))
             {
                 changedFrames++;
             }
         }
 
-        CtcVocabulary vocabulary = model.Vocabulary;
-        string textBefore = vocabulary.Decode(GreedyDecoder.Decode(before, vocabulary.BlankIndex).Labels.AsSpan());
-        string textAfter = vocabulary.Decode(GreedyDecoder.Decode(after, vocabulary.BlankIndex).Labels.AsSpan());
         return new QuantGateReport.Utterance(
-            name, frames, before.Frames, featureError, logProbMse, logProbMax, before.Span.Length, changedFrames, !string.Equals(textBefore, textAfter, StringComparison.Ordinal), quantMs, dequantMs);
+            name, frames, before.LogProbs.Frames, featureError, logProbMse, logProbMax, before.LogProbs.Span.Length, changedFrames, !string.Equals(before.Hypothesis, after.Hypothesis, StringComparison.Ordinal), quantMs, dequantMs);
     }
 
     /// <summary>Mean squared and maximum absolute difference, in double.</summary>
@@ -204,7 +202,7 @@ internal static class QuantGateCommand
         var shape = features.Shape;
         if (shape.Length is not (2 or 3) || shape[^1] < 1 || shape[^2] < 1 || (shape.Length == 3 && shape[0] < 1))
         {
-            throw new FormatException(string.Create(
+            throw new CommandLineException(string.Create(
                 CultureInfo.InvariantCulture,
                 $"Features '{file}' have shape [{string.Join(", ", shape)}]; [T_in, D], [1, T_in, D] or [N, T_in, D] with every dimension ≥ 1 expected."));
         }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Nko.Ctc;
 using Nko.Data;
+using Nko.Cli.Output;
 
 namespace Nko.Cli.Commands;
 
@@ -82,7 +83,7 @@ internal static class ScoreCommand
             {
                 throw new DatasetFormatException(path, lineNumber, $"not valid JSON ({DescribeJsonError(e)}).", e);
             }
-            catch (Exception e) when (e is FormatException or InvalidOperationException && e is not DatasetFormatException)
+            catch (Exception e) when (e is FormatException or InvalidOperationException or CommandLineException && e is not DatasetFormatException)
             {
                 throw new DatasetFormatException(path, lineNumber, e.Message, e);
             }
@@ -97,29 +98,29 @@ internal static class ScoreCommand
         JsonElement root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new FormatException("a target must be a JSON object {\"index\": i, \"text\": \"...\"}.");
+            throw new CommandLineException("a target must be a JSON object {\"index\": i, \"text\": \"...\"}.");
         }
 
         if (!root.TryGetProperty("index", out JsonElement ie))
         {
-            throw new FormatException("\"index\" is missing.");
+            throw new CommandLineException("\"index\" is missing.");
         }
 
         if (ie.ValueKind != JsonValueKind.Number || !ie.TryGetInt32(out int index) || index < 0)
         {
-            throw new FormatException($"\"index\" must be a non-negative integer, not {Excerpt(ie.GetRawText())}.");
+            throw new CommandLineException($"\"index\" must be a non-negative integer, not {Excerpt(ie.GetRawText())}.");
         }
 
         if (index >= rows)
         {
-            throw new FormatException(string.Create(
+            throw new CommandLineException(string.Create(
                 CultureInfo.InvariantCulture,
                 $"index {index} is outside the dataset's {rows} rows (0..{rows - 1})."));
         }
 
         if (!root.TryGetProperty("text", out JsonElement te) || te.ValueKind != JsonValueKind.String)
         {
-            throw new FormatException("\"text\" is missing or not a string.");
+            throw new CommandLineException("\"text\" is missing or not a string.");
         }
 
         string text = te.GetString()!;
@@ -130,7 +131,7 @@ internal static class ScoreCommand
         }
         catch (OutOfVocabularyException e)
         {
-            throw new FormatException(DescribeOutOfVocabulary(text, e.Position));
+            throw new CommandLineException(DescribeOutOfVocabulary(text, e.Position));
         }
 
         return new ScoreTarget(lineNumber, index, text, labels);

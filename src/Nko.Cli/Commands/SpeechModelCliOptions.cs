@@ -25,11 +25,7 @@ internal sealed class SpeechModelCliOptions
 
     public Option<string?> Head { get; } = new("--head") { Description = "ONNX CTC head (features [1, T', D] → log-probs); use with --encoder." };
 
-    public Option<int> Threads { get; } = new("--threads")
-    {
-        Description = "ONNX Runtime intra-op threads (0: ONNX Runtime's default, one per core).",
-        DefaultValueFactory = _ => 0,
-    };
+    public Option<int> Threads { get; } = CliOptions.Threads();
 
     public static SpeechModelCliOptions Create() => new();
 
@@ -49,22 +45,19 @@ internal sealed class SpeechModelCliOptions
 internal sealed record SpeechModelArguments(string? Model, string? Encoder, string? Head, int Threads)
 {
     /// <summary>Checks the combination of options (before any work starts).</summary>
-    /// <exception cref="ArgumentException">The options do not name one model or one encoder + head pair.</exception>
+    /// <exception cref="CommandLineException">The options do not name one model or one encoder + head pair.</exception>
     public void Validate()
     {
-        if (Threads < 0)
-        {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--threads must be 0 or more, not {Threads}."));
-        }
+        CliOptions.CheckThreads(Threads);
 
         if (Model is not null && (Encoder is not null || Head is not null))
         {
-            throw new ArgumentException("Give either --model or --encoder with --head, not both.");
+            throw new CommandLineException("Give either --model or --encoder with --head, not both.");
         }
 
         if ((Encoder is null) != (Head is null))
         {
-            throw new ArgumentException(Encoder is null ? "--head needs --encoder." : "--encoder needs --head.");
+            throw new CommandLineException(Encoder is null ? "--head needs --encoder." : "--encoder needs --head.");
         }
     }
 

@@ -5,6 +5,7 @@ using Nko.Ctc;
 using Nko.Data;
 using Nko.Ranker.Configuration;
 using Nko.Ranker.Training;
+using Nko.Cli.Output;
 
 namespace Nko.Cli.Commands;
 
@@ -44,7 +45,7 @@ internal static class TrainCommand
             // Every output is checked before the data is read and the ranker trained (minutes), not after.
             if (parseResult.GetValue(folds) is < 2)
             {
-                throw new ArgumentException("--folds must be at least 2.");
+                throw new CommandLineException("--folds must be at least 2.");
             }
 
             string outPath = parseResult.GetRequiredValue(output);
@@ -152,7 +153,7 @@ internal static class TrainCommand
                 null => defaults.Shortlist,
                 "all" => null,
                 _ when int.TryParse(shortlist, NumberStyles.None, CultureInfo.InvariantCulture, out int n) => Within(n, GeneratorOptions.Limit, "--shortlist"),
-                _ => throw new ArgumentException($"--shortlist must be a whole number between 1 and {GeneratorOptions.Limit}, or 'all' (got '{shortlist}')."),
+                _ => throw new CommandLineException($"--shortlist must be a whole number between 1 and {GeneratorOptions.Limit}, or 'all' (got '{shortlist}')."),
             },
         };
     }
@@ -162,7 +163,7 @@ internal static class TrainCommand
     private static int Within(int value, int max, string option) =>
         value >= 1 && value <= max
             ? value
-            : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{option} must be between 1 and {max} (got {value})."));
+            : throw new CommandLineException(string.Create(CultureInfo.InvariantCulture, $"{option} must be between 1 and {max} (got {value})."));
 
     // The data's folders, content hash, the tool version and the options (see TrainingProvenance).
     private static RankerConfig WithDataProvenance(RankerConfig config, string[] trainDirs, string devDir, List<TrainingUtterance> trainRows, TrainerOptions options, string blank) =>

@@ -10,6 +10,7 @@ using Nko.Ranker;
 using Nko.Ranker.Configuration;
 using Nko.Ranker.Evaluation;
 using Nko.Speech;
+using Nko.Cli.Output;
 
 namespace Nko.Cli.Commands;
 
@@ -75,7 +76,7 @@ internal static class TranscribeCommand
         arguments.Model.Validate();
         CommandRunner.CheckOutput(arguments.Out, "--out");
         (RankerConfig config, string configSource) = BundledSpeech.LoadConfig(arguments.Config);
-        string modeName = config.GetMode(arguments.Mode).Name;
+        string modeName = CliOptions.Mode(config, arguments.Mode).Name;
         List<Input> inputs = arguments.Files.Length > 0
             ? [.. arguments.Files.Select(static f => new Input(f, f, null))]
             : BundledSamples();
@@ -84,8 +85,18 @@ internal static class TranscribeCommand
         (IAcousticModel model, string modelSource) = arguments.Model.Load();
         using (model)
         {
+            // Checked here, before any file is read: the pipeline would refuse both, but as a misuse of its API.
+            if (model.InputContract.Kind != AcousticInputKind.LogMel)
+            {
+                throw new CommandLineException($"The model {modelSource} takes encoder features, not a log-mel spectrogram; give a recogniser from log-mel (--model) or an encoder and a head (--encoder, --head).");
+            }
+
+            if (!model.Vocabulary.Equals(config.Vocabulary))
+            {
+                throw new CommandLineException($"The model's vocabulary ({model.Vocabulary}) differs from the config's ({config.Vocabulary}); give a config trained for this model (--config).");
+            }
+
             var speech = new SpeechCorrectionPipeline(model, new CorrectionPipeline(config));
-            _ = speech.WindowSamples; // a features model is refused here, before any file is read
             var options = new TranscriptionOptions { Mode = modeName, Correct = !arguments.NoCorrect };
             StringWriter? buffered = CommandRunner.IsStdout(arguments.Out) ? null : new StringWriter { NewLine = "\n" };
             TextWriter writer = buffered ?? stdout;
@@ -196,7 +207,7 @@ internal static class TranscribeCommand
     internal static string JsonLine(Input input, SpeechTranscription t, CtcVocabulary vocabulary, double ms)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
+        using (var json = CliJson.CreateWriter(buffer))
         {
             json.WriteStartObject();
             CliJson.WriteString(json, "file", input.Name);
@@ -205,7 +216,7 @@ internal static class TranscribeCommand
             CliJson.WriteString(json, "text", t.Text);
             if (t.Decision is { } decision)
             {
-                json.WriteString("decision", CliJson.Decision(decision));
+                CliJson.WriteString(json, "decision", CliJson.Decision(decision));
             }
             else
             {
@@ -219,7 +230,7 @@ internal static class TranscribeCommand
                 {
                     json.WriteStartObject();
                     json.WriteNumber("window", w.Index);
-                    json.WriteString("op", CliJson.Operation(e.Edit.Kind));
+                    CliJson.WriteString(json, "op", CliJson.Operation(e.Edit.Kind));
                     json.WriteNumber("position", e.Edit.Position);
                     if (e.Edit.Kind == EditKind.Delete)
                     {
@@ -233,7 +244,7 @@ internal static class TranscribeCommand
                     CliJson.WriteString(json, "description", e.Description);
                     CliJson.WriteNumber(json, "probability", e.Probability);
                     CliJson.WriteNumber(json, "ctc_gain", e.CtcGain);
-                    json.WriteString("source", e.Source == EditSource.BeamRevision ? "revision" : "candidate");
+                    CliJson.WriteString(json, "source", e.Source == EditSource.BeamRevision ? "revision" : "candidate");
                     json.WriteEndObject();
                 }
             }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using ScottPlot;
 
-namespace Nko.Cli;
+namespace Nko.Cli.Output;
 
 /// <summary>
 /// Draws <c>nko compare --report</c>'s plot as a PNG (ScottPlot over SkiaSharp): every utterance's change in character

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
-namespace Nko.Cli;
+namespace Nko.Cli.Output;
 
 /// <summary>
 /// Builds JSON Lines output (one compact JSON object per line, <c>\n</c>-terminated, UTF-8) in memory with
@@ -12,10 +12,7 @@ namespace Nko.Cli;
 /// <para><b>Numbers.</b> Doubles are written in the shortest form that round-trips (what <c>"R"</c> means on .NET Core 3.0
 /// and later), so parsing the text gives back the same bits. Non-finite values have no JSON form; callers write
 /// <c>null</c> for them (see <see cref="NumberOrNull"/>).</para>
-/// <para><b>Text.</b> Strings are written unescaped except where JSON requires it: <c>"</c>, <c>\</c> and the C0 controls
-/// U+0000–U+001F, plus U+2028/U+2029 (line separators that break JavaScript) and lone surrogates (which UTF-8 cannot carry)
-/// as <c>\uXXXX</c>. N'Ko text (U+07C0–U+07FF, including the code points the .NET encoders treat as unassigned) therefore
-/// appears as itself.</para>
+/// <para><b>Text.</b> <see cref="CliJson"/>'s policy: escaped only where JSON requires it, so N'Ko appears as itself.</para>
 /// <para>Nothing reaches the destination until <see cref="WriteTo(TextWriter)"/>, so a command that fails half-way leaves no
 /// partial output.</para>
 /// </remarks>
@@ -27,7 +24,7 @@ internal sealed class JsonLinesWriter : IDisposable
 
     public JsonLinesWriter()
     {
-        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Indented = false });
+        _json = CliJson.CreateWriter(_buffer);
     }
 
     /// <summary>Number of complete lines written.</summary>
@@ -101,7 +98,7 @@ internal sealed class JsonLinesWriter : IDisposable
     {
         _json.WritePropertyName(name);
         _scratch.ResetWrittenCount();
-        AppendLiteral(_scratch, value);
+        CliJson.AppendLiteral(_scratch, value);
         _json.WriteRawValue(_scratch.WrittenSpan, skipInputValidation: true);
     }
 
@@ -138,80 +135,4 @@ internal sealed class JsonLinesWriter : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _json.Dispose();
-
-    /// <summary>Appends <paramref name="value"/> as a quoted JSON string literal in UTF-8.</summary>
-    internal static void AppendLiteral(IBufferWriter<byte> destination, ReadOnlySpan<char> value)
-    {
-        destination.Write("\""u8);
-        int start = 0;
-        for (int i = 0; i < value.Length; i++)
-        {
-            char c = value[i];
-            bool escape;
-            if (c < 0x20 || c is '"' or '\\' or '\u2028' or '\u2029')
-            {
-                escape = true;
-            }
-            else if (char.IsHighSurrogate(c))
-            {
-                if (i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-                {
-                    i++;
-                    continue;
-                }
-
-                escape = true;
-            }
-            else
-            {
-                escape = char.IsLowSurrogate(c);
-            }
-
-            if (!escape)
-            {
-                continue;
-            }
-
-            AppendUtf8(destination, value[start..i]);
-            start = i + 1;
-            ReadOnlySpan<byte> shortForm = c switch
-            {
-                '"' => "\\\""u8,
-                '\\' => "\\\\"u8,
-                '\n' => "\\n"u8,
-                '\r' => "\\r"u8,
-                '\t' => "\\t"u8,
-                '\b' => "\\b"u8,
-                '\f' => "\\f"u8,
-                _ => default,
-            };
-            if (!shortForm.IsEmpty)
-            {
-                destination.Write(shortForm);
-            }
-            else
-            {
-                Span<byte> u = destination.GetSpan(6);
-                u[0] = (byte)'\\';
-                u[1] = (byte)'u';
-                ((int)c).TryFormat(u[2..6], out _, "X4", System.Globalization.CultureInfo.InvariantCulture);
-                destination.Advance(6);
-            }
-        }
-
-        AppendUtf8(destination, value[start..]);
-        destination.Write("\""u8);
-    }
-
-    private static void AppendUtf8(IBufferWriter<byte> destination, ReadOnlySpan<char> text)
-    {
-        if (text.IsEmpty)
-        {
-            return;
-        }
-
-        Span<byte> span = destination.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
-        int n = Encoding.UTF8.GetBytes(text, span);
-        destination.Advance(n);
-    }
 }

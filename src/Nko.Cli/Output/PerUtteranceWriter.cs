@@ -1,11 +1,10 @@
 using System.Text;
-using Nko.Cli.Commands;
 using Nko.Ctc;
 using Nko.Data;
 using Nko.Ranker;
 using Nko.Ranker.Evaluation;
 
-namespace Nko.Cli;
+namespace Nko.Cli.Output;
 
 /// <summary>
 /// The per-utterance file of <c>nko eval --per-utterance FILE.jsonl</c>: one JSON line per mode and row (modes in the

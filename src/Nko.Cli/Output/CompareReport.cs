@@ -6,7 +6,7 @@ using Nko.Data;
 using Nko.Ranker;
 using Nko.Ranker.Evaluation;
 
-namespace Nko.Cli;
+namespace Nko.Cli.Output;
 
 /// <summary>One of the two systems <c>nko compare</c> compares: a config in one mode, and its text for every row.</summary>
 /// <param name="Name">The config's name.</param>
@@ -134,7 +134,7 @@ internal sealed class CompareReport
     public void WriteJson(TextWriter writer)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n", Encoder = CliJson.NkoEncoder }))
+        using (var json = CliJson.CreateWriter(buffer, indented: true))
         {
             json.WriteStartObject();
             json.WriteNumber("rows", Rows);

@@ -2,9 +2,10 @@ using System.Buffers;
 using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
+using Nko.Cli.Commands;
 using Nko.TurboQuant;
 
-namespace Nko.Cli.Commands;
+namespace Nko.Cli.Output;
 
 /// <summary>What <c>nko quant</c> measured.</summary>
 internal sealed record QuantReport(
@@ -23,10 +24,10 @@ internal sealed record QuantReport(
     public void WriteJson(TextWriter writer)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n" }))
+        using (var json = CliJson.CreateWriter(buffer, indented: true))
         {
             json.WriteStartObject();
-            json.WriteString("codec", QuantCliOptions.Name(Options.Codec));
+            CliJson.WriteString(json, "codec", QuantCliOptions.Name(Options.Codec));
             json.WriteNumber("bits", Options.Bits);
             json.WriteNumber("group", Options.GroupSize);
             json.WriteNumber("bits_per_value", Metrics.BitsPerValue);
@@ -48,7 +49,7 @@ internal sealed record QuantReport(
             }
 
             json.WriteEndArray();
-            json.WriteString("dtype", DataType);
+            CliJson.WriteString(json, "dtype", DataType);
             json.WriteNumber("runs", Runs);
             json.WriteEndObject();
         }

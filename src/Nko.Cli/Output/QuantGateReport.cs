@@ -2,9 +2,10 @@ using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Nko.Cli.Commands;
 using Nko.TurboQuant;
 
-namespace Nko.Cli.Commands;
+namespace Nko.Cli.Output;
 
 /// <summary>What <c>nko quant-gate</c> measured, per utterance and in total.</summary>
 internal sealed record QuantGateReport(QuantOptions Options, double BitsPerValue, IReadOnlyList<QuantGateReport.Utterance> Utterances, int Runs)
@@ -39,10 +40,10 @@ internal sealed record QuantGateReport(QuantOptions Options, double BitsPerValue
     public void WriteJson(TextWriter writer)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var json = CliJson.CreateWriter(buffer, indented: true))
         {
             json.WriteStartObject();
-            json.WriteString("codec", QuantCliOptions.Name(Options.Codec));
+            CliJson.WriteString(json, "codec", QuantCliOptions.Name(Options.Codec));
             json.WriteNumber("bits", Options.Bits);
             json.WriteNumber("group", Options.GroupSize);
             json.WriteNumber("bits_per_value", BitsPerValue);
@@ -67,7 +68,7 @@ internal sealed record QuantGateReport(QuantOptions Options, double BitsPerValue
             foreach (Utterance u in Utterances)
             {
                 json.WriteStartObject();
-                json.WriteString("name", u.Name);
+                CliJson.WriteString(json, "name", u.Name);
                 json.WriteNumber("input_frames", u.InputFrames);
                 json.WriteNumber("frames", u.OutputFrames);
                 json.WriteNumber("feature_mse", u.FeatureError.Mse);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Nko.Ranker.Training;
 
-namespace Nko.Cli;
+namespace Nko.Cli.Output;
 
 /// <summary>Writes <c>nko train</c>'s optional outputs: the features CSV and the report folder (README.md and sweep.png).</summary>
 internal static class TrainingReportWriter

@@ -5,7 +5,7 @@ using Nko.Ranker.Training;
 using ScottPlot;
 using ScottPlot.Plottables;
 
-namespace Nko.Cli;
+namespace Nko.Cli.Output;
 
 /// <summary>
 /// Draws the threshold sweep of a training run as a PNG (ScottPlot over SkiaSharp): the dev CER change against the

@@ -1,7 +1,7 @@
 using System.Text;
 using Nko.IO;
 
-namespace Nko.Cli;
+namespace Nko.Cli.Output;
 
 /// <summary>
 /// The files the commands write: checked before any long work starts (<see cref="Check"/>), then written all-or-nothing
@@ -23,7 +23,7 @@ internal static class OutputFile
     {
         if (string.IsNullOrWhiteSpace(path))
         {
-            throw new ArgumentException($"{option} needs a file path.");
+            throw new CommandLineException($"{option} needs a file path.");
         }
 
         string full = Path.GetFullPath(path);
