@@ -17,11 +17,12 @@ public class ChunkTwinTests
     // The hypothesis' log-likelihood then every edit's, from a scorer that takes the four-frame passes or not.
     private static (double[] Values, int Chunked) Score(SimdWidth width, bool frameByFrame, LogProbMatrix m, int blank, int[] hyp, LabelEdit[] edits)
     {
-        var scorer = new CtcScorer(width) { FrameByFrame = frameByFrame };
+        var scorer = new CtcScorer(width);
+        scorer.Core.Tables.FrameByFrame = frameByFrame;
         scorer.Reset(m, blank);
         var values = new double[edits.Length + 1];
         values[0] = scorer.SetHypothesis(hyp);
-        int chunked = scorer.ChunkedFrames;
+        int chunked = scorer.Core.Tables.ChunkedFrames;
         scorer.ScoreEdits(edits, values.AsSpan(1));
         return (values, chunked);
     }

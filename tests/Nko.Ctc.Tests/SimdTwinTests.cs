@@ -6,6 +6,8 @@ using Nko.Ctc;
 using Nko.Ctc.Internal;
 using Nko.Testing;
 
+using Nko.Ctc.Tests.Support;
+
 namespace Nko.Ctc.Tests;
 
 /// <summary>
@@ -29,17 +31,17 @@ public class SimdTwinTests
     public void The_widths_under_test_are_distinct_on_this_machine()
     {
         CtcScorer[] scorers = Scorers();
-        Assert.Equal(SimdWidth.Scalar, scorers[0].Width);
-        Assert.Equal(SimdWidths.Resolve(SimdWidth.Auto), new CtcScorer().Width);
+        Assert.Equal(SimdWidth.Scalar, scorers[0].Core.Width);
+        Assert.Equal(SimdWidths.Resolve(SimdWidth.Auto), new CtcScorer().Core.Width);
         if (Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
         {
-            Assert.Equal(SimdWidth.Vector128, scorers[1].Width);
-            Assert.Equal(SimdWidth.Vector256, scorers[2].Width);
+            Assert.Equal(SimdWidth.Vector128, scorers[1].Core.Width);
+            Assert.Equal(SimdWidth.Vector256, scorers[2].Core.Width);
         }
 
         if (Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
         {
-            Assert.Equal(SimdWidth.Vector512, scorers[3].Width);
+            Assert.Equal(SimdWidth.Vector512, scorers[3].Core.Width);
         }
     }
 
@@ -73,15 +75,11 @@ public class SimdTwinTests
     }
 
     [Property(MaxTest = 200)]
-    public Property Tables_and_every_edit_are_bit_identical_across_widths(int seed, PositiveInt framesRaw, NonNegativeInt lengthRaw, bool blankLast)
+    public Property Tables_and_every_edit_are_bit_identical_across_widths() => Prop.ForAll(ScoringCases.Of(new ScoringCaseShape(MaxFrames: 60, MinClasses: 2, MaxClasses: 8, ExtraLength: 1, ZeroChance: 0.25)), c =>
     {
-        var rng = new Random(seed);
-        int frames = 1 + (framesRaw.Get % 60);
-        int classes = 2 + rng.Next(7);
-        int blank = blankLast ? classes - 1 : 0;
-        int length = lengthRaw.Get % (frames + 2);
-        int[] hyp = TestMatrices.RandomTarget(rng, length, classes, blank, repeats: true);
-        LogProbMatrix m = RandomMatrix(rng, seed, frames, classes);
+        int frames = c.Frames, classes = c.Classes, blank = c.Blank, length = c.Target.Length;
+        int[] hyp = c.Target;
+        LogProbMatrix m = c.Matrix;
         LabelEdit[] edits = EditEnumeration.All(length, classes, blank).ToArray();
         CtcScorer[] scorers = Scorers();
         var hypotheses = new double[scorers.Length];
@@ -118,7 +116,7 @@ public class SimdTwinTests
         }
 
         return (failures.Count == 0).Label($"hyp [{string.Join(",", hyp)}] T={frames} C={classes}: {string.Join("; ", failures.Take(5))}");
-    }
+    });
 
     [Fact]
     public void Serving_shape_edits_are_bit_identical_across_widths()
@@ -133,7 +131,7 @@ public class SimdTwinTests
         {
             scorers[w].Reset(m, 0);
             scorers[w].SetHypothesis(hyp);
-            Assert.False(scorers[w].Unscaled); // random rows: the scaled kernels run
+            Assert.False(scorers[w].Core.Tables.Unscaled); // random rows: the scaled kernels run
             scorers[w].ScoreEdits(edits, scores[w]);
         }
 
@@ -165,7 +163,7 @@ public class SimdTwinTests
         {
             scorers[w].Reset(m, blank);
             double tables = scorers[w].SetHypothesis(hyp);
-            Assert.True(scorers[w].Unscaled);
+            Assert.True(scorers[w].Core.Tables.Unscaled);
             Assert.True(TestMatrices.SameBits(tables, scorers[w].LogLikelihood(hyp)), $"{Widths[w]}: tables and forward differ");
             scorers[w].ScoreEdits(edits, scores[w]);
         }

@@ -1,0 +1,31 @@
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace Nko.Ctc.Tests.Support;
+
+/// <summary>
+/// The random choices of a walk (which edit next, whether to run something else in between) read from a generated
+/// array, so that a failing walk shrinks with it: towards fewer and smaller draws, that is towards the first choice.
+/// </summary>
+internal sealed class Draws(int[] values)
+{
+    private int _next;
+
+    /// <summary>Arrays of draws; FsCheck's own, which shrink.</summary>
+    public static Arbitrary<int[]> Walks => ArbMap.Default.ArbFor<int[]>();
+
+    /// <summary>The next draw in [0, <paramref name="count"/>) (0 once the draws run out).</summary>
+    public int Next(int count) => _next < values.Length ? (int)((uint)Math.Abs((long)values[_next++]) % (uint)count) : 0;
+
+    /// <summary>A target over classes 1 .. C − 1 (the blank is 0), a third of its labels repeating the one before.</summary>
+    public int[] Target(int length, int classes)
+    {
+        int[] target = new int[length];
+        for (int i = 0; i < length; i++)
+        {
+            target[i] = i > 0 && Next(3) == 0 ? target[i - 1] : 1 + Next(classes - 1);
+        }
+
+        return target;
+    }
+}
