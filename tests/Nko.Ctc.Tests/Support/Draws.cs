@@ -17,13 +17,14 @@ internal sealed class Draws(int[] values)
     /// <summary>The next draw in [0, <paramref name="count"/>) (0 once the draws run out).</summary>
     public int Next(int count) => _next < values.Length ? (int)((uint)Math.Abs((long)values[_next++]) % (uint)count) : 0;
 
-    /// <summary>A target over classes 1 .. C − 1 (the blank is 0), a third of its labels repeating the one before.</summary>
-    public int[] Target(int length, int classes)
+    /// <summary>A target over the classes other than <paramref name="blank"/> (0 or C − 1), with <paramref name="repeats"/> a third of its labels repeating the one before.</summary>
+    public int[] Target(int length, int classes, int blank = 0, bool repeats = true)
     {
         int[] target = new int[length];
+        int first = blank == 0 ? 1 : 0;
         for (int i = 0; i < length; i++)
         {
-            target[i] = i > 0 && Next(3) == 0 ? target[i - 1] : 1 + Next(classes - 1);
+            target[i] = repeats && i > 0 && Next(3) == 0 ? target[i - 1] : first + Next(classes - 1);
         }
 
         return target;

@@ -75,6 +75,8 @@ internal sealed class ScoringCase
 /// <param name="ZeroChance">The chance that a case zeroes classes (about 40 % of each frame's, one class always kept).</param>
 /// <param name="Repeats">Whether a label may repeat the one before it (one in three does).</param>
 /// <param name="SometimesNoRepeats">Whether half the cases have no repeats even when <paramref name="Repeats"/> is set.</param>
+/// <param name="Sharpness">One sharpness for every case (else one of 0.05, 1, 4, 25).</param>
+/// <param name="QuantisedChance">The chance that a case's log-probs are 0, −1 or −2 instead (not normalised: many exact ties).</param>
 internal sealed record ScoringCaseShape(
     int MaxFrames,
     int MinClasses,
@@ -84,7 +86,9 @@ internal sealed record ScoringCaseShape(
     bool BlankLast = true,
     double ZeroChance = 0,
     bool Repeats = true,
-    bool SometimesNoRepeats = false);
+    bool SometimesNoRepeats = false,
+    double? Sharpness = null,
+    double QuantisedChance = 0);
 
 /// <summary>FsCheck generators of <see cref="ScoringCase"/>s, shrinking by <see cref="ScoringCase.Shrink"/>.</summary>
 internal static class ScoringCases
@@ -97,7 +101,8 @@ internal static class ScoringCases
         from frames in Gen.Choose(1, shape.MaxFrames)
         from classes in Gen.Choose(shape.MinClasses, shape.MaxClasses)
         from blankLast in shape.BlankLast ? Gen.Elements(false, true) : Gen.Constant(false)
-        from sharpness in Gen.Elements(Sharpnesses)
+        from sharpness in shape.Sharpness is { } fixedSharpness ? Gen.Constant(fixedSharpness) : Gen.Elements(Sharpnesses)
+        from quantised in Gen.Choose(0, 999).Select(i => i < shape.QuantisedChance * 1000)
         from normals in Gen.ArrayOf(Normal(), frames * classes)
         from zeroed in Gen.Choose(0, 999).Select(i => i < shape.ZeroChance * 1000)
         from zeros in Gen.ArrayOf(Gen.Choose(0, 9), frames * classes)
@@ -105,7 +110,7 @@ internal static class ScoringCases
         from length in Gen.Choose(shape.MinLength, Math.Max(shape.MinLength, frames + shape.ExtraLength))
         from repeats in shape.SometimesNoRepeats ? Gen.Elements(false, shape.Repeats) : Gen.Constant(shape.Repeats)
         from picks in Gen.ArrayOf(repeats ? Gen.Frequency((1, Gen.Constant(-1)), (2, Gen.Choose(0, classes - 2))) : Gen.Choose(0, classes - 2), length)
-        select Build(shape, frames, classes, blankLast ? classes - 1 : 0, sharpness, normals, zeroed ? zeros : null, keep, picks);
+        select Build(shape, frames, classes, blankLast ? classes - 1 : 0, sharpness, normals, zeroed ? zeros : null, keep, picks, quantised ? zeros : null);
 
     // A standard normal deviate (Box–Muller from two uniform draws), as the seeded matrices of TestMatrices.
     private static Gen<double> Normal() =>
@@ -113,12 +118,19 @@ internal static class ScoringCases
         from b in Gen.Choose(0, 1 << 30)
         select Math.Sqrt(-2 * Math.Log(a / (double)(1 << 30))) * Math.Cos(2 * Math.PI * b / (1 << 30));
 
-    private static ScoringCase Build(ScoringCaseShape shape, int frames, int classes, int blank, double sharpness, double[] normals, int[]? zeros, int[] keep, int[] picks)
+    private static ScoringCase Build(ScoringCaseShape shape, int frames, int classes, int blank, double sharpness, double[] normals, int[]? zeros, int[] keep, int[] picks, int[]? quantised)
     {
         float[] logits = [.. normals.Select(x => (float)(sharpness * x))];
         float[] lp = new float[logits.Length];
         LogProbMatrix.LogSoftmax(logits, lp, classes);
-        if (zeros is not null)
+        if (quantised is not null)
+        {
+            for (int i = 0; i < lp.Length; i++)
+            {
+                lp[i] = -(quantised[i] % 3);
+            }
+        }
+        else if (zeros is not null)
         {
             for (int i = 0; i < lp.Length; i++)
             {
