@@ -4,6 +4,8 @@ using FsCheck.Xunit;
 using Nko.Lm;
 using Nko.Lm.Training;
 
+using Nko.Ctc.Tests.Support;
+
 namespace Nko.Ctc.Tests;
 
 /// <summary>
@@ -34,11 +36,11 @@ public sealed class BeamSearchTwinTests
     }
 
     [Property(MaxTest = 150)]
-    public Property Exhaustive_search_equals_all_alignments(int seed, PositiveInt framesRaw, bool blankLast, bool withLm, bool zeros)
+    public Property Exhaustive_search_equals_all_alignments() => Prop.ForAll(ScoringCases.Of(new ScoringCaseShape(MaxFrames: 6, MinClasses: 5, MaxClasses: 5, ZeroChance: 0.5, Sharpness: 1.5)), ArbMap.Default.ArbFor<bool>(), (c, withLm) =>
     {
-        int frames = 1 + (framesRaw.Get % 6);
-        CtcVocabulary vocab = CtcVocabulary.Create("ab c", blankLast ? 4 : 0);
-        LogProbMatrix m = TestMatrices.Random(seed, frames, vocab.Count, 1.5, zeros ? 0.3 : 0);
+        int frames = c.Frames;
+        CtcVocabulary vocab = CtcVocabulary.Create("ab c", c.Blank);
+        LogProbMatrix m = c.Matrix;
         CharLanguageModel? lm = withLm ? TinyLm : null;
         double alpha = withLm ? 0.7 : 0, beta = withLm ? 1.3 : 0;
         var search = new CtcBeamSearch(vocab, lm, Exhaustive(alpha, beta));
@@ -69,19 +71,19 @@ public sealed class BeamSearchTwinTests
 
         return (sameCount && allFound && worst <= 1e-9 && sorted && sameScores)
             .Label($"T {frames}: {result.Hypotheses.Length} hypotheses vs {expected.Count}; all found {allFound}; worst {worst}; sorted {sorted}; scores {sameScores}");
-    }
+    });
 
     [Property(MaxTest = 60)]
-    public Property Pruned_search_scores_are_lower_bounds_of_the_exact_forward(int seed, PositiveInt framesRaw, bool withLm)
+    public Property Pruned_search_scores_are_lower_bounds_of_the_exact_forward() => Prop.ForAll(ScoringCases.Of(new ScoringCaseShape(MaxFrames: 40, MinClasses: 5, MaxClasses: 5, BlankLast: false, Sharpness: 3)), ArbMap.Default.ArbFor<bool>(), (c, withLm) =>
     {
-        int frames = 1 + (framesRaw.Get % 40);
+        int frames = c.Frames;
         CtcVocabulary vocab = CtcVocabulary.Create("ab c", 0);
-        LogProbMatrix m = TestMatrices.Random(seed, frames, vocab.Count, 3.0);
+        LogProbMatrix m = c.Matrix;
         var search = new CtcBeamSearch(vocab, withLm ? TinyLm : null, new BeamSearchOptions { BeamWidth = 3, NBest = 3 });
         BeamSearchResult result = search.Decode(m);
         bool ok = result.Hypotheses.All(h => h.CtcLogProb <= CtcForward.LogSpaceLogLikelihood(m, vocab.BlankIndex, h.Labels.AsSpan()) + 1e-9);
         return (ok && result.Hypotheses.Length is >= 1 and <= 3).Label($"{result.Hypotheses.Length} hypotheses");
-    }
+    });
 
     /// <summary>Every alignment (C^T of them), collapsed, probabilities summed per label sequence (log-add-exp).</summary>
     private static List<(int[] Labels, double Ctc, double Lm, double Score)> BruteForce(LogProbMatrix m, CtcVocabulary vocab, CharLanguageModel? lm, double alpha, double beta)

@@ -4,6 +4,8 @@ using FsCheck.Xunit;
 using Nko.Ctc;
 using Nko.Ctc.Internal;
 
+using Nko.Ctc.Tests.Support;
+
 namespace Nko.Ctc.Tests;
 
 /// <summary>
@@ -17,11 +19,12 @@ public class ChunkTwinTests
     // The hypothesis' log-likelihood then every edit's, from a scorer that takes the four-frame passes or not.
     private static (double[] Values, int Chunked) Score(SimdWidth width, bool frameByFrame, LogProbMatrix m, int blank, int[] hyp, LabelEdit[] edits)
     {
-        var scorer = new CtcScorer(width) { FrameByFrame = frameByFrame };
+        var scorer = new CtcScorer(width);
+        scorer.Core.Tables.FrameByFrame = frameByFrame;
         scorer.Reset(m, blank);
         var values = new double[edits.Length + 1];
         values[0] = scorer.SetHypothesis(hyp);
-        int chunked = scorer.ChunkedFrames;
+        int chunked = scorer.Core.Tables.ChunkedFrames;
         scorer.ScoreEdits(edits, values.AsSpan(1));
         return (values, chunked);
     }
@@ -49,13 +52,10 @@ public class ChunkTwinTests
     }
 
     [Property(MaxTest = 150)]
-    public Property Four_frame_passes_give_the_frame_by_frame_bits(int seed, PositiveInt framesRaw, NonNegativeInt lengthRaw, bool blankLast, bool greedy)
+    public Property Four_frame_passes_give_the_frame_by_frame_bits() => Prop.ForAll(ScoringCases.Of(new ScoringCaseShape(MaxFrames: 90, MinClasses: 2, MaxClasses: 10, ExtraLength: 1, ZeroChance: 0.25)), ArbMap.Default.ArbFor<bool>(), (c, greedy) =>
     {
-        var rng = new Random(seed);
-        int frames = 1 + (framesRaw.Get % 90);
-        int classes = 2 + rng.Next(9);
-        int blank = blankLast ? classes - 1 : 0;
-        LogProbMatrix m = TestMatrices.Random(seed, frames, classes, TestMatrices.SharpnessFor(rng.Next(4)), rng.Next(4) == 0 ? 0.3 : 0);
+        int frames = c.Frames, classes = c.Classes, blank = c.Blank;
+        LogProbMatrix m = c.Matrix;
         int[] hyp;
         if (greedy)
         {
@@ -65,14 +65,14 @@ public class ChunkTwinTests
         }
         else
         {
-            hyp = TestMatrices.RandomTarget(rng, lengthRaw.Get % (frames + 2), classes, blank, repeats: true);
+            hyp = c.Target;
         }
 
         LabelEdit[] edits = EditEnumeration.All(hyp.Length, classes, blank).ToArray();
         int chunked = 0;
         List<string> failures = Compare(m, blank, hyp, edits, ref chunked);
         return (failures.Count == 0).Label($"hyp [{string.Join(",", hyp)}] T={frames} C={classes}: {string.Join("; ", failures.Take(5))}");
-    }
+    });
 
     [Fact]
     public void Four_frame_passes_run_and_agree_on_a_peaky_serving_shape_matrix()

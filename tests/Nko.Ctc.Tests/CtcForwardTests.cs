@@ -3,6 +3,8 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Nko.Ctc;
 
+using Nko.Ctc.Tests.Support;
+
 namespace Nko.Ctc.Tests;
 
 public class CtcForwardTests
@@ -47,36 +49,28 @@ public class CtcForwardTests
     }
 
     [Property(MaxTest = 300)]
-    public Property Forward_equals_brute_force_sum_over_alignments(int seed, PositiveInt framesRaw, PositiveInt classesRaw, NonNegativeInt lengthRaw, bool blankLast)
+    public Property Forward_equals_brute_force_sum_over_alignments() => Prop.ForAll(ScoringCases.Of(new ScoringCaseShape(MaxFrames: 6, MinClasses: 2, MaxClasses: 3, ZeroChance: 0.33)), c =>
     {
-        int frames = 1 + (framesRaw.Get % 6);
-        int classes = 2 + (classesRaw.Get % 2);
-        int blank = blankLast ? classes - 1 : 0;
-        var rng = new Random(seed);
-        int length = lengthRaw.Get % (frames + 1);
-        int[] target = TestMatrices.RandomTarget(rng, length, classes, blank, repeats: true);
-        var m = TestMatrices.Random(seed, frames, classes, TestMatrices.SharpnessFor(rng.Next(4)), rng.Next(3) == 0 ? 0.3 : 0);
+        int blank = c.Blank;
+        int[] target = c.Target;
+        LogProbMatrix m = c.Matrix;
         double expected = BruteForce(m, blank, target);
         double fast = CtcForward.LogLikelihood(m, blank, target);
         double reference = CtcForward.LogSpaceLogLikelihood(m, blank, target);
         return (TestMatrices.Close(expected, fast, 1e-9) && TestMatrices.Close(expected, reference, 1e-9))
             .Label($"brute {expected}, fast {fast}, log-space {reference}");
-    }
+    });
 
     [Property(MaxTest = 300)]
-    public Property Fast_forward_equals_log_space_reference(int seed, PositiveInt framesRaw, NonNegativeInt lengthRaw, bool blankLast, NonNegativeInt kind)
+    public Property Fast_forward_equals_log_space_reference() => Prop.ForAll(ScoringCases.Of(new ScoringCaseShape(MaxFrames: 120, MinClasses: 66, MaxClasses: 66, ExtraLength: 2, ZeroChance: 0.25, SometimesNoRepeats: true)), c =>
     {
-        int frames = 1 + (framesRaw.Get % 120);
-        int classes = 66;
-        int blank = blankLast ? classes - 1 : 0;
-        var rng = new Random(seed);
-        int length = lengthRaw.Get % (frames + 3);
-        int[] target = TestMatrices.RandomTarget(rng, length, classes, blank, repeats: rng.Next(2) == 0);
-        var m = TestMatrices.Random(seed, frames, classes, TestMatrices.SharpnessFor(kind.Get % 4), rng.Next(4) == 0 ? 0.5 : 0);
+        int blank = c.Blank;
+        int[] target = c.Target;
+        LogProbMatrix m = c.Matrix;
         double fast = CtcForward.LogLikelihood(m, blank, target);
         double reference = CtcForward.LogSpaceLogLikelihood(m, blank, target);
         return TestMatrices.Close(reference, fast, 1e-9).Label($"reference {reference}, fast {fast}");
-    }
+    });
 
     [Fact]
     public void Infeasible_target_is_negative_infinity()

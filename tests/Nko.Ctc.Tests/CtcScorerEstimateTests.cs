@@ -5,6 +5,8 @@ using Nko.Ctc;
 using Nko.Ctc.Internal;
 using Nko.Testing;
 
+using Nko.Ctc.Tests.Support;
+
 namespace Nko.Ctc.Tests;
 
 /// <summary>
@@ -14,15 +16,11 @@ namespace Nko.Ctc.Tests;
 public class CtcScorerEstimateTests
 {
     [Property(MaxTest = 300)]
-    public Property Estimates_are_one_frame_likelihoods_below_the_exact_score(int seed, PositiveInt framesRaw, NonNegativeInt lengthRaw, bool blankLast, NonNegativeInt kind)
+    public Property Estimates_are_one_frame_likelihoods_below_the_exact_score() => Prop.ForAll(ScoringCases.Of(new ScoringCaseShape(MaxFrames: 40, MinClasses: 2, MaxClasses: 5, ExtraLength: 1, ZeroChance: 0.2)), c =>
     {
-        var rng = new Random(seed);
-        int frames = 1 + (framesRaw.Get % 40);
-        int classes = 2 + rng.Next(4);
-        int blank = blankLast ? classes - 1 : 0;
-        int length = lengthRaw.Get % (frames + 2);
-        int[] hyp = TestMatrices.RandomTarget(rng, length, classes, blank, repeats: true);
-        var m = TestMatrices.Random(seed, frames, classes, TestMatrices.SharpnessFor(kind.Get % 4), rng.Next(5) == 0 ? 0.4 : 0);
+        int frames = c.Frames, classes = c.Classes, blank = c.Blank, length = c.Target.Length;
+        int[] hyp = c.Target;
+        LogProbMatrix m = c.Matrix;
         var scorer = new CtcScorer();
         scorer.Reset(m, blank);
         double hypLogp = scorer.SetHypothesis(hyp);
@@ -34,7 +32,7 @@ public class CtcScorerEstimateTests
         {
             LabelEdit edit = edits[i];
             double exact = scorer.ScoreEdit(edit), estimate = estimates[i];
-            if (!double.IsFinite(hypLogp) || !scorer.Spliced)
+            if (!double.IsFinite(hypLogp) || !scorer.Core.Tables.SpliceOk)
             {
                 // No tables to estimate from (an impossible hypothesis, or one the exact fallback scored): the documented
                 // fallback is the exact value.
@@ -61,18 +59,15 @@ public class CtcScorerEstimateTests
         }
 
         return (failures.Count == 0).Label($"hyp [{string.Join(",", hyp)}] T={frames} C={classes} blank={blank}: {string.Join("; ", failures.Take(5))}");
-    }
+    });
 
     [Property(MaxTest = 300)]
-    public Property Short_matrices_make_every_estimate_the_whole_one_frame_likelihood(int seed, PositiveInt framesRaw, NonNegativeInt lengthRaw, NonNegativeInt kind)
+    public Property Short_matrices_make_every_estimate_the_whole_one_frame_likelihood() => Prop.ForAll(ScoringCases.Of(new ScoringCaseShape(MaxFrames: CtcScorer.EstimateRadius + 1, MinClasses: 2, MaxClasses: 6, BlankLast: false)), c =>
     {
         // T ≤ 4: the seven frames around any peak cover every frame, so the estimate is exactly the one-frame likelihood.
-        var rng = new Random(seed);
-        int frames = 1 + (framesRaw.Get % (CtcScorer.EstimateRadius + 1));
-        int classes = 2 + rng.Next(5);
-        int length = lengthRaw.Get % (frames + 1);
-        int[] hyp = TestMatrices.RandomTarget(rng, length, classes, 0, repeats: true);
-        var m = TestMatrices.Random(seed, frames, classes, TestMatrices.SharpnessFor(kind.Get % 4));
+        int frames = c.Frames, classes = c.Classes, length = c.Target.Length;
+        int[] hyp = c.Target;
+        LogProbMatrix m = c.Matrix;
         var scorer = new CtcScorer();
         scorer.Reset(m, 0);
         bool possible = double.IsFinite(scorer.SetHypothesis(hyp));
@@ -91,17 +86,14 @@ public class CtcScorerEstimateTests
         }
 
         return (failures.Count == 0).Label($"hyp [{string.Join(",", hyp)}] T={frames}: {string.Join("; ", failures.Take(5))}");
-    }
+    });
 
     [Property(MaxTest = 100)]
-    public Property Estimates_are_bit_identical_at_every_width(int seed, PositiveInt framesRaw, NonNegativeInt lengthRaw, NonNegativeInt kind)
+    public Property Estimates_are_bit_identical_at_every_width() => Prop.ForAll(ScoringCases.Of(new ScoringCaseShape(MaxFrames: 120, MinClasses: 2, MaxClasses: 13, ExtraLength: 1, BlankLast: false)), c =>
     {
-        var rng = new Random(seed);
-        int frames = 1 + (framesRaw.Get % 120);
-        int classes = 2 + rng.Next(12);
-        int length = lengthRaw.Get % (frames + 2);
-        int[] hyp = TestMatrices.RandomTarget(rng, length, classes, 0, repeats: true);
-        var m = TestMatrices.Random(seed, frames, classes, TestMatrices.SharpnessFor(kind.Get % 4));
+        int classes = c.Classes, length = c.Target.Length;
+        int[] hyp = c.Target;
+        LogProbMatrix m = c.Matrix;
         LabelEdit[] edits = [.. EditEnumeration.All(length, classes, 0).Where(e => e.Kind != EditKind.Delete)];
         double[]? reference = null;
         var failures = new List<string>();
@@ -123,18 +115,15 @@ public class CtcScorerEstimateTests
         }
 
         return (failures.Count == 0).Label(string.Join("; ", failures.Take(5)));
-    }
+    });
 
     [Property(MaxTest = 100)]
-    public Property Deletions_scored_after_estimates_have_the_bits_of_deletions_scored_alone(int seed, PositiveInt framesRaw, NonNegativeInt lengthRaw, NonNegativeInt kind)
+    public Property Deletions_scored_after_estimates_have_the_bits_of_deletions_scored_alone() => Prop.ForAll(ScoringCases.Of(new ScoringCaseShape(MaxFrames: 120, MinClasses: 2, MaxClasses: 13, MinLength: 1, ExtraLength: 1, BlankLast: false)), c =>
     {
         // Estimating first computes the deletion sums in the same pass as the peaks; they must be the plain sweep's bits.
-        var rng = new Random(seed);
-        int frames = 1 + (framesRaw.Get % 120);
-        int classes = 2 + rng.Next(12);
-        int length = 1 + (lengthRaw.Get % (frames + 1));
-        int[] hyp = TestMatrices.RandomTarget(rng, length, classes, 0, repeats: true);
-        var m = TestMatrices.Random(seed, frames, classes, TestMatrices.SharpnessFor(kind.Get % 4));
+        int frames = c.Frames, classes = c.Classes, length = c.Target.Length;
+        int[] hyp = c.Target;
+        LogProbMatrix m = c.Matrix;
         LabelEdit[] deletions = [.. Enumerable.Range(0, length).Select(LabelEdit.Delete)];
         LabelEdit[] others = [.. EditEnumeration.All(length, classes, 0).Where(e => e.Kind != EditKind.Delete)];
         var failures = new List<string>();
@@ -162,7 +151,7 @@ public class CtcScorerEstimateTests
         }
 
         return (failures.Count == 0).Label($"hyp [{string.Join(",", hyp)}] T={frames}: {string.Join("; ", failures.Take(5))}");
-    }
+    });
 
     [Fact]
     public void Serving_shape_estimates_track_the_exact_scores_of_a_peaky_matrix()

@@ -23,7 +23,7 @@ public class CtcScorerRecogniserTests
             for (int round = 0; round < 20; round++)
             {
                 Assert.True(double.IsFinite(scorer.SetHypothesis(hyp)), $"row {i} round {round}");
-                Assert.True(scorer.Spliced, $"row {i} round {round}: [{string.Join(",", hyp)}] fell back");
+                Assert.True(scorer.Core.Tables.SpliceOk, $"row {i} round {round}: [{string.Join(",", hyp)}] fell back");
                 checkedCount++;
                 LabelEdit[] edits = [.. EditEnumeration.All(hyp.Length, data.Classes, 0)];
                 hyp = edits[rng.Next(edits.Length)].Apply(hyp); // random edits drift far from what the recogniser said

@@ -3,6 +3,8 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Nko.Ctc.Internal;
 
+using Nko.Ctc.Tests.Support;
+
 namespace Nko.Ctc.Tests;
 
 /// <summary>
@@ -12,14 +14,12 @@ namespace Nko.Ctc.Tests;
 public class CtcScorerStepTests
 {
     [Property(MaxTest = 150)]
-    public Property Stepping_through_single_edits_gives_the_bits_of_fresh_tables(int seed, PositiveInt framesRaw, NonNegativeInt lengthRaw, NonNegativeInt kind)
+    public Property Stepping_through_single_edits_gives_the_bits_of_fresh_tables() => Prop.ForAll(ScoringCases.Of(new ScoringCaseShape(MaxFrames: 90, MinClasses: 2, MaxClasses: 11, ExtraLength: 1, BlankLast: false)), Draws.Walks, (c, walk) =>
     {
-        var rng = new Random(seed);
-        int frames = 1 + (framesRaw.Get % 90);
-        int classes = 2 + rng.Next(10);
-        int length = lengthRaw.Get % (frames + 2);
-        int[] hyp = TestMatrices.RandomTarget(rng, length, classes, 0, repeats: true);
-        var m = TestMatrices.Random(seed, frames, classes, TestMatrices.SharpnessFor(kind.Get % 4));
+        int frames = c.Frames, classes = c.Classes;
+        int[] hyp = c.Target;
+        LogProbMatrix m = c.Matrix;
+        var draws = new Draws(walk);
         var failures = new List<string>();
         int stepped = 0;
         foreach (SimdWidth width in TestMatrices.Widths)
@@ -30,7 +30,7 @@ public class CtcScorerStepTests
             for (int round = 0; round < 8 && failures.Count == 0; round++)
             {
                 double walked = walker.SetHypothesis(current);
-                stepped += walker.LabelsStepped ? 1 : 0;
+                stepped += walker.Core.Tables.LabelsStepped ? 1 : 0;
                 var fresh = new CtcScorer(width);
                 fresh.Reset(m, 0);
                 double expected = fresh.SetHypothesis(current);
@@ -52,10 +52,10 @@ public class CtcScorerStepTests
                 }
 
                 // Sometimes something else uses the scorer's buffers between rounds (a full forward), or the text stays.
-                switch (rng.Next(4))
+                switch (draws.Next(4))
                 {
                     case 0:
-                        walker.LogLikelihood(TestMatrices.RandomTarget(rng, rng.Next(frames + 1), classes, 0, repeats: true));
+                        walker.LogLikelihood(draws.Target(draws.Next(frames + 1), classes));
                         break;
                     case 1:
                         continue;
@@ -63,20 +63,20 @@ public class CtcScorerStepTests
 
                 // Usually one edit (a correction round); sometimes two, so that the new columns are more than one or
                 // the length moves by two (no reuse then).
-                for (int e = rng.Next(4) == 0 ? 2 : 1; e > 0; e--)
+                for (int e = draws.Next(4) == 0 ? 2 : 1; e > 0; e--)
                 {
                     LabelEdit[] choices = [.. EditEnumeration.All(current.Length, classes, 0)];
                     if (choices.Length > 0)
                     {
                         int[] next = new int[current.Length + 1];
-                        current = next[..choices[rng.Next(choices.Length)].Apply(current, next)];
+                        current = next[..choices[draws.Next(choices.Length)].Apply(current, next)];
                     }
                 }
             }
         }
 
         return (failures.Count == 0).Label(string.Join("; ", failures.Take(4))).Collect(stepped > 0 ? "stepped" : "never stepped");
-    }
+    });
 
     [Fact]
     public void Moves_label_emissions_only_when_a_few_columns_change_at_the_same_row_width()
@@ -85,28 +85,28 @@ public class CtcScorerStepTests
         var scorer = new CtcScorer();
         scorer.Reset(m, 0);
         scorer.SetHypothesis([1, 2, 3, 4]);
-        Assert.False(scorer.LabelsStepped);
+        Assert.False(scorer.Core.Tables.LabelsStepped);
         scorer.SetHypothesis([1, 5, 3, 4]); // substitution
-        Assert.True(scorer.LabelsStepped);
+        Assert.True(scorer.Core.Tables.LabelsStepped);
         scorer.SetHypothesis([1, 5, 3, 3, 4]); // insertion
-        Assert.True(scorer.LabelsStepped);
+        Assert.True(scorer.Core.Tables.LabelsStepped);
         scorer.SetHypothesis([1, 5, 3, 4]); // deletion
-        Assert.True(scorer.LabelsStepped);
+        Assert.True(scorer.Core.Tables.LabelsStepped);
         scorer.SetHypothesis([2, 5, 3, 1]); // two substitutions
-        Assert.True(scorer.LabelsStepped);
+        Assert.True(scorer.Core.Tables.LabelsStepped);
         scorer.SetHypothesis([2, 5, 3, 1]); // the same text again: recomputed
-        Assert.False(scorer.LabelsStepped);
+        Assert.False(scorer.Core.Tables.LabelsStepped);
         scorer.SetHypothesis([2, 3, 1, 6, 7, 8]); // the length moves by two
-        Assert.False(scorer.LabelsStepped);
+        Assert.False(scorer.Core.Tables.LabelsStepped);
         scorer.SetHypothesis([2, 3, 1, 6, 7, 8, 9, 10, 11, 1]); // another row width
-        Assert.False(scorer.LabelsStepped);
+        Assert.False(scorer.Core.Tables.LabelsStepped);
         scorer.SetHypothesis([3, 4, 5, 7, 8, 9, 10, 11, 9, 1]); // nine new columns
-        Assert.False(scorer.LabelsStepped);
+        Assert.False(scorer.Core.Tables.LabelsStepped);
         scorer.LogLikelihood([1, 2]);
         scorer.SetHypothesis([3, 4, 5, 7, 8, 9, 10, 11, 9, 2]); // one edit, but a full forward used the buffers since
-        Assert.False(scorer.LabelsStepped);
+        Assert.False(scorer.Core.Tables.LabelsStepped);
         scorer.Reset(m, 0);
         scorer.SetHypothesis([3, 4, 5, 7, 8, 9, 10, 11, 9, 1]); // one edit, but a new matrix
-        Assert.False(scorer.LabelsStepped);
+        Assert.False(scorer.Core.Tables.LabelsStepped);
     }
 }

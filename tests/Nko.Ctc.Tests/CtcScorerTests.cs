@@ -4,20 +4,18 @@ using FsCheck.Xunit;
 using Nko.Ctc;
 using Nko.Testing;
 
+using Nko.Ctc.Tests.Support;
+
 namespace Nko.Ctc.Tests;
 
 public class CtcScorerTests
 {
     [Property(MaxTest = 250)]
-    public Property Every_single_edit_equals_the_full_forward_of_the_edited_target(int seed, PositiveInt framesRaw, NonNegativeInt lengthRaw, bool blankLast, NonNegativeInt kind)
+    public Property Every_single_edit_equals_the_full_forward_of_the_edited_target() => Prop.ForAll(ScoringCases.Of(new ScoringCaseShape(MaxFrames: 40, MinClasses: 2, MaxClasses: 5, ExtraLength: 1, ZeroChance: 0.2)), c =>
     {
-        var rng = new Random(seed);
-        int frames = 1 + (framesRaw.Get % 40);
-        int classes = 2 + rng.Next(4);
-        int blank = blankLast ? classes - 1 : 0;
-        int length = lengthRaw.Get % (frames + 2);
-        int[] hyp = TestMatrices.RandomTarget(rng, length, classes, blank, repeats: true);
-        var m = TestMatrices.Random(seed, frames, classes, TestMatrices.SharpnessFor(kind.Get % 4), rng.Next(5) == 0 ? 0.4 : 0);
+        int frames = c.Frames, classes = c.Classes, blank = c.Blank, length = c.Target.Length;
+        int[] hyp = c.Target;
+        LogProbMatrix m = c.Matrix;
         var scorer = new CtcScorer();
         scorer.Reset(m, blank);
         double hypLogp = scorer.SetHypothesis(hyp);
@@ -38,7 +36,7 @@ public class CtcScorerTests
         }
 
         return (failures.Count == 0).Label($"hyp [{string.Join(",", hyp)}] T={frames} C={classes} blank={blank}: {string.Join("; ", failures.Take(5))}");
-    }
+    });
 
     [Fact]
     public void Serving_shape_edits_match_full_forward()

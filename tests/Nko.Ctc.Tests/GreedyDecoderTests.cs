@@ -3,17 +3,17 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Nko.Ctc;
 
+using Nko.Ctc.Tests.Support;
+
 namespace Nko.Ctc.Tests;
 
 public class GreedyDecoderTests
 {
     [Property(MaxTest = 200)]
-    public Property Greedy_decode_invariants(int seed, PositiveInt framesRaw, bool blankLast)
+    public Property Greedy_decode_invariants() => Prop.ForAll(ScoringCases.Of(new ScoringCaseShape(MaxFrames: 200, MinClasses: 66, MaxClasses: 66, Sharpness: 3)), c =>
     {
-        int frames = 1 + (framesRaw.Get % 200);
-        int classes = 66;
-        int blank = blankLast ? classes - 1 : 0;
-        var m = TestMatrices.Random(seed, frames, classes, 3);
+        int frames = c.Frames, blank = c.Blank;
+        LogProbMatrix m = c.Matrix;
         var result = GreedyDecoder.Decode(m, blank);
         // Reference: argmax per frame, collapse, drop blanks.
         var best = Enumerable.Range(0, frames).Select(t => { var r = m.Row(t).ToArray(); return Array.IndexOf(r, r.Max()); }).ToArray();
@@ -35,7 +35,7 @@ public class GreedyDecoderTests
         double logp = CtcForward.LogLikelihood(m, blank, result.Labels.AsSpan());
         return (result.Labels.SequenceEqual(expected) && Math.Abs(result.Score - score) < 1e-6 && spansOk && logp >= result.Score - 1e-9)
             .Label($"labels {string.Join(",", result.Labels)} vs {string.Join(",", expected)}");
-    }
+    });
 
     [Fact]
     public void Decodes_runs_and_blanks()

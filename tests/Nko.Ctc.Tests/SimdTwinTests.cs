@@ -6,6 +6,8 @@ using Nko.Ctc;
 using Nko.Ctc.Internal;
 using Nko.Testing;
 
+using Nko.Ctc.Tests.Support;
+
 namespace Nko.Ctc.Tests;
 
 /// <summary>
@@ -18,39 +20,30 @@ public class SimdTwinTests
 
     private static CtcScorer[] Scorers() => Widths.Select(w => new CtcScorer(w)).ToArray();
 
-    private static LogProbMatrix RandomMatrix(Random rng, int seed, int frames, int classes)
-    {
-        double sharpness = TestMatrices.SharpnessFor(rng.Next(4));
-        double zeros = rng.Next(4) == 0 ? 0.4 : 0;
-        return TestMatrices.Random(seed, frames, classes, sharpness, zeros);
-    }
-
     [Fact]
     public void The_widths_under_test_are_distinct_on_this_machine()
     {
         CtcScorer[] scorers = Scorers();
-        Assert.Equal(SimdWidth.Scalar, scorers[0].Width);
-        Assert.Equal(SimdWidths.Resolve(SimdWidth.Auto), new CtcScorer().Width);
+        Assert.Equal(SimdWidth.Scalar, scorers[0].Core.Width);
+        Assert.Equal(SimdWidths.Resolve(SimdWidth.Auto), new CtcScorer().Core.Width);
         if (Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
         {
-            Assert.Equal(SimdWidth.Vector128, scorers[1].Width);
-            Assert.Equal(SimdWidth.Vector256, scorers[2].Width);
+            Assert.Equal(SimdWidth.Vector128, scorers[1].Core.Width);
+            Assert.Equal(SimdWidth.Vector256, scorers[2].Core.Width);
         }
 
         if (Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
         {
-            Assert.Equal(SimdWidth.Vector512, scorers[3].Width);
+            Assert.Equal(SimdWidth.Vector512, scorers[3].Core.Width);
         }
     }
 
     [Property(MaxTest = 300)]
-    public Property Forward_is_bit_identical_across_widths(int seed, PositiveInt framesRaw, PositiveInt classesRaw, NonNegativeInt lengthRaw, bool blankLast)
+    public Property Forward_is_bit_identical_across_widths() => Prop.ForAll(ScoringCases.Of(new ScoringCaseShape(MaxFrames: 130, MinClasses: 2, MaxClasses: 70, ZeroChance: 0.25)), Draws.Walks, (c, walk) =>
     {
-        var rng = new Random(seed);
-        int frames = 1 + (framesRaw.Get % 130);
-        int classes = 2 + (classesRaw.Get % 69);
-        int blank = blankLast ? classes - 1 : 0;
-        LogProbMatrix m = RandomMatrix(rng, seed, frames, classes);
+        int frames = c.Frames, classes = c.Classes, blank = c.Blank;
+        LogProbMatrix m = c.Matrix;
+        var draws = new Draws(walk);
         CtcScorer[] scorers = Scorers();
         foreach (CtcScorer s in scorers)
         {
@@ -60,8 +53,8 @@ public class SimdTwinTests
         var failures = new List<string>();
         for (int trial = 0; trial < 4; trial++)
         {
-            int length = (lengthRaw.Get + trial) % (frames + 3);
-            int[] target = TestMatrices.RandomTarget(rng, length, classes, blank, repeats: rng.Next(2) == 0);
+            int length = draws.Next(frames + 3);
+            int[] target = draws.Target(length, classes, blank, repeats: draws.Next(2) == 0);
             double[] values = scorers.Select(s => s.LogLikelihood(target)).ToArray();
             if (!values.All(v => TestMatrices.SameBits(v, values[0])))
             {
@@ -70,18 +63,14 @@ public class SimdTwinTests
         }
 
         return (failures.Count == 0).Label($"T={frames} C={classes} blank={blank}: {string.Join("; ", failures)}");
-    }
+    });
 
     [Property(MaxTest = 200)]
-    public Property Tables_and_every_edit_are_bit_identical_across_widths(int seed, PositiveInt framesRaw, NonNegativeInt lengthRaw, bool blankLast)
+    public Property Tables_and_every_edit_are_bit_identical_across_widths() => Prop.ForAll(ScoringCases.Of(new ScoringCaseShape(MaxFrames: 60, MinClasses: 2, MaxClasses: 8, ExtraLength: 1, ZeroChance: 0.25)), c =>
     {
-        var rng = new Random(seed);
-        int frames = 1 + (framesRaw.Get % 60);
-        int classes = 2 + rng.Next(7);
-        int blank = blankLast ? classes - 1 : 0;
-        int length = lengthRaw.Get % (frames + 2);
-        int[] hyp = TestMatrices.RandomTarget(rng, length, classes, blank, repeats: true);
-        LogProbMatrix m = RandomMatrix(rng, seed, frames, classes);
+        int frames = c.Frames, classes = c.Classes, blank = c.Blank, length = c.Target.Length;
+        int[] hyp = c.Target;
+        LogProbMatrix m = c.Matrix;
         LabelEdit[] edits = EditEnumeration.All(length, classes, blank).ToArray();
         CtcScorer[] scorers = Scorers();
         var hypotheses = new double[scorers.Length];
@@ -118,7 +107,7 @@ public class SimdTwinTests
         }
 
         return (failures.Count == 0).Label($"hyp [{string.Join(",", hyp)}] T={frames} C={classes}: {string.Join("; ", failures.Take(5))}");
-    }
+    });
 
     [Fact]
     public void Serving_shape_edits_are_bit_identical_across_widths()
@@ -133,7 +122,7 @@ public class SimdTwinTests
         {
             scorers[w].Reset(m, 0);
             scorers[w].SetHypothesis(hyp);
-            Assert.False(scorers[w].Unscaled); // random rows: the scaled kernels run
+            Assert.False(scorers[w].Core.Tables.Unscaled); // random rows: the scaled kernels run
             scorers[w].ScoreEdits(edits, scores[w]);
         }
 
@@ -165,7 +154,7 @@ public class SimdTwinTests
         {
             scorers[w].Reset(m, blank);
             double tables = scorers[w].SetHypothesis(hyp);
-            Assert.True(scorers[w].Unscaled);
+            Assert.True(scorers[w].Core.Tables.Unscaled);
             Assert.True(TestMatrices.SameBits(tables, scorers[w].LogLikelihood(hyp)), $"{Widths[w]}: tables and forward differ");
             scorers[w].ScoreEdits(edits, scores[w]);
         }
@@ -364,15 +353,10 @@ public class SimdTwinTests
     }
 
     [Property(MaxTest = 200)]
-    public Property Greedy_decode_is_identical_across_widths(int seed, PositiveInt framesRaw, PositiveInt classesRaw, bool blankLast, NonNegativeInt kind)
+    public Property Greedy_decode_is_identical_across_widths() => Prop.ForAll(ScoringCases.Of(new ScoringCaseShape(MaxFrames: 200, MinClasses: 2, MaxClasses: 81, QuantisedChance: 0.33)), c =>
     {
-        var rng = new Random(seed);
-        int frames = 1 + (framesRaw.Get % 200);
-        int classes = 2 + (classesRaw.Get % 80);
-        int blank = blankLast ? classes - 1 : 0;
-        LogProbMatrix m = kind.Get % 3 == 0
-            ? Quantised(rng, frames, classes) // many exact ties
-            : TestMatrices.Random(seed, frames, classes, TestMatrices.SharpnessFor(kind.Get % 4));
+        int frames = c.Frames, classes = c.Classes, blank = c.Blank;
+        LogProbMatrix m = c.Matrix; // a third quantised: many exact ties
         var labels = new int[Widths.Length][];
         var spans = new LabelSpan[Widths.Length][];
         var counts = new int[Widths.Length];
@@ -410,7 +394,7 @@ public class SimdTwinTests
         }
 
         return ok.Label($"T={frames} C={classes}: counts {string.Join(",", counts)} expected {expected.Count}");
-    }
+    });
 
     [Fact]
     public void Greedy_decode_follows_IndexOfMax_on_signed_zeros_and_NaN()
@@ -500,16 +484,5 @@ public class SimdTwinTests
                 GreedyDecoder.Decode(m, 0, labels, spans, out _, width);
             }));
         }
-    }
-
-    private static LogProbMatrix Quantised(Random rng, int frames, int classes)
-    {
-        float[] data = new float[frames * classes];
-        for (int i = 0; i < data.Length; i++)
-        {
-            data[i] = -rng.Next(3);
-        }
-
-        return new LogProbMatrix(data, frames, classes);
     }
 }

@@ -1,12 +1,16 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Nko.Ctc.Internal;
+using static Nko.Ctc.Internal.Scoring.ScoringMath;
 
-namespace Nko.Ctc;
+namespace Nko.Ctc.Internal.Scoring;
 
-// The exact fallback between the fast recursions and the log-space reference.
-public sealed partial class CtcScorer
+/// <summary>
+/// The exact fallback between the fast recursions and the log-space reference: a banded scalar scaled forward over the
+/// states that can still start and finish in time, shifted by the target's own best class at each frame.
+/// </summary>
+internal sealed class ExactFallback(EmissionStreams streams)
 {
+    private readonly EmissionStreams _streams = streams;
     private const double Faint = 9.332636185032189E-302; // 2^-1000: a state this far below its frame's best is at risk
 
     private double[] _bandPrev = [];
@@ -25,10 +29,10 @@ public sealed partial class CtcScorer
     // band they are close, and the band is narrow exactly then (about T − L labels wide). The fast recursions also
     // shift each frame by its best class overall, so a target whose classes all sit ~700 nats below it underflows
     // (see Lossy); shifted by the target's own best, it does not.
-    private double ExactFallback(ReadOnlySpan<int> target)
+    public double Run(ReadOnlySpan<int> target)
     {
         double banded = BandedForward(target);
-        return double.IsNaN(banded) ? CtcForward.LogSpaceLogLikelihood(_matrix, _blank, target) : banded;
+        return double.IsNaN(banded) ? CtcForward.LogSpaceLogLikelihood(_streams.Matrix, _streams.Blank, target) : banded;
     }
 
     // Fills _bandEmit for the target's classes and returns the sum of the shifts, −∞ when some frame gives every class
@@ -36,13 +40,13 @@ public sealed partial class CtcScorer
     // spread over more than 700 nats).
     private double TargetEmissions(ReadOnlySpan<int> target, out int distinct)
     {
-        Grow(ref _bandColumn, _classes);
-        Grow(ref _bandClasses, Math.Min(target.Length + 1, _classes));
-        Span<int> column = _bandColumn.AsSpan(0, _classes);
+        Grow(ref _bandColumn, _streams.Classes);
+        Grow(ref _bandClasses, Math.Min(target.Length + 1, _streams.Classes));
+        Span<int> column = _bandColumn.AsSpan(0, _streams.Classes);
         column.Fill(-1);
         distinct = 0;
-        column[_blank] = distinct;
-        _bandClasses[distinct++] = _blank;
+        column[_streams.Blank] = distinct;
+        _bandClasses[distinct++] = _streams.Blank;
         foreach (int label in target)
         {
             if (column[label] < 0)
@@ -52,9 +56,9 @@ public sealed partial class CtcScorer
             }
         }
 
-        int frames = _frames, classes = _classes, d = distinct;
+        int frames = _streams.Frames, classes = _streams.Classes, d = distinct;
         Grow(ref _bandEmit, checked(frames * d));
-        ReadOnlySpan<float> lp = _matrix.Span;
+        ReadOnlySpan<float> lp = _streams.Matrix.Span;
         ReadOnlySpan<int> which = _bandClasses.AsSpan(0, d);
         Span<double> emit = _bandEmit.AsSpan(0, frames * d);
         double offset = 0;
@@ -98,7 +102,7 @@ public sealed partial class CtcScorer
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double BandedForward(ReadOnlySpan<int> target)
     {
-        int frames = _frames, length = target.Length, states = (2 * length) + 1;
+        int frames = _streams.Frames, length = target.Length, states = (2 * length) + 1;
         Grow(ref _bandPrefix, length + 1);
         Grow(ref _bandSuffix, length + 1);
         Grow(ref _bandPrev, states);
@@ -148,7 +152,7 @@ public sealed partial class CtcScorer
                     a += prev[s - 1];
                 }
 
-                int c = _blank;
+                int c = _streams.Blank;
                 if ((s & 1) == 1)
                 {
                     int k = s >> 1;
