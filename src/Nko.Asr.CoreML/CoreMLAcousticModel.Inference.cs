@@ -24,15 +24,8 @@ public sealed partial class CoreMLAcousticModel
     /// </summary>
     internal static void EnsureAvailable(ICoreMLApi api, CoreMLModelOptions options)
     {
-        OSRequirement? requirement;
-        try
-        {
-            requirement = OSRequirement.ForComputeUnits(options.ComputeUnits);
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.ComputeUnits, e.Message);
-        }
+        // The value itself is a defined one: CoreMLModelOptions checks it when it is set.
+        OSRequirement? requirement = OSRequirement.ForComputeUnits(options.ComputeUnits);
 
         if (requirement is not null && !api.IsAvailable(requirement))
         {

@@ -44,7 +44,6 @@ public sealed partial class CoreMLAcousticModel : IAcousticModel
     /// <param name="coreMLOptions">CoreML settings; <see langword="null"/> for <see cref="CoreMLModelOptions.Default"/>.</param>
     /// <exception cref="PlatformNotSupportedException">Not running on macOS, iOS or Mac Catalyst.</exception>
     /// <exception cref="FileNotFoundException">The model does not exist.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="CoreMLModelOptions.ComputeUnits"/> is not a defined value.</exception>
     /// <exception cref="CoreMLException">CoreML cannot compile or load the model (the <c>NSError</c> is in the message), or this
     /// OS version lacks the requested compute units.</exception>
     /// <exception cref="IOException">A compiled model cannot be kept in <see cref="CoreMLModelOptions.CompiledModelDirectory"/>.</exception>

@@ -1,10 +1,12 @@
 using Microsoft.ML.OnnxRuntime;
+using Nko.Asr;
 
 namespace Nko.Asr.Onnx;
 
 /// <summary>
 /// How the ONNX Runtime session is created: threads, graph optimisation, execution provider. Immutable; every default is
-/// documented on its property.
+/// documented on its property, and every value is checked when it is set (an <see cref="ArgumentOutOfRangeException"/>
+/// whose <see cref="ArgumentException.ParamName"/> is the property name), so every instance is valid.
 /// </summary>
 public sealed record OnnxSessionOptions
 {
@@ -15,10 +17,12 @@ public sealed record OnnxSessionOptions
     /// Threads one run may use for a single operator (ONNX Runtime's intra-op pool). Default 0: ONNX Runtime picks
     /// (one per physical core). Use 1 when many callers run concurrently, so each run stays on its caller's thread.
     /// </summary>
-    public int IntraOpThreads { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">Negative.</exception>
+    public int IntraOpThreads { get; init => field = NonNegative(value, nameof(IntraOpThreads)); }
 
     /// <summary>Threads for running independent operators in parallel (only with <see cref="ParallelExecution"/>). Default 0: ONNX Runtime picks.</summary>
-    public int InterOpThreads { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">Negative.</exception>
+    public int InterOpThreads { get; init => field = NonNegative(value, nameof(InterOpThreads)); }
 
     /// <summary>Whether independent branches of the graph run in parallel. Default <see langword="false"/> (sequential, ONNX Runtime's default).</summary>
     public bool ParallelExecution { get; init; }
@@ -30,13 +34,16 @@ public sealed record OnnxSessionOptions
     public bool AllowSpinning { get; init; }
 
     /// <summary>Graph optimisation level. Default <see cref="OnnxGraphOptimization.All"/>.</summary>
-    public OnnxGraphOptimization GraphOptimization { get; init; } = OnnxGraphOptimization.All;
+    public OnnxGraphOptimization GraphOptimization { get; init => field = Defined(value, nameof(GraphOptimization)); } = OnnxGraphOptimization.All;
 
     /// <summary>The execution provider. Default <see cref="OnnxExecutionProvider.Cpu"/>.</summary>
-    public OnnxExecutionProvider ExecutionProvider { get; init; } = OnnxExecutionProvider.Cpu;
+    public OnnxExecutionProvider ExecutionProvider { get; init => field = Defined(value, nameof(ExecutionProvider)); } = OnnxExecutionProvider.Cpu;
 
-    /// <summary>Compute units for <see cref="OnnxExecutionProvider.CoreML"/>. Default <see cref="OnnxCoreMLComputeUnits.CpuAndGpu"/> (float32).</summary>
-    public OnnxCoreMLComputeUnits CoreMLComputeUnits { get; init; } = OnnxCoreMLComputeUnits.CpuAndGpu;
+    /// <summary>
+    /// Compute units for <see cref="OnnxExecutionProvider.CoreML"/> (the enum the CoreML back end uses too). Default
+    /// <see cref="Nko.Asr.CoreMLComputeUnits.CpuAndGpu"/> (float32).
+    /// </summary>
+    public CoreMLComputeUnits CoreMLComputeUnits { get; init => field = Defined(value, nameof(CoreMLComputeUnits)); } = CoreMLComputeUnits.CpuAndGpu;
 
     /// <summary>
     /// Whether ONNX Runtime logs to stderr at warning level. Default <see langword="false"/>: only fatal messages are
@@ -52,8 +59,6 @@ public sealed record OnnxSessionOptions
 
     internal SessionOptions CreateSessionOptions()
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(IntraOpThreads);
-        ArgumentOutOfRangeException.ThrowIfNegative(InterOpThreads);
         var options = new SessionOptions();
         try
         {
@@ -87,9 +92,9 @@ public sealed record OnnxSessionOptions
                     {
                         ["MLComputeUnits"] = CoreMLComputeUnits switch
                         {
-                            OnnxCoreMLComputeUnits.CpuOnly => "CPUOnly",
-                            OnnxCoreMLComputeUnits.CpuAndNeuralEngine => "CPUAndNeuralEngine",
-                            OnnxCoreMLComputeUnits.All => "ALL",
+                            CoreMLComputeUnits.CpuOnly => "CPUOnly",
+                            CoreMLComputeUnits.CpuAndNeuralEngine => "CPUAndNeuralEngine",
+                            CoreMLComputeUnits.All => "ALL",
                             _ => "CPUAndGPU",
                         },
                         ["ModelFormat"] = "MLProgram",
@@ -108,4 +113,11 @@ public sealed record OnnxSessionOptions
             throw;
         }
     }
+
+    private static int NonNegative(int value, string name) =>
+        value >= 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be 0 (ONNX Runtime picks) or positive.");
+
+    private static T Defined<T>(T value, string name)
+        where T : struct, Enum =>
+        Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be one of the {typeof(T).Name} values.");
 }

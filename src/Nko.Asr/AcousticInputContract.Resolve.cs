@@ -121,7 +121,6 @@ public sealed partial record AcousticInputContract
 
         if (options.WindowFrames is int wantedWindow)
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(wantedWindow, 1, "options.WindowFrames");
             if (window is int modelWindow && modelWindow != wantedWindow)
             {
                 throw Mismatch(

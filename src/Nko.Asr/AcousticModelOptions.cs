@@ -4,7 +4,9 @@ namespace Nko.Asr;
 
 /// <summary>
 /// Back-end-independent settings of an acoustic model: what its output holds, its vocabulary, which tensors to use
-/// and how its time axis is reduced. Immutable; share one instance between models freely.
+/// and how its time axis is reduced. Immutable; share one instance between models freely. Every value is checked when it
+/// is set (an <see cref="ArgumentOutOfRangeException"/> whose <see cref="ArgumentException.ParamName"/> is the property
+/// name), so every instance is valid.
 /// </summary>
 public sealed record AcousticModelOptions
 {
@@ -21,7 +23,7 @@ public sealed record AcousticModelOptions
     /// What the model emits. Default: <see cref="AcousticOutputKind.LogProbs"/> (passed through; the first frame is
     /// checked to be normalised when <see cref="ValidateOutput"/> is on, so a logits model is caught early).
     /// </summary>
-    public AcousticOutputKind OutputKind { get; init; } = AcousticOutputKind.LogProbs;
+    public AcousticOutputKind OutputKind { get; init => field = Defined(value, nameof(OutputKind)); } = AcousticOutputKind.LogProbs;
 
     /// <summary>The input tensor's name. Default <see langword="null"/>: the model must have exactly one input.</summary>
     public string? InputName { get; init; }
@@ -41,20 +43,22 @@ public sealed record AcousticModelOptions
     /// the dynamic one of the last two input dimensions; with both fixed, an input named <c>input_features</c> is log-mel
     /// as in Whisper encoder exports, anything else features). When both this and the metadata are set they must agree.
     /// </summary>
-    public AcousticInputKind? InputKind { get; init; }
+    public AcousticInputKind? InputKind { get; init => field = value is { } kind ? Defined(kind, nameof(InputKind)) : null; }
 
     /// <summary>
     /// The number of mel bands the caller's front end produces, checked at load against the model's input and its
     /// <c>nko.n_mels</c> metadata (a mismatch is an <see cref="AcousticModelException"/>). Default <see langword="null"/>: no check.
     /// </summary>
-    public int? Mels { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1.</exception>
+    public int? Mels { get; init => field = Positive(value, nameof(Mels)); }
 
     /// <summary>
     /// The input frames per window the caller produces, checked at load against a fixed input length and the model's
     /// <c>nko.window_samples</c> metadata (a mismatch is an <see cref="AcousticModelException"/>); for a model that states
     /// no window it becomes the contract's window. Default <see langword="null"/>: the model's.
     /// </summary>
-    public int? WindowFrames { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1.</exception>
+    public int? WindowFrames { get; init => field = Positive(value, nameof(WindowFrames)); }
 
     /// <summary>
     /// Whether the model's <c>nko.*</c> metadata (<see cref="AcousticModelMetadata"/>) is read. Default
@@ -68,4 +72,11 @@ public sealed record AcousticModelOptions
     /// vectorised pass over the output.
     /// </summary>
     public bool ValidateOutput { get; init; } = true;
+
+    private static int? Positive(int? value, string name) =>
+        value is not < 1 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least 1 when set.");
+
+    private static T Defined<T>(T value, string name)
+        where T : struct, Enum =>
+        Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be one of the {typeof(T).Name} values.");
 }

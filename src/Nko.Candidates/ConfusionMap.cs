@@ -32,7 +32,7 @@ public sealed class ConfusionMap
     public const string InsertionsList = "insertions";
 
     /// <summary>Name of the hypothesis label count array in <see cref="ConfusionMapProblem.List"/> and exception messages.</summary>
-    public const string HypothesisLabelCountsList = "hypothesis_label_counts";
+    public const string HypothesisLabelCountsList = "hypothesisLabelCounts";
 
     private readonly PairCountTable _substitutionCounts; // (from, to)
     private readonly PairCountTable _insertionCounts; // (leftContext + 1, label)
@@ -145,7 +145,7 @@ public sealed class ConfusionMap
     /// <param name="deletions">Deletion entries: a non-blank label, Count ≥ 1, no label twice.</param>
     /// <param name="insertions">Insertion entries: a non-blank label, a non-blank left context or −1, Count ≥ 1, no (Label, LeftContext) twice.</param>
     /// <param name="hypothesisLabelCounts">One count ≥ 0 per class id (length = <see cref="CtcVocabulary.Count"/>), 0 at the blank.</param>
-    /// <exception cref="ArgumentException">An entry is invalid; the message starts with its path, e.g. <c>substitutions[3].to</c>.</exception>
+    /// <exception cref="ArgumentException">An entry is invalid; the message starts with its path, e.g. <c>substitutions[3].To</c>.</exception>
     public static ConfusionMap Create(
         CtcVocabulary vocabulary,
         ReadOnlySpan<SubstitutionEntry> substitutions,
@@ -187,19 +187,19 @@ public sealed class ConfusionMap
         for (int i = 0; i < substitutions.Length; i++)
         {
             SubstitutionEntry e = substitutions[i];
-            if (CheckLabel(vocabulary, SubstitutionsList, i, "from", e.From) is { } p1)
+            if (CheckLabel(vocabulary, SubstitutionsList, i, nameof(SubstitutionEntry.From), e.From) is { } p1)
             {
                 return p1;
             }
 
-            if (CheckLabel(vocabulary, SubstitutionsList, i, "to", e.To) is { } p2)
+            if (CheckLabel(vocabulary, SubstitutionsList, i, nameof(SubstitutionEntry.To), e.To) is { } p2)
             {
                 return p2;
             }
 
             if (e.To == e.From)
             {
-                return new ConfusionMapProblem(SubstitutionsList, i, "to", Invariant($"equals from ({e.From}): a substitution must change the label."));
+                return new ConfusionMapProblem(SubstitutionsList, i, nameof(SubstitutionEntry.To), Invariant($"equals From ({e.From}): a substitution must change the label."));
             }
 
             if (CheckCount(SubstitutionsList, i, e.Count) is { } p3)
@@ -209,7 +209,7 @@ public sealed class ConfusionMap
 
             if (!seenPairs.TryAdd((e.From, e.To), i))
             {
-                return new ConfusionMapProblem(SubstitutionsList, i, null, Invariant($"duplicates {SubstitutionsList}[{seenPairs[(e.From, e.To)]}] (from {e.From}, to {e.To})."));
+                return new ConfusionMapProblem(SubstitutionsList, i, null, Invariant($"duplicates {SubstitutionsList}[{seenPairs[(e.From, e.To)]}] (From {e.From}, To {e.To})."));
             }
         }
 
@@ -217,7 +217,7 @@ public sealed class ConfusionMap
         for (int i = 0; i < deletions.Length; i++)
         {
             DeletionEntry e = deletions[i];
-            if (CheckLabel(vocabulary, DeletionsList, i, "label", e.Label) is { } p1)
+            if (CheckLabel(vocabulary, DeletionsList, i, nameof(DeletionEntry.Label), e.Label) is { } p1)
             {
                 return p1;
             }
@@ -229,7 +229,7 @@ public sealed class ConfusionMap
 
             if (!seenLabels.TryAdd(e.Label, i))
             {
-                return new ConfusionMapProblem(DeletionsList, i, null, Invariant($"duplicates {DeletionsList}[{seenLabels[e.Label]}] (label {e.Label})."));
+                return new ConfusionMapProblem(DeletionsList, i, null, Invariant($"duplicates {DeletionsList}[{seenLabels[e.Label]}] (Label {e.Label})."));
             }
         }
 
@@ -237,12 +237,12 @@ public sealed class ConfusionMap
         for (int i = 0; i < insertions.Length; i++)
         {
             InsertionEntry e = insertions[i];
-            if (CheckLabel(vocabulary, InsertionsList, i, "label", e.Label) is { } p1)
+            if (CheckLabel(vocabulary, InsertionsList, i, nameof(InsertionEntry.Label), e.Label) is { } p1)
             {
                 return p1;
             }
 
-            if (e.LeftContext != InsertionEntry.UtteranceStart && CheckLabel(vocabulary, InsertionsList, i, "left_context", e.LeftContext) is { } p2)
+            if (e.LeftContext != InsertionEntry.UtteranceStart && CheckLabel(vocabulary, InsertionsList, i, nameof(InsertionEntry.LeftContext), e.LeftContext) is { } p2)
             {
                 return p2 with { Message = p2.Message + " Use -1 for the start of the utterance." };
             }
@@ -254,7 +254,7 @@ public sealed class ConfusionMap
 
             if (!seenPairs.TryAdd((e.Label, e.LeftContext), i))
             {
-                return new ConfusionMapProblem(InsertionsList, i, null, Invariant($"duplicates {InsertionsList}[{seenPairs[(e.Label, e.LeftContext)]}] (label {e.Label}, left_context {e.LeftContext})."));
+                return new ConfusionMapProblem(InsertionsList, i, null, Invariant($"duplicates {InsertionsList}[{seenPairs[(e.Label, e.LeftContext)]}] (Label {e.Label}, LeftContext {e.LeftContext})."));
             }
         }
 
@@ -346,7 +346,7 @@ public sealed class ConfusionMap
     }
 
     private static ConfusionMapProblem? CheckCount(string list, int index, int count) =>
-        count >= 1 ? null : new ConfusionMapProblem(list, index, "count", Invariant($"count {count} must be at least 1."));
+        count >= 1 ? null : new ConfusionMapProblem(list, index, "Count", Invariant($"Count {count} must be at least 1."));
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -9,11 +9,14 @@ namespace Nko.Candidates;
 /// </param>
 /// <param name="Index">The index of the offending entry in that list (for hypothesis label counts: the class id; −1 when the list as a whole is wrong, e.g. its length).</param>
 /// <param name="Field">
-/// The offending field of the entry in snake_case (<c>from</c>, <c>to</c>, <c>count</c>, <c>label</c>,
-/// <c>left_context</c>), or <see langword="null"/> when the entry as a whole is wrong (a duplicate) or the list has no fields.
+/// The offending property of the entry, by its .NET name (<c>From</c>, <c>To</c>, <c>Count</c>, <c>Label</c>,
+/// <c>LeftContext</c>), or <see langword="null"/> when the entry as a whole is wrong (a duplicate) or the list has no fields.
 /// </param>
 /// <param name="Message">What is wrong, in a sentence.</param>
-/// <remarks>A config loader turns (<paramref name="List"/>, <paramref name="Index"/>, <paramref name="Field"/>) into a JSON path.</remarks>
+/// <remarks>
+/// The names are .NET's (<paramref name="List"/> is the parameter of <see cref="ConfusionMap.Create"/>,
+/// <paramref name="Field"/> the entry's property): a config loader maps them to its own file's names.
+/// </remarks>
 public readonly record struct ConfusionMapProblem(string List, int Index, string? Field, string Message)
 {
     /// <summary>The location as a path: <c>list[index].field</c> (or <c>list[index]</c>, or <c>list</c> when <see cref="Index"/> is −1).</summary>

@@ -17,7 +17,7 @@ namespace Nko.Ranker;
 /// limits bound it too; cancel a call with the token given to
 /// <see cref="ICorrectionPipeline.Correct(CorrectionRequest, CancellationToken)"/>, checked before every round.</para>
 /// </remarks>
-public sealed class CorrectionLimits
+public sealed record CorrectionLimits
 {
     /// <summary>The defaults described on the type.</summary>
     public static CorrectionLimits Default { get; } = new();
@@ -28,23 +28,23 @@ public sealed class CorrectionLimits
     }
 
     /// <summary>Most frames T of the log-probs (default 30,000: 40 minutes at 80 ms per frame).</summary>
-    public int MaxFrames { get; init => field = Positive(value); } = 30_000;
+    public int MaxFrames { get; init => field = Positive(value, nameof(MaxFrames)); } = 30_000;
 
     /// <summary>Most labels of a given hypothesis (default 8,192; a greedy hypothesis has at most T labels).</summary>
-    public int MaxHypothesisLength { get; init => field = Positive(value); } = 8_192;
+    public int MaxHypothesisLength { get; init => field = Positive(value, nameof(MaxHypothesisLength)); } = 8_192;
 
     /// <summary>Most table cells, frames × (hypothesis labels + rounds + 1) (default 4,194,304, about 200 MB).</summary>
-    public long MaxTableCells { get; init => field = Positive(value); } = 4_194_304;
+    public long MaxTableCells { get; init => field = Positive(value, nameof(MaxTableCells)); } = 4_194_304;
 
     /// <summary>Table cells above which a call releases its thread's buffers when it ends (default 262,144, about 12.5 MB).</summary>
-    public long MaxRetainedTableCells { get; init => field = Positive(value); } = 262_144;
+    public long MaxRetainedTableCells { get; init => field = Positive(value, nameof(MaxRetainedTableCells)); } = 262_144;
 
-    private static T Positive<T>(T value)
+    private static T Positive<T>(T value, string name)
         where T : System.Numerics.INumber<T>
     {
         if (value <= T.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(value), value, string.Create(CultureInfo.InvariantCulture, $"A limit must be positive; got {value}."));
+            throw new ArgumentOutOfRangeException(name, value, string.Create(CultureInfo.InvariantCulture, $"{name} must be positive; got {value}."));
         }
 
         return value;

@@ -195,7 +195,7 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
                 }
 
                 double z = logits[i];
-                double gain = Gain(logps[i], hypLogp);
+                double gain = UnclampedGain(logps[i], hypLogp);
                 if (z > bestZ || (z == bestZ && gain > bestGain))
                 {
                     best = i;
@@ -291,7 +291,7 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
             }
 
             BeamRevisionEvaluator.Segment seg = segments[s];
-            double gain = rows[s * width]; // seg_ctc_gain: the segment's own CTC gain over the unrevised text
+            double gain = rows[(s * width) + BeamRevisionFeatures.SegmentCtcGainColumn]; // the segment's own CTC gain over the unrevised text
             int removed = seg.End - seg.Start, inserted = seg.ReplacementLength, common = Math.Min(removed, inserted);
             int at = seg.Start + shift;
             for (int i = 0; i < common; i++)
@@ -347,7 +347,8 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
     private static CorrectionLimitException Limit(FormattableString message) =>
         new(string.Create(CultureInfo.InvariantCulture, $"{message.ToString(CultureInfo.InvariantCulture)}; split the utterance into shorter windows or raise the limit."));
 
-    private static double Gain(double logp, double hypLogp) =>
+    // The gain as the log shows it, unclamped (the features clamp theirs to [−50, 50]): +∞ when only the edit can be aligned.
+    private static double UnclampedGain(double logp, double hypLogp) =>
         double.IsFinite(hypLogp) ? logp - hypLogp : (double.IsFinite(logp) ? double.PositiveInfinity : 0);
 
     private static string Describe(LabelEdit edit, ReadOnlySpan<int> labels, CtcVocabulary vocabulary)

@@ -131,7 +131,7 @@ public sealed class ReviewDefectTests : IDisposable
     {
         var api = new FakeCoreMLApi();
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new CoreMLAcousticModel(ModelPath(), null, new CoreMLModelOptions { ComputeUnits = (CoreMLComputeUnits)7 }, api));
-        Assert.Equal("options", e.ParamName);
+        Assert.Equal(nameof(CoreMLModelOptions.ComputeUnits), e.ParamName);
         Assert.Empty(api.Calls);
     }
 

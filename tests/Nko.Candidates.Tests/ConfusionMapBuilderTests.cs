@@ -40,11 +40,11 @@ public sealed class ConfusionMapBuilderTests
     public void Build_validates_against_the_vocabulary()
     {
         ArgumentException e = Assert.Throws<ArgumentException>(() => new ConfusionMapBuilder().AddSubstitution(3, 0).Build(Vocabulary));
-        Assert.StartsWith("substitutions[0].to", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("substitutions[0].To", e.Message, StringComparison.Ordinal);
         e = Assert.Throws<ArgumentException>(() => new ConfusionMapBuilder().AddHypothesisLabel(70).Build(Vocabulary));
-        Assert.StartsWith("hypothesis_label_counts[70]", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("hypothesisLabelCounts[70]", e.Message, StringComparison.Ordinal);
         e = Assert.Throws<ArgumentException>(() => new ConfusionMapBuilder().AddHypothesisLabel(0).Build(Vocabulary));
-        Assert.StartsWith("hypothesis_label_counts[0]", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("hypothesisLabelCounts[0]", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -79,25 +79,25 @@ public sealed class ConfusionMapTests
 
     public static TheoryData<string, SubstitutionEntry[], DeletionEntry[], InsertionEntry[], int[]?> BadMaps() => new()
     {
-        { "substitutions[0].from", [new(0, 4, 1)], [], [], null }, // blank
-        { "substitutions[1].from", [new(3, 4, 1), new(66, 4, 1)], [], [], null },
-        { "substitutions[0].from", [new(-1, 4, 1)], [], [], null },
-        { "substitutions[0].to", [new(3, 0, 1)], [], [], null },
-        { "substitutions[0].to", [new(3, 3, 1)], [], [], null },
-        { "substitutions[0].count", [new(3, 4, 0)], [], [], null },
-        { "substitutions[0].count", [new(3, 4, -7)], [], [], null },
+        { "substitutions[0].From", [new(0, 4, 1)], [], [], null }, // blank
+        { "substitutions[1].From", [new(3, 4, 1), new(66, 4, 1)], [], [], null },
+        { "substitutions[0].From", [new(-1, 4, 1)], [], [], null },
+        { "substitutions[0].To", [new(3, 0, 1)], [], [], null },
+        { "substitutions[0].To", [new(3, 3, 1)], [], [], null },
+        { "substitutions[0].Count", [new(3, 4, 0)], [], [], null },
+        { "substitutions[0].Count", [new(3, 4, -7)], [], [], null },
         { "substitutions[2]", [new(3, 4, 1), new(4, 3, 1), new(3, 4, 2)], [], [], null },
-        { "deletions[0].label", [], [new(0, 1)], [], null },
-        { "deletions[0].count", [], [new(5, 0)], [], null },
+        { "deletions[0].Label", [], [new(0, 1)], [], null },
+        { "deletions[0].Count", [], [new(5, 0)], [], null },
         { "deletions[1]", [], [new(5, 1), new(5, 1)], [], null },
-        { "insertions[0].label", [], [], [new(0, -1, 1)], null },
-        { "insertions[0].left_context", [], [], [new(5, 0, 1)], null },
-        { "insertions[0].left_context", [], [], [new(5, -2, 1)], null },
-        { "insertions[0].count", [], [], [new(5, 3, 0)], null },
+        { "insertions[0].Label", [], [], [new(0, -1, 1)], null },
+        { "insertions[0].LeftContext", [], [], [new(5, 0, 1)], null },
+        { "insertions[0].LeftContext", [], [], [new(5, -2, 1)], null },
+        { "insertions[0].Count", [], [], [new(5, 3, 0)], null },
         { "insertions[1]", [], [], [new(5, -1, 1), new(5, -1, 9)], null },
-        { "hypothesis_label_counts", [], [], [], new int[65] },
-        { "hypothesis_label_counts[4]", [], [], [], [.. new int[4], -1, .. new int[61]] },
-        { "hypothesis_label_counts[0]", [], [], [], [1, .. new int[65]] },
+        { "hypothesisLabelCounts", [], [], [], new int[65] },
+        { "hypothesisLabelCounts[4]", [], [], [], [.. new int[4], -1, .. new int[61]] },
+        { "hypothesisLabelCounts[0]", [], [], [], [1, .. new int[65]] },
     };
 
     [Theory]
@@ -121,7 +121,7 @@ public sealed class ConfusionMapTests
         ConfusionMapProblem p = ConfusionMap.Validate(First, [new(3, 4, 1)], [], [new(5, 3, 1), new(5, 77, 1)], Zeros(First))!.Value;
         Assert.Equal(ConfusionMap.InsertionsList, p.List);
         Assert.Equal(1, p.Index);
-        Assert.Equal("left_context", p.Field);
+        Assert.Equal("LeftContext", p.Field);
         Assert.Contains("outside the vocabulary", p.Message, StringComparison.Ordinal);
     }
 
@@ -130,8 +130,8 @@ public sealed class ConfusionMapTests
     {
         // 0 is a label of the blank-last vocabulary and 65 is its blank.
         Assert.Null(ConfusionMap.Validate(Last, [new(0, 1, 1)], [new(0, 1)], [new(0, -1, 1)], Zeros(Last)));
-        Assert.Equal("substitutions[0].to", ConfusionMap.Validate(Last, [new(0, 65, 1)], [], [], Zeros(Last))!.Value.Path);
-        Assert.Equal("hypothesis_label_counts[65]", ConfusionMap.Validate(Last, [], [], [], [.. new int[65], 3])!.Value.Path);
+        Assert.Equal("substitutions[0].To", ConfusionMap.Validate(Last, [new(0, 65, 1)], [], [], Zeros(Last))!.Value.Path);
+        Assert.Equal("hypothesisLabelCounts[65]", ConfusionMap.Validate(Last, [], [], [], [.. new int[65], 3])!.Value.Path);
     }
 
     [Fact]

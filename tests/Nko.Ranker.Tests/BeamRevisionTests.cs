@@ -76,7 +76,7 @@ public sealed class BeamRevisionTests
     [InlineData("\"seg_ctc_gain\"", "\"no_such\"", "$.beam_revision.features[0]")]
     [InlineData("\"schema_version\": 3", "\"schema_version\": 2", "$.beam_revision")]
     [InlineData("\"seen\": 5", "\"seen\": 2", "$.beam_revision.keys[0]")]
-    [InlineData("\"beam_width\": 8", "\"beam_width\": 0", "$.beam_revision")]
+    [InlineData("\"beam_width\": 8", "\"beam_width\": 0", "$.beam_revision.beam_width")]
     [InlineData("\"revision_threshold\": 0.5", "\"revision_threshold\": 1.5", "$.modes[0].revision_threshold")]
     public void A_bad_stage_is_rejected_with_its_path(string from, string to, string jsonPath)
     {

@@ -45,7 +45,7 @@ public sealed class CorrectionPipelineLimitTests
     [Fact]
     public void Limits_must_be_positive()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new CorrectionLimits { MaxFrames = 0 });
+        Assert.Equal(nameof(CorrectionLimits.MaxFrames), Assert.Throws<ArgumentOutOfRangeException>(() => new CorrectionLimits { MaxFrames = 0 }).ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => new CorrectionLimits { MaxTableCells = -1 });
         Assert.Throws<ArgumentNullException>(() => new CorrectionPipeline(HandConfig.Config, null!));
     }

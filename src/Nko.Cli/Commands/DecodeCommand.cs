@@ -51,14 +51,13 @@ internal static class DecodeCommand
                 throw new CommandLineException("--alpha and --beta weigh a language model: give --lm FILE too.");
             }
 
-            var options = new BeamSearchOptions
+            BeamSearchOptions options = Checked(() => new BeamSearchOptions
             {
                 BeamWidth = parseResult.GetValue(beam),
                 NBest = parseResult.GetValue(nbest),
                 LmWeight = a ?? BeamSearchOptions.Default.LmWeight,
                 LengthBonus = b ?? BeamSearchOptions.Default.LengthBonus,
-            };
-            Check(options);
+            });
             string? outPath = parseResult.GetValue(output);
             CommandRunner.CheckOutput(outPath, "--out");
             CtcVocabulary vocabulary = CliOptions.Vocabulary(parseResult.GetValue(blank)!);
@@ -77,12 +76,12 @@ internal static class DecodeCommand
         return command;
     }
 
-    /// <summary>The options' own check, with the command-line names in the message.</summary>
-    private static void Check(BeamSearchOptions options)
+    /// <summary>The options' own check (made as they are set), with the command-line names in the message.</summary>
+    private static BeamSearchOptions Checked(Func<BeamSearchOptions> create)
     {
         try
         {
-            options.Validate();
+            return create();
         }
         catch (ArgumentOutOfRangeException e)
         {

@@ -5,7 +5,7 @@ using Nko.Ranker.Features;
 
 namespace Nko.Ranker.Configuration;
 
-// The beam-revision stage of a schema-3 config: the model's part, its validation and its JSON form.
+// The beam-revision stage of a schema-3 config: the model's part and its validation (its JSON form: RankerConfigJson).
 public sealed partial class RankerConfig
 {
     /// <summary>The widest beam a config's revision stage may ask for.</summary>
@@ -32,15 +32,7 @@ public sealed partial class RankerConfig
             throw new RankerConfigException("$.beam_revision", "needs a language model (\"language_model\"): the beam search fuses it.");
         }
 
-        try
-        {
-            r.Search.Validate();
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw new RankerConfigException("$.beam_revision", e.Message.ReplaceLineEndings(" "), e);
-        }
-
+        // The search's own ranges are checked as its options are set (BeamSearchOptions); these are the stage's bounds.
         if (r.Search.BeamWidth > MaxRevisionBeamWidth)
         {
             throw new RankerConfigException("$.beam_revision.beam_width", string.Create(CultureInfo.InvariantCulture, $"{r.Search.BeamWidth} is above {MaxRevisionBeamWidth}: the search's time and memory grow with the width."));
@@ -66,12 +58,12 @@ public sealed partial class RankerConfig
         {
             if (BeamRevisionFeatures.IndexOf(r.Features[k]) < 0)
             {
-                throw new RankerConfigException(Path("beam_revision.features", k), $"unknown feature '{r.Features[k]}'. Known: {string.Join(", ", BeamRevisionFeatures.All)}.");
+                throw new RankerConfigException(ItemPath("beam_revision.features", k), $"unknown feature '{r.Features[k]}'. Known: {string.Join(", ", BeamRevisionFeatures.All)}.");
             }
 
             if (!seen.Add(r.Features[k]))
             {
-                throw new RankerConfigException(Path("beam_revision.features", k), $"feature '{r.Features[k]}' is listed twice.");
+                throw new RankerConfigException(ItemPath("beam_revision.features", k), $"feature '{r.Features[k]}' is listed twice.");
             }
         }
 
@@ -90,7 +82,7 @@ public sealed partial class RankerConfig
             folded -= scaled * r.Means[k];
             if (!double.IsFinite(scaled) || !double.IsFinite(folded))
             {
-                throw new RankerConfigException(Path("beam_revision.stds", k), "is too small for its weight and mean: the standardised weight or bias overflows.");
+                throw new RankerConfigException(ItemPath("beam_revision.stds", k), "is too small for its weight and mean: the standardised weight or bias overflows.");
             }
         }
 
@@ -103,7 +95,7 @@ public sealed partial class RankerConfig
         for (int i = 0; i < r.Keys.Length; i++)
         {
             SegmentKeyCount key = r.Keys[i];
-            string path = Path("beam_revision.keys", i);
+            string path = ItemPath("beam_revision.keys", i);
             if (key is null || key.From is null || key.To is null || (key.Left is null) != (key.Right is null))
             {
                 throw new RankerConfigException(path, "must have \"from\" and \"to\", and \"left\" with \"right\" or neither.");
@@ -158,70 +150,8 @@ public sealed partial class RankerConfig
         {
             if (!double.IsFinite(values[k]) || (requirePositive && values[k] <= 0))
             {
-                throw new RankerConfigException(Path("beam_revision." + field, k), requirePositive ? "must be a finite number > 0." : "must be a finite number.");
+                throw new RankerConfigException(ItemPath("beam_revision." + field, k), requirePositive ? "must be a finite number > 0." : "must be a finite number.");
             }
         }
     }
-
-    private static BeamRevisionConfig ReadBeamRevision(BeamRevisionDto dto)
-    {
-        const string P = "$.beam_revision";
-        var search = new BeamSearchOptions
-        {
-            BeamWidth = dto.BeamWidth ?? throw Missing(P + ".beam_width"),
-            TokenLogProbCutoff = dto.TokenCutoff ?? throw Missing(P + ".token_cutoff"),
-            BeamPruning = dto.BeamPruning ?? throw Missing(P + ".beam_pruning"),
-            LmWeight = dto.Alpha ?? throw Missing(P + ".alpha"),
-            LengthBonus = dto.Beta ?? throw Missing(P + ".beta"),
-            NBest = dto.NBest ?? throw Missing(P + ".nbest"),
-        };
-        List<string> features = dto.Features ?? throw Missing(P + ".features");
-        for (int k = 0; k < features.Count; k++)
-        {
-            if (features[k] is null)
-            {
-                throw new RankerConfigException(Path("beam_revision.features", k), "must be a string.");
-            }
-        }
-
-        List<SegmentKeyDto> keyDtos = dto.Keys ?? throw Missing(P + ".keys");
-        var keys = ImmutableArray.CreateBuilder<SegmentKeyCount>(keyDtos.Count);
-        for (int i = 0; i < keyDtos.Count; i++)
-        {
-            string path = Path("beam_revision.keys", i);
-            SegmentKeyDto k = keyDtos[i] ?? throw new RankerConfigException(path, "must be an object.");
-            keys.Add(new SegmentKeyCount(
-                k.From ?? throw Missing(path + ".from"),
-                k.To ?? throw Missing(path + ".to"),
-                k.Left,
-                k.Right,
-                k.Helped ?? throw Missing(path + ".helped"),
-                k.Seen ?? throw Missing(path + ".seen")));
-        }
-
-        return new BeamRevisionConfig(
-            search,
-            [.. features],
-            [.. dto.Means ?? throw Missing(P + ".means")],
-            [.. dto.Stds ?? throw Missing(P + ".stds")],
-            [.. dto.Weights ?? throw Missing(P + ".weights")],
-            dto.Bias ?? throw Missing(P + ".bias"),
-            keys.MoveToImmutable());
-    }
-
-    private static BeamRevisionDto ToDto(BeamRevisionConfig r) => new()
-    {
-        BeamWidth = r.Search.BeamWidth,
-        TokenCutoff = r.Search.TokenLogProbCutoff,
-        BeamPruning = r.Search.BeamPruning,
-        Alpha = r.Search.LmWeight,
-        Beta = r.Search.LengthBonus,
-        NBest = r.Search.NBest,
-        Features = [.. r.Features],
-        Means = [.. r.Means],
-        Stds = [.. r.Stds],
-        Weights = [.. r.Weights],
-        Bias = r.Bias,
-        Keys = [.. r.Keys.Select(k => new SegmentKeyDto { From = k.From, To = k.To, Left = k.Left, Right = k.Right, Helped = k.Helped, Seen = k.Seen })],
-    };
 }

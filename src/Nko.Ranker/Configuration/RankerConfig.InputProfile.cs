@@ -4,7 +4,7 @@ using Nko.Ranker.Profiling;
 
 namespace Nko.Ranker.Configuration;
 
-// The optional input profile (statistics of the training inputs): model part, validation, JSON form.
+// The optional input profile (statistics of the training inputs): model part and validation (JSON form: RankerConfigJson).
 public sealed partial class RankerConfig
 {
     /// <summary>Statistics of the recogniser output the config was trained on, or <see langword="null"/> (older configs).</summary>
@@ -31,7 +31,7 @@ public sealed partial class RankerConfig
         for (int k = 0; k < p.Statistics.Length; k++)
         {
             InputStatistic s = p.Statistics[k];
-            string path = Path("input_profile.statistics", k);
+            string path = ItemPath("input_profile.statistics", k);
             if (s is null || !string.Equals(s.Name, InputMeasurement.Names[k], StringComparison.Ordinal))
             {
                 throw new RankerConfigException(path + ".name", $"must be '{InputMeasurement.Names[k]}' (the statistics are {string.Join(", ", InputMeasurement.Names)}, in that order).");
@@ -51,34 +51,9 @@ public sealed partial class RankerConfig
             {
                 if (!double.IsFinite(s.Quantiles[i]) || (i > 0 && s.Quantiles[i] < s.Quantiles[i - 1]))
                 {
-                    throw new RankerConfigException(Path($"input_profile.statistics[{k}].quantiles", i), "quantiles must be finite and non-decreasing.");
+                    throw new RankerConfigException(ItemPath($"input_profile.statistics[{k}].quantiles", i), "quantiles must be finite and non-decreasing.");
                 }
             }
         }
     }
-
-    private static InputProfile ReadInputProfile(InputProfileDto dto)
-    {
-        int utterances = dto.Utterances ?? throw Missing("$.input_profile.utterances");
-        List<InputStatisticDto> list = dto.Statistics ?? throw Missing("$.input_profile.statistics");
-        var stats = ImmutableArray.CreateBuilder<InputStatistic>(list.Count);
-        for (int k = 0; k < list.Count; k++)
-        {
-            string path = Path("input_profile.statistics", k);
-            InputStatisticDto s = list[k] ?? throw new RankerConfigException(path, "must be an object.");
-            stats.Add(new InputStatistic(
-                s.Name ?? throw Missing(path + ".name"),
-                s.Mean ?? throw Missing(path + ".mean"),
-                s.Std ?? throw Missing(path + ".std"),
-                [.. s.Quantiles ?? throw Missing(path + ".quantiles")]));
-        }
-
-        return new InputProfile(utterances, stats.MoveToImmutable());
-    }
-
-    private static InputProfileDto ToDto(InputProfile p) => new()
-    {
-        Utterances = p.Utterances,
-        Statistics = [.. p.Statistics.Select(s => new InputStatisticDto { Name = s.Name, Mean = s.Mean, Std = s.Std, Quantiles = [.. s.Quantiles] })],
-    };
 }

@@ -82,7 +82,6 @@ internal sealed class BeamRevisionEvaluator
         double lmH = SentenceLn(hypothesis, lm);
         double lmB = SentenceLn(best, lm);
         double margin = result.Hypotheses.Length > 1 ? Math.Min(10, top.Score - result.Hypotheses[1].Score) : 10;
-        double alpha = search.Options.LmWeight, beta = search.Options.LengthBonus;
         if (!double.IsFinite(asrScore))
         {
             asrScore = 0;
@@ -105,11 +104,23 @@ internal sealed class BeamRevisionEvaluator
             }
         }
 
+        var x = new SegmentInputs
+        {
+            BeamCtcGain = ClampedGain(ctcB - ctcH),
+            BeamLmGain = lmB - lmH,
+            Segments = Count,
+            AsrScore = asrScore,
+            BeamMargin = margin,
+            HypothesisLength = hypothesis.Length,
+            LmWeight = search.Options.LmWeight,
+            LengthBonus = search.Options.LengthBonus,
+        };
+        ReadOnlySpan<SegmentFeatureDescriptor> descriptors = BeamRevisionFeatures.Descriptors.AsSpan();
         for (int s = 0; s < Count; s++)
         {
             Segment seg = _segments[s];
             ReadOnlySpan<int> variant = Apply(hypothesis, best, seg);
-            double ctcGain = Clamp(_scorer.LogLikelihood(variant) - ctcH);
+            double ctcGain = ClampedGain(_scorer.LogLikelihood(variant) - ctcH);
             double lmGain = SentenceLn(variant, lm) - lmH;
             int agree = 0;
             for (int k = 0; k < texts; k++)
@@ -126,37 +137,39 @@ internal sealed class BeamRevisionEvaluator
 
             ReadOnlySpan<int> removed = hypothesis[seg.Start..seg.End];
             ReadOnlySpan<int> inserted = best.Slice(seg.ReplacementStart, seg.ReplacementLength);
-            bool space = ContainsSpace(removed, vocabulary) || ContainsSpace(inserted, vocabulary);
             (string from, string to, string left, string right) = KeyOf(vocabulary, hypothesis, best, seg);
+            x.CtcGain = ctcGain;
+            x.LmGain = lmGain;
+            x.Removed = removed.Length;
+            x.Inserted = inserted.Length;
+            x.TouchesSpace = ContainsSpace(removed, vocabulary) || ContainsSpace(inserted, vocabulary);
+            x.NBestAgreement = (double)agree / result.Hypotheses.Length;
+            x.Key = keys.Get(from, to, null, null);
+            x.ContextKey = keys.Get(from, to, left, right);
+
+            // Every one of the Width values is written (no clearing needed).
             Span<double> row = _rows.AsSpan(s * Width, Width);
-            WriteKeyFeatures(row, keys.Get(from, to, null, null), keys.Get(from, to, left, right));
-            row[0] = ctcGain;
-            row[1] = lmGain;
-            row[2] = Clamp(ctcB - ctcH);
-            row[3] = lmB - lmH;
-            row[4] = Count;
-            row[5] = removed.Length;
-            row[6] = inserted.Length;
-            row[7] = space ? 1 : 0;
-            row[8] = (double)agree / result.Hypotheses.Length;
-            row[9] = asrScore;
-            row[10] = margin;
-            row[11] = hypothesis.Length;
-            row[12] = ctcGain + (alpha * lmGain) + (beta * (inserted.Length - removed.Length));
-            row[13] = Math.Abs(inserted.Length - removed.Length);
+            for (int k = 0; k < row.Length; k++)
+            {
+                row[k] = descriptors[k].Compute(in x);
+            }
         }
 
         return Count;
     }
 
-    /// <summary>Writes the four key features of a row from the key's counts without and with context.</summary>
+    /// <summary>Rewrites the features of a row that come from the key's counts without and with context (<see cref="SegmentFeatureDescriptor.FromKeyCounts"/>).</summary>
     public static void WriteKeyFeatures(Span<double> row, (int Helped, int Seen) plain, (int Helped, int Seen) context)
     {
-        double precision = (plain.Helped + 1.0) / (plain.Seen + 2.0);
-        row[BeamRevisionFeatures.KeyPrecisionIndex] = precision;
-        row[BeamRevisionFeatures.KeyPrecisionIndex + 1] = Math.Log(1 + plain.Seen);
-        row[BeamRevisionFeatures.KeyPrecisionIndex + 2] = (context.Helped + (2.0 * precision)) / (context.Seen + 2.0);
-        row[BeamRevisionFeatures.KeyPrecisionIndex + 3] = Math.Log(1 + context.Seen);
+        var x = new SegmentInputs { Key = plain, ContextKey = context };
+        ReadOnlySpan<SegmentFeatureDescriptor> descriptors = BeamRevisionFeatures.Descriptors.AsSpan();
+        for (int k = 0; k < descriptors.Length; k++)
+        {
+            if (descriptors[k].FromKeyCounts)
+            {
+                row[k] = descriptors[k].Compute(in x);
+            }
+        }
     }
 
     /// <summary>Aligns two label sequences as <see cref="Evaluate"/> does (<paramref name="b"/> as the beam text); for tests.</summary>
@@ -325,7 +338,8 @@ internal sealed class BeamRevisionEvaluator
         return false;
     }
 
-    private static double Clamp(double gain) => double.IsNaN(gain) || gain < -50 ? -50 : Math.Min(gain, 50);
+    // A CTC gain clamped to [−50, 50]; NaN (an unalignable text's −∞ − −∞) counts as −50.
+    private static double ClampedGain(double gain) => double.IsNaN(gain) || gain < -50 ? -50 : Math.Min(gain, 50);
 
     private static void Grow<T>(ref T[] buffer, int length)
     {

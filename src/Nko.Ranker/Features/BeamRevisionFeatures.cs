@@ -63,16 +63,41 @@ public static class BeamRevisionFeatures
     /// <summary>ln(1 + seen) of the key with its context in training.</summary>
     public const string ContextLogCount = "context_log_count";
 
-    /// <summary>Every feature, in the order the evaluator writes them.</summary>
-    public static ImmutableArray<string> All { get; } =
+    /// <summary>
+    /// The one declaration of every feature, in the order the evaluator writes them: a feature is added here (and given
+    /// a name constant above); <see cref="All"/>, the row layout and the evaluator follow from it.
+    /// </summary>
+    internal static ImmutableArray<SegmentFeatureDescriptor> Descriptors { get; } =
     [
-        SegmentCtcGain, SegmentLmGain, BeamCtcGain, BeamLmGain, Segments, Removed, Inserted, TouchesSpace, NBestAgreement,
-        AsrScore, BeamMargin, HypothesisLength, FusedGain, LengthChange, KeyPrecision, KeyLogCount, ContextPrecision,
-        ContextLogCount,
+        new(SegmentCtcGain, static (in x) => x.CtcGain),
+        new(SegmentLmGain, static (in x) => x.LmGain),
+        new(BeamCtcGain, static (in x) => x.BeamCtcGain),
+        new(BeamLmGain, static (in x) => x.BeamLmGain),
+        new(Segments, static (in x) => x.Segments),
+        new(Removed, static (in x) => x.Removed),
+        new(Inserted, static (in x) => x.Inserted),
+        new(TouchesSpace, static (in x) => x.TouchesSpace ? 1 : 0),
+        new(NBestAgreement, static (in x) => x.NBestAgreement),
+        new(AsrScore, static (in x) => x.AsrScore),
+        new(BeamMargin, static (in x) => x.BeamMargin),
+        new(HypothesisLength, static (in x) => x.HypothesisLength),
+        new(FusedGain, static (in x) => x.CtcGain + (x.LmWeight * x.LmGain) + (x.LengthBonus * (x.Inserted - x.Removed))),
+        new(LengthChange, static (in x) => Math.Abs(x.Inserted - x.Removed)),
+        new(KeyPrecision, static (in x) => Precision(x.Key), FromKeyCounts: true),
+        new(KeyLogCount, static (in x) => Math.Log(1 + x.Key.Seen), FromKeyCounts: true),
+        new(ContextPrecision, static (in x) => (x.ContextKey.Helped + (2.0 * Precision(x.Key))) / (x.ContextKey.Seen + 2.0), FromKeyCounts: true),
+        new(ContextLogCount, static (in x) => Math.Log(1 + x.ContextKey.Seen), FromKeyCounts: true),
     ];
+
+    /// <summary>Every feature, in the order the evaluator writes them.</summary>
+    public static ImmutableArray<string> All { get; } = [.. Descriptors.Select(d => d.Name)];
 
     /// <summary>The position of <paramref name="name"/> in <see cref="All"/>, or −1.</summary>
     public static int IndexOf(string name) => All.IndexOf(name, StringComparer.Ordinal);
 
-    internal const int KeyPrecisionIndex = 14;
+    /// <summary>The column of <see cref="SegmentCtcGain"/> in a row (the pipeline logs it as the segment's gain).</summary>
+    internal static int SegmentCtcGainColumn { get; } = IndexOf(SegmentCtcGain);
+
+    // The smoothed precision of a key: (helped + 1) / (seen + 2).
+    private static double Precision((int Helped, int Seen) key) => (key.Helped + 1.0) / (key.Seen + 2.0);
 }

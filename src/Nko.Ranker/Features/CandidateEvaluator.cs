@@ -63,9 +63,6 @@ public sealed class CandidateEvaluator
     /// <summary>Every candidate's features, row after row (each in <see cref="FeatureNames.All"/> order).</summary>
     internal ReadOnlySpan<double> FeatureRows => _features.AsSpan(0, _count * FeatureCount);
 
-    /// <summary>The underlying scorer (loaded with the current matrix).</summary>
-    internal CtcScorer Scorer => _scorer;
-
     /// <summary>Every feature of candidate <paramref name="index"/>, in <see cref="FeatureNames.All"/> order.</summary>
     public ReadOnlySpan<double> GetFeatures(int index)
     {
@@ -311,7 +308,7 @@ public sealed class CandidateEvaluator
         double best = double.NegativeInfinity, second = double.NegativeInfinity;
         for (int i = 0; i < n; i++)
         {
-            double g = Gain(_logps[i], hypLogp, hypFinite);
+            double g = ClampedGain(_logps[i], hypLogp, hypFinite);
             gains[i] = g;
             if (g > best)
             {
@@ -452,7 +449,9 @@ public sealed class CandidateEvaluator
         return ref memo;
     }
 
-    private static double Gain(double logp, double hypLogp, bool hypFinite)
+    // The candidate's CTC gain clamped to [−50, 50] (a feature must be finite): −50 when the candidate cannot be aligned,
+    // 50 when only it can.
+    private static double ClampedGain(double logp, double hypLogp, bool hypFinite)
     {
         if (!hypFinite)
         {

@@ -16,6 +16,16 @@ public sealed class RankerConfigRoundTripTests
         Assert.Equal(file, RankerConfig.Load(TestData.Fixture(TestData.HandBuiltConfigName)).ToUtf8Json());
     }
 
+    // The configs the repository ships load and save back to their own bytes: the JSON mapping writes what it reads.
+    [Theory]
+    [InlineData("models/candidate_ranker_v1.json")]
+    [InlineData("models/nko-tts/ranker.json")]
+    public void The_shipped_configs_are_in_canonical_form(string relative)
+    {
+        string path = Nko.Testing.RepositoryPaths.Combine(relative.Split('/'));
+        Assert.Equal(File.ReadAllBytes(path), RankerConfig.Load(path).ToUtf8Json());
+    }
+
     [Fact]
     public void Save_load_save_is_byte_identical_through_files_and_streams()
     {

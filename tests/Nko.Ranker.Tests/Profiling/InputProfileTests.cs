@@ -42,16 +42,23 @@ public sealed class InputProfileTests
             }
         }).QuickCheckThrowOnFailure();
 
+    // Samples are stratified (the distribution's quantiles at evenly spaced probabilities), so the assertion is exact
+    // rather than true with high probability; the generator varies the batch size and the shift, and shrinks them.
     [Fact]
-    public void A_batch_from_the_training_distribution_passes_and_a_shifted_one_is_flagged()
-    {
-        var random = new Random(7);
-        List<InputMeasurement> Draw(int n, double shift) => [.. Enumerable.Range(0, n).Select(_ => M(Normal(random) + shift))];
-        InputProfile profile = InputProfile.Build(Draw(2000, 0));
-        Assert.All(profile.CompareBatch(Draw(200, 0)), d => Assert.False(d.Drifted, $"{d.Name} {d.Distance}"));
-        Assert.All(profile.CompareBatch(Draw(200, 0.5)), d => Assert.True(d.Drifted, $"{d.Name} {d.Distance}"));
-        Assert.Empty(profile.CompareBatch(Draw(InputProfile.MinBatch - 1, 5)));
-    }
+    public void A_batch_from_the_training_distribution_passes_and_a_shifted_one_is_flagged() =>
+        Prop.ForAll(
+            FsCheck.Fluent.Arb.From(
+                from n in Gen.Choose(InputProfile.MinBatch, 400)
+                from shift in Gen.Choose(10, 40).Select(i => i / 10.0)
+                select (Size: n, Shift: shift),
+                b => ShrinkBatch(b.Size, b.Shift)),
+            batch =>
+            {
+                InputProfile profile = InputProfile.Build(Draw(2000, 0));
+                Assert.All(profile.CompareBatch(Draw(batch.Size, 0)), d => Assert.False(d.Drifted, $"{d.Name} {d.Distance}"));
+                Assert.All(profile.CompareBatch(Draw(batch.Size, batch.Shift)), d => Assert.True(d.Drifted, $"{d.Name} {d.Distance}"));
+                Assert.Empty(profile.CompareBatch(Draw(InputProfile.MinBatch - 1, batch.Shift)));
+            }).QuickCheckThrowOnFailure();
 
     [Fact]
     public void The_pipeline_flags_an_utterance_outside_the_training_range_and_not_one_inside()
@@ -97,6 +104,24 @@ public sealed class InputProfileTests
         Assert.StartsWith("$.input_profile.statistics[1].quantiles", Assert.Throws<RankerConfigException>(() => TestData.HandBuiltConfig.WithInputProfile(bad)).JsonPath, StringComparison.Ordinal);
     }
 
-    private static double Normal(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+    // Toward the smallest batch and the smallest shift the property claims to detect.
+    private static IEnumerable<(int Size, double Shift)> ShrinkBatch(int size, double shift)
+    {
+        if (size > InputProfile.MinBatch)
+        {
+            yield return (InputProfile.MinBatch, shift);
+            yield return (size - 1, shift);
+        }
+
+        if (shift > 1.0)
+        {
+            yield return (size, 1.0);
+        }
+    }
+
+    // n values of the standard logistic distribution, shifted: its quantiles at (i + ½) / n. A shift of 1 or more moves
+    // the CDF by at least F(½) − F(−½) ≈ 0.245, over the batch comparison's bound of 0.1; an unshifted batch stays within
+    // 1 / (2n) plus the profile's interpolation between its quantiles.
+    private static List<InputMeasurement> Draw(int n, double shift) =>
+        [.. Enumerable.Range(0, n).Select(i => (i + 0.5) / n).Select(p => M(Math.Log(p / (1 - p)) + shift))];
 }

@@ -32,17 +32,12 @@ public sealed class LogisticRankerProperties
     }
 
     [Property(MaxTest = 300)]
-    public void Batched_logits_have_the_bits_of_one_at_a_time(Model m, NonNegativeInt countRaw, int seed)
+    public void Batched_logits_have_the_bits_of_one_at_a_time(Batch b)
     {
+        Model m = b.Model;
         var ranker = new LogisticRanker(m.Features, m.Means, m.Stds, m.Weights, m.Bias);
-        int count = countRaw.Get % 23;
-        var rng = new Random(seed);
-        var rows = new double[count * AllCount];
-        for (int i = 0; i < rows.Length; i++)
-        {
-            rows[i] = rng.Next(5) == 0 ? m.AllFeatures[i % AllCount] : (rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-3, 6));
-        }
-
+        int count = b.Rows.Length / AllCount;
+        double[] rows = b.Rows;
         var batch = new double[count + 1];
         batch[count] = 12345; // untouched past count
         ranker.Logits(rows, count, batch);
@@ -155,6 +150,12 @@ public sealed class LogisticRankerProperties
             $"features [{string.Join(", ", Features)}] means [{string.Join(", ", Means)}] stds [{string.Join(", ", Stds)}] weights [{string.Join(", ", Weights)}] bias {Bias} x [{string.Join(", ", AllFeatures)}]";
     }
 
+    /// <summary>A model and 0..22 feature rows for it (row-major, <c>FeatureNames.All</c> wide).</summary>
+    public sealed record Batch(Model Model, double[] Rows)
+    {
+        public override string ToString() => $"{Model} rows [{string.Join(", ", Rows)}]";
+    }
+
     public static class Arbitraries
     {
         private static Gen<double> Uniform(double min, double max) => Gen.Choose(0, 1_000_000).Select(i => min + ((max - min) * i / 1_000_000.0));
@@ -167,5 +168,32 @@ public sealed class LogisticRankerProperties
              from bias in Uniform(-10, 10)
              from x in Gen.ArrayOf(Gen.Frequency((3, Uniform(-20, 20)), (1, Gen.Elements(0.0, 1.0))), FeatureNames.All.Length)
              select new Model([.. features], [.. means], [.. stds], [.. weights], bias, x)).ToArbitrary();
+
+        // Each cell is, one time in five, the model's own value of that feature, else a value of magnitude 1e-3..1e5.
+        public static Arbitrary<Batch> Batches() => FsCheck.Fluent.Arb.From(
+            from m in Models().Generator
+            from count in Gen.Choose(0, 22)
+            from cells in Gen.ArrayOf(
+                Gen.Frequency(
+                    (1, Gen.Constant<double?>(null)),
+                    (4, from u in Uniform(-0.5, 0.5) from e in Gen.Choose(-3, 5) select (double?)(u * Math.Pow(10, e)))),
+                count * FeatureNames.All.Length)
+            select new Batch(m, [.. cells.Select((c, i) => c ?? m.AllFeatures[i % FeatureNames.All.Length])]),
+            ShrinkBatch);
+
+        // Fewer rows: none, then all but the last.
+        private static IEnumerable<Batch> ShrinkBatch(Batch b)
+        {
+            int width = FeatureNames.All.Length;
+            if (b.Rows.Length > 0)
+            {
+                yield return b with { Rows = [] };
+            }
+
+            if (b.Rows.Length > width)
+            {
+                yield return b with { Rows = b.Rows[..^width] };
+            }
+        }
     }
 }
