@@ -23,11 +23,11 @@ public sealed class CompareCommandTests : IDisposable
     [Fact]
     public void Rerun_exits_0_slowdown_exits_1()
     {
-        var same = Run([.. Side("--baseline", "baseline"), .. Side("--candidate", "rerun")]);
+        var same = Run([.. Side("--baseline", "main-runA"), .. Side("--candidate", "main-runB")]);
         Assert.Equal(CompareCommand.Ok, same.Code);
         Assert.Contains("OK: no benchmark of 2", same.Output, StringComparison.Ordinal);
 
-        var slow = Run([.. Side("--baseline", "baseline"), .. Side("--candidate", "slow20")]);
+        var slow = Run([.. Side("--baseline", "main-runB"), .. Side("--candidate", "slow20")]);
         Assert.Equal(CompareCommand.Regression, slow.Code);
         string greedyLine = slow.Output.Split('\n').Single(l => l.StartsWith("Nko.Benchmarks.Ctc.GreedyDecodeBenchmarks.GreedyDecode ", StringComparison.Ordinal));
         Assert.EndsWith("SLOWER", greedyLine.TrimEnd(), StringComparison.Ordinal);
@@ -37,8 +37,8 @@ public sealed class CompareCommandTests : IDisposable
     [Fact]
     public void Threshold_accepts_a_percentage()
     {
-        Assert.Equal(CompareCommand.Ok, Run([.. Side("--baseline", "baseline"), .. Side("--candidate", "slow20"), "--threshold", "30%"]).Code);
-        Assert.Equal(CompareCommand.Regression, Run([.. Side("--baseline", "baseline"), .. Side("--candidate", "slow20"), "--threshold", "0.10"]).Code);
+        Assert.Equal(CompareCommand.Ok, Run([.. Side("--baseline", "main-runB"), .. Side("--candidate", "slow20"), "--threshold", "30%"]).Code);
+        Assert.Equal(CompareCommand.Regression, Run([.. Side("--baseline", "main-runB"), .. Side("--candidate", "slow20"), "--threshold", "0.10"]).Code);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class CompareCommandTests : IDisposable
     {
         string baseline = Path.Combine(_dir, "base", "results");
         Directory.CreateDirectory(baseline);
-        foreach (string f in RecordedExportTests.Rounds("baseline"))
+        foreach (string f in RecordedExportTests.Rounds("main-runB"))
         {
             File.Copy(f, Path.Combine(baseline, Path.GetFileNameWithoutExtension(f) + "-report-full-compressed.json"));
         }
@@ -59,7 +59,7 @@ public sealed class CompareCommandTests : IDisposable
     {
         string notJson = Path.Combine(_dir, "x-report-full.json");
         File.WriteAllText(notJson, "{ not json");
-        var bad = Run("--baseline", notJson, "--candidate", RecordedExportTests.Fixture("greedy-rerun-round1.json"));
+        var bad = Run("--baseline", notJson, "--candidate", RecordedExportTests.Fixture("greedy-main-runB-round1.json"));
         Assert.Equal(CompareCommand.BadInput, bad.Code);
         Assert.Contains("not JSON", bad.Error, StringComparison.Ordinal);
 
@@ -76,19 +76,19 @@ public sealed class CompareCommandTests : IDisposable
     [Fact]
     public void Missing_memory_or_measurements_exit_2()
     {
-        JsonNode doc = JsonNode.Parse(File.ReadAllText(RecordedExportTests.Fixture("greedy-rerun-round1.json")))!;
+        JsonNode doc = JsonNode.Parse(File.ReadAllText(RecordedExportTests.Fixture("greedy-main-runB-round1.json")))!;
         doc["Benchmarks"]![0]!.AsObject().Remove("Memory");
         string noMemory = Path.Combine(_dir, "no-memory.json");
         File.WriteAllText(noMemory, doc.ToJsonString());
-        var r = Run("--baseline", noMemory, "--candidate", RecordedExportTests.Fixture("greedy-rerun-round2.json"));
+        var r = Run("--baseline", noMemory, "--candidate", RecordedExportTests.Fixture("greedy-main-runB-round2.json"));
         Assert.Equal(CompareCommand.BadInput, r.Code);
         Assert.Contains("--memory", r.Error, StringComparison.Ordinal);
 
-        doc = JsonNode.Parse(File.ReadAllText(RecordedExportTests.Fixture("greedy-rerun-round1.json")))!;
+        doc = JsonNode.Parse(File.ReadAllText(RecordedExportTests.Fixture("greedy-main-runB-round1.json")))!;
         doc["Benchmarks"]![1]!["Measurements"] = new JsonArray();
         string noResults = Path.Combine(_dir, "no-results.json");
         File.WriteAllText(noResults, doc.ToJsonString());
-        r = Run("--baseline", noResults, "--candidate", RecordedExportTests.Fixture("greedy-rerun-round2.json"));
+        r = Run("--baseline", noResults, "--candidate", RecordedExportTests.Fixture("greedy-main-runB-round2.json"));
         Assert.Equal(CompareCommand.BadInput, r.Code);
         Assert.Contains("no Workload/Result measurements", r.Error, StringComparison.Ordinal);
     }
@@ -96,16 +96,16 @@ public sealed class CompareCommandTests : IDisposable
     [Fact]
     public void Unpaired_benchmarks_exit_2_unless_allowed()
     {
-        JsonNode doc = JsonNode.Parse(File.ReadAllText(RecordedExportTests.Fixture("greedy-rerun-round1.json")))!;
+        JsonNode doc = JsonNode.Parse(File.ReadAllText(RecordedExportTests.Fixture("greedy-main-runB-round1.json")))!;
         doc["Benchmarks"]!.AsArray().Single(b => (string?)b!["Method"] == "GreedyDecode")!["FullName"] = "Nko.Benchmarks.Ctc.GreedyDecodeBenchmarks.Renamed";
         string renamed = Path.Combine(_dir, "renamed.json");
         File.WriteAllText(renamed, doc.ToJsonString());
-        var r = Run([.. Side("--baseline", "baseline"), "--candidate", renamed]);
+        var r = Run([.. Side("--baseline", "main-runA"), "--candidate", renamed]);
         Assert.Equal(CompareCommand.BadInput, r.Code);
         Assert.Contains("only in the candidate: Nko.Benchmarks.Ctc.GreedyDecodeBenchmarks.Renamed", r.Error, StringComparison.Ordinal);
         Assert.Contains("only in the baseline: Nko.Benchmarks.Ctc.GreedyDecodeBenchmarks.GreedyDecode", r.Error, StringComparison.Ordinal);
 
-        var allowed = Run([.. Side("--baseline", "baseline"), "--candidate", renamed, "--allow-unpaired"]);
+        var allowed = Run([.. Side("--baseline", "main-runA"), "--candidate", renamed, "--allow-unpaired"]);
         Assert.Equal(CompareCommand.Ok, allowed.Code);
         Assert.Contains("Renamed  only in the candidate (not compared)", allowed.Output, StringComparison.Ordinal);
     }
@@ -114,8 +114,8 @@ public sealed class CompareCommandTests : IDisposable
     public void Bad_arguments_exit_2()
     {
         Assert.Equal(CompareCommand.BadInput, Run("--baseline", "x").Code);
-        Assert.Equal(CompareCommand.BadInput, Run([.. Side("--baseline", "baseline"), .. Side("--candidate", "rerun"), "--threshold", "ten"]).Code);
-        Assert.Equal(CompareCommand.BadInput, Run([.. Side("--baseline", "baseline"), .. Side("--candidate", "rerun"), "--alpha", "1.5"]).Code);
-        Assert.Equal(CompareCommand.BadInput, Run([.. Side("--baseline", "baseline"), .. Side("--candidate", "rerun"), "--frobnicate"]).Code);
+        Assert.Equal(CompareCommand.BadInput, Run([.. Side("--baseline", "main-runA"), .. Side("--candidate", "main-runB"), "--threshold", "ten"]).Code);
+        Assert.Equal(CompareCommand.BadInput, Run([.. Side("--baseline", "main-runA"), .. Side("--candidate", "main-runB"), "--alpha", "1.5"]).Code);
+        Assert.Equal(CompareCommand.BadInput, Run([.. Side("--baseline", "main-runA"), .. Side("--candidate", "main-runB"), "--frobnicate"]).Code);
     }
 }
