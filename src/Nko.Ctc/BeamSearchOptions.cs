@@ -50,16 +50,6 @@ public sealed record BeamSearchOptions
     /// <summary>How many hypotheses <see cref="CtcBeamSearch.Decode(LogProbMatrix)"/> returns, best first. Default 1; at least 1.</summary>
     public int NBest { get; init => field = CheckNBest(value); } = 1;
 
-    /// <summary>
-    /// Checks every value; throws an <see cref="ArgumentOutOfRangeException"/> naming the first bad one. Every value is
-    /// already checked when it is set, so this never throws for an instance; it stays for source compatibility.
-    /// </summary>
-    public void Validate()
-    {
-        _ = (CheckBeamWidth(BeamWidth), CheckTokenLogProbCutoff(TokenLogProbCutoff), CheckBeamPruning(BeamPruning));
-        _ = (CheckLmWeight(LmWeight), CheckLengthBonus(LengthBonus), CheckNBest(NBest));
-    }
-
     private static int CheckBeamWidth(int value) => value >= 1
         ? value
         : throw new ArgumentOutOfRangeException(nameof(BeamWidth), value, "The beam width must be at least 1.");

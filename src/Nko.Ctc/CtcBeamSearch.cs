@@ -88,12 +88,10 @@ public sealed class CtcBeamSearch
     /// <param name="languageModel">A character n-gram model for shallow fusion, or <see langword="null"/> for CTC alone.</param>
     /// <param name="options">The knobs (validated and copied here); <see langword="null"/> for <see cref="BeamSearchOptions.Default"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="vocabulary"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (see <see cref="BeamSearchOptions.Validate"/>).</exception>
     public CtcBeamSearch(CtcVocabulary vocabulary, CharLanguageModel? languageModel = null, BeamSearchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
-        options ??= BeamSearchOptions.Default;
-        options.Validate();
+        options ??= BeamSearchOptions.Default; // valid by construction: its values are checked as they are set
         _vocabulary = vocabulary;
         _lm = languageModel;
         Options = options;

@@ -1,92 +1,55 @@
-using System.Reflection;
 using Nko.Ranker.Configuration;
 
 namespace Nko.Cli.Tests;
 
-/// <summary>How correct/eval/demo find their config: --config, the built-in default, or models/ above the current directory.</summary>
+/// <summary>How correct/eval/demo/compare find their config: --config, else the built-in default.</summary>
 public class CorrectConfigResolutionTests
 {
-    private static readonly Assembly Cli = typeof(RankerConfigLocator).Assembly;
-
     [Fact]
     public void An_explicit_config_wins()
     {
-        (RankerConfig config, string source) = RankerConfigLocator.Load(CorrectionFixtures.ConfigPath, "/", Cli);
+        (RankerConfig config, string source) = RankerConfigLocator.Load(CorrectionFixtures.ConfigPath);
         Assert.Equal("fixture-handbuilt-v1", config.Name);
         Assert.Equal(CorrectionFixtures.ConfigPath, source);
     }
 
-    [DefaultConfigFact]
-    public void The_repositorys_config_is_built_in()
+    [Fact]
+    public void Without_config_the_built_in_default_is_the_repositorys_config()
     {
-        using Stream? embedded = Cli.GetManifestResourceStream(RankerConfigLocator.ResourceName);
-        Assert.NotNull(embedded);
-        using var copy = new MemoryStream();
-        embedded.CopyTo(copy);
-        Assert.Equal(File.ReadAllBytes(DefaultConfigFactAttribute.ModelsConfig), copy.ToArray());
-
-        (RankerConfig config, string source) = RankerConfigLocator.Load(null, Path.GetTempPath(), Cli);
+        (RankerConfig config, string source) = RankerConfigLocator.Load(null);
         Assert.Equal("models/candidate_ranker_v1.json (built into nko)", source);
-        Assert.Equal(File.ReadAllBytes(DefaultConfigFactAttribute.ModelsConfig), config.ToUtf8Json());
+        Assert.Same(RankerConfig.Default, config);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(RepositoryRoot(), "models", "candidate_ranker_v1.json")), config.ToUtf8Json());
     }
 
     [Fact]
-    public void Without_a_built_in_config_models_is_found_in_a_parent_of_the_current_directory()
+    public void A_missing_config_file_is_named()
     {
         using var dir = new CliTempDir();
-        Directory.CreateDirectory(dir.File("models"));
-        File.Copy(CorrectionFixtures.ConfigPath, dir.File("models/candidate_ranker_v1.json"));
-        string deep = Directory.CreateDirectory(dir.File("a/b/c")).FullName;
-        (RankerConfig config, string source) = RankerConfigLocator.Load(null, deep, assembly: null);
-        Assert.Equal("fixture-handbuilt-v1", config.Name);
-        Assert.Equal(Path.Combine(dir.Path, "models/candidate_ranker_v1.json"), source);
+        var e = Assert.Throws<FileNotFoundException>(() => RankerConfigLocator.Load(dir.File("nope.json")));
+        Assert.Contains(dir.File("nope.json"), e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Without_any_config_the_error_says_to_pass_config()
+    public void A_bad_config_names_its_file_and_the_json_path()
     {
         using var dir = new CliTempDir();
-        var e = Assert.Throws<FileNotFoundException>(() => RankerConfigLocator.Load(null, dir.Path, assembly: null));
-        Assert.Contains("Pass --config FILE", e.Message, StringComparison.Ordinal);
-        Assert.Contains("models/candidate_ranker_v1.json", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void A_bad_default_config_names_its_file()
-    {
-        using var dir = new CliTempDir();
-        Directory.CreateDirectory(dir.File("models"));
-        File.WriteAllText(dir.File("models/candidate_ranker_v1.json"), "{\"schema_version\": 2}");
-        var e = Assert.Throws<CommandLineException>(() => RankerConfigLocator.Load(null, dir.Path, assembly: null));
-        Assert.Contains(dir.File("models/candidate_ranker_v1.json"), e.Message, StringComparison.Ordinal);
+        File.WriteAllText(dir.File("bad.json"), "{\"schema_version\": 2}");
+        var e = Assert.Throws<CommandLineException>(() => RankerConfigLocator.Load(dir.File("bad.json")));
+        Assert.Contains(dir.File("bad.json"), e.Message, StringComparison.Ordinal);
         Assert.Contains("$.schema_version", e.Message, StringComparison.Ordinal);
     }
-}
 
-/// <summary>A fact skipped when the clone has no models/candidate_ranker_v1.json (then nko has no built-in config).</summary>
-internal sealed class DefaultConfigFactAttribute : FactAttribute
-{
-    public DefaultConfigFactAttribute()
-    {
-        if (!File.Exists(ModelsConfig))
-        {
-            Skip = $"Needs {ModelsConfig} (the shipped default config), which this clone does not have.";
-        }
-    }
-
-    /// <summary>The repository's models/candidate_ranker_v1.json.</summary>
-    public static string ModelsConfig { get; } = Find();
-
-    private static string Find()
+    private static string RepositoryRoot()
     {
         for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Nko.sln")))
             {
-                return Path.Combine(dir.FullName, "models", "candidate_ranker_v1.json");
+                return dir.FullName;
             }
         }
 
-        return Path.Combine(AppContext.BaseDirectory, "models", "candidate_ranker_v1.json");
+        throw new InvalidOperationException("Nko.sln not found above " + AppContext.BaseDirectory);
     }
 }
