@@ -107,7 +107,7 @@ public sealed class AffineProperties
                 Assert.Equal(lo == hi && (float)(Half)lo == lo, s == 0);
                 for (int i = 0; i < g; i++)
                 {
-                    int code = AffineReference.Fetch(bytes.AsSpan(offset + 4, blockBytes - 4), c.Options.Bits, g, i);
+                    int code = c.Options.Width.Fetch(bytes.AsSpan(offset + 4, blockBytes - 4), g, i);
                     Assert.InRange(code, 0, i < n ? levels : 0);
                 }
             }
