@@ -3,6 +3,7 @@ using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Nko.Testing;
 
 namespace Nko.Data.Tests;
 
@@ -11,7 +12,7 @@ public class NpyFileTests
     [Fact]
     public void Float32_matrix_round_trips_through_a_file()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("nko-data-tests-");
         float[] values = Enumerable.Range(0, 3 * 4).Select(i => -0.5f * i).ToArray();
         NpyFile.Write(dir.File("m.npy"), values, [3, 4]);
         NpyArray a = NpyFile.Read(dir.File("m.npy"));

@@ -1,6 +1,7 @@
 using System.Runtime.Intrinsics;
 using FsCheck;
 using FsCheck.Fluent;
+using Nko.Testing;
 using Nko.TurboQuant.Kernels;
 
 namespace Nko.TurboQuant.Tests;
@@ -142,19 +143,11 @@ internal static class TestData
         return h;
     }
 
-    /// <summary>The real fixture when ../shared is present (walks up from the test binary), else null.</summary>
+    /// <summary>The real fixture when ../shared/models is present, else null.</summary>
     public static string? SharedFixture(string name)
     {
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            string candidate = Path.Combine(d.FullName, "shared", "models", "fixtures", name);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
+        string candidate = Path.Combine(RepositoryPaths.SharedModels, "fixtures", name);
+        return File.Exists(candidate) ? candidate : null;
     }
 
     private static List<KernelPath> BuildPaths()
