@@ -1,14 +1,19 @@
 using System.Globalization;
 using System.Numerics;
+using Nko.TurboQuant.Widths;
 
 namespace Nko.TurboQuant;
 
 /// <summary>
 /// What to quantise with: codec, bits per code, group (affine) or rotation block (turbo) size, and the turbo seed.
-/// Immutable; every instance is valid, because the one constructor checks everything.
+/// Immutable; every instance is valid, because the one constructor checks everything (so the quantiser and the container
+/// writer never check again).
 /// </summary>
 public sealed record QuantOptions
 {
+    /// <summary>The default options: <c>affine8:g32</c>, the seed's scheme (8-bit affine codes in groups of 32).</summary>
+    public static QuantOptions Default { get; } = Affine(8);
+
     /// <summary>The default affine group size, 32 values.</summary>
     public const int DefaultGroupSize = 32;
 
@@ -25,14 +30,23 @@ public sealed record QuantOptions
     /// <exception cref="ArgumentOutOfRangeException">A value is outside the ranges above.</exception>
     public QuantOptions(QuantCodec codec, int bits, int groupSize, ulong seed = 0)
     {
+        if (codec is not (QuantCodec.Affine or QuantCodec.Turbo))
+        {
+            throw new ArgumentOutOfRangeException(nameof(codec), codec, "Unknown codec.");
+        }
+
+        QuantWidth? width = QuantWidths.Find(bits);
+        if (width is null || !width.Supports(codec))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(bits),
+                bits,
+                $"The {(codec == QuantCodec.Affine ? "affine" : "turbo")} codec supports {QuantWidths.Describe(codec)} bits.");
+        }
+
         switch (codec)
         {
             case QuantCodec.Affine:
-                if (bits is not (2 or 3 or 4 or 8))
-                {
-                    throw new ArgumentOutOfRangeException(nameof(bits), bits, "The affine codec supports 2, 3, 4 or 8 bits.");
-                }
-
                 if (groupSize is < 8 or > 256 || !BitOperations.IsPow2(groupSize))
                 {
                     throw new ArgumentOutOfRangeException(nameof(groupSize), groupSize, "The affine group size must be a power of two from 8 to 256.");
@@ -44,22 +58,16 @@ public sealed record QuantOptions
                 }
 
                 break;
-            case QuantCodec.Turbo:
-                if (bits is not (2 or 3 or 4))
-                {
-                    throw new ArgumentOutOfRangeException(nameof(bits), bits, "The turbo codec supports 2, 3 or 4 bits.");
-                }
-
+            default:
                 if (groupSize is < 16 or > 4096 || !BitOperations.IsPow2(groupSize))
                 {
                     throw new ArgumentOutOfRangeException(nameof(groupSize), groupSize, "The turbo rotation block must be a power of two from 16 to 4096.");
                 }
 
                 break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(codec), codec, "Unknown codec.");
         }
 
+        Width = width;
         Codec = codec;
         Bits = bits;
         GroupSize = groupSize;
@@ -77,6 +85,9 @@ public sealed record QuantOptions
 
     /// <summary>Turbo: the seed of the random sign flips. Always 0 for affine.</summary>
     public ulong Seed { get; }
+
+    /// <summary>The width type of <see cref="Bits"/>, looked up once here.</summary>
+    internal QuantWidth Width { get; }
 
     /// <summary>Affine options (the seed's "affine8:g32" is <c>Affine(8)</c>, "affine4:g32" is <c>Affine(4)</c>).</summary>
     /// <param name="bits">2, 3, 4 or 8.</param>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Nko.TurboQuant.Kernels;
+using Nko.TurboQuant.Widths;
 
 namespace Nko.TurboQuant;
 
@@ -19,6 +20,7 @@ public sealed class Quantizer
 {
     private readonly uint[]? _signs;
     private readonly KernelPath _path;
+    private readonly QuantWidth _width;
 
     /// <summary>Creates a quantiser for rows of <paramref name="rowLength"/> values.</summary>
     /// <param name="options">The codec and its parameters.</param>
@@ -48,7 +50,9 @@ public sealed class Quantizer
             _signs = RandomSigns.Create(options.Seed, options.GroupSize);
         }
 
-        _path = CodecKernels.Select(options.Bits, options.GroupSize, maximumPath);
+        // The width is chosen once: every call then runs the kernels specialised for it.
+        _width = options.Width;
+        _path = _width.Select(options.GroupSize, maximumPath);
     }
 
     /// <summary>The codec and its parameters.</summary>
@@ -93,7 +97,8 @@ public sealed class Quantizer
     /// a value is NaN or infinite (the message names its index). On error the destination's content is unspecified.
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">An affine input value exceeds ±65504, or a turbo block's norm exceeds float32's range.</exception>
-    public void Quantize(ReadOnlySpan<float> source, Span<byte> destination) => QuantizeCore(source, destination);
+    public void Quantize(ReadOnlySpan<float> source, Span<byte> destination) =>
+        _width.Encode(_path, Options, RowLength, _signs, source, CheckEncode(source, destination));
 
     /// <summary>Quantises whole rows of fp16 values.</summary>
     /// <param name="source">rows × <see cref="RowLength"/> values, finite.</param>
@@ -102,7 +107,8 @@ public sealed class Quantizer
     /// The source length is not a multiple of the row length, the destination is too short or overlaps the source, or
     /// a value is NaN or infinite (the message names its index). On error the destination's content is unspecified.
     /// </exception>
-    public void Quantize(ReadOnlySpan<Half> source, Span<byte> destination) => QuantizeCore(source, destination);
+    public void Quantize(ReadOnlySpan<Half> source, Span<byte> destination) =>
+        _width.Encode(_path, Options, RowLength, _signs, source, CheckEncode(source, destination));
 
     /// <summary>Dequantises whole encoded rows to float32.</summary>
     /// <param name="source">rows × <see cref="EncodedRowLength"/> bytes as written by <c>Quantize</c>.</param>
@@ -111,7 +117,8 @@ public sealed class Quantizer
     /// The source length is not a multiple of the encoded row length, or the destination is too short or overlaps the source.
     /// </exception>
     /// <remarks>Bytes are not validated here (any bytes decode to some values); containers are validated when read.</remarks>
-    public void Dequantize(ReadOnlySpan<byte> source, Span<float> destination) => DequantizeCore(source, destination);
+    public void Dequantize(ReadOnlySpan<byte> source, Span<float> destination) =>
+        _width.Decode(_path, Options, RowLength, _signs, source, CheckDecode(source, destination));
 
     /// <summary>Dequantises whole encoded rows to fp16 (round to nearest even, saturating at ±65504).</summary>
     /// <param name="source">rows × <see cref="EncodedRowLength"/> bytes as written by <c>Quantize</c>.</param>
@@ -119,9 +126,11 @@ public sealed class Quantizer
     /// <exception cref="ArgumentException">
     /// The source length is not a multiple of the encoded row length, or the destination is too short or overlaps the source.
     /// </exception>
-    public void Dequantize(ReadOnlySpan<byte> source, Span<Half> destination) => DequantizeCore(source, destination);
+    public void Dequantize(ReadOnlySpan<byte> source, Span<Half> destination) =>
+        _width.Decode(_path, Options, RowLength, _signs, source, CheckDecode(source, destination));
 
-    private void QuantizeCore<TIn>(ReadOnlySpan<TIn> source, Span<byte> destination)
+    /// <summary>Checks the arguments of a quantise call; returns the part of the destination that is written.</summary>
+    private Span<byte> CheckEncode<TIn>(ReadOnlySpan<TIn> source, Span<byte> destination)
         where TIn : struct
     {
         if (source.Length % RowLength != 0)
@@ -145,10 +154,11 @@ public sealed class Quantizer
             throw new ArgumentException("The destination overlaps the source.", nameof(destination));
         }
 
-        CodecKernels.Encode(_path, Options, RowLength, _signs, source, destination[..(int)needed]);
+        return destination[..(int)needed];
     }
 
-    private void DequantizeCore<TOut>(ReadOnlySpan<byte> source, Span<TOut> destination)
+    /// <summary>Checks the arguments of a dequantise call; returns the part of the destination that is written.</summary>
+    private Span<TOut> CheckDecode<TOut>(ReadOnlySpan<byte> source, Span<TOut> destination)
         where TOut : struct
     {
         if (source.Length % EncodedRowLength != 0)
@@ -172,6 +182,6 @@ public sealed class Quantizer
             throw new ArgumentException("The destination overlaps the source.", nameof(destination));
         }
 
-        CodecKernels.Decode(_path, Options, RowLength, _signs, source, destination[..(int)needed]);
+        return destination[..(int)needed];
     }
 }

@@ -45,36 +45,68 @@ public sealed class MultiArrayLayoutTests
         Assert.Throws<FormatException>(() => MultiArrayLayout.FramesAndClasses(shape));
     }
 
-    [Property(MaxTest = 300)]
-    public bool Strided_copies_equal_the_reference(PositiveInt framesSeed, PositiveInt classesSeed, NonNegativeInt paddingSeed, bool classMajor, PositiveInt typeSeed, int seed)
+    /// <summary>A strided [1, frames, classes] array: its layout, element type and values (frame-major, before storage rounding).</summary>
+    internal sealed record StridedCase(int Frames, int Classes, int Padding, bool ClassMajor, MultiArrayDataType Type, float[] Values)
     {
-        int frames = 1 + (framesSeed.Get % 40);
-        int classes = 1 + (classesSeed.Get % 70);
-        int padding = paddingSeed.Get % 5;
-        MultiArrayDataType type = (typeSeed.Get % 4) switch
+        public override string ToString() =>
+            $"{Frames}×{Classes} {Type}, padding {Padding}, class-major {ClassMajor}, values [{string.Join(", ", Values)}]";
+    }
+
+    // Values in [-100, 100] with two decimals; shrinks to fewer frames and classes, no padding, and zeros.
+    private static readonly Arbitrary<StridedCase> StridedCases = Arb.From(
+        from frames in Gen.Choose(1, 40)
+        from classes in Gen.Choose(1, 70)
+        from padding in Gen.Choose(0, 4)
+        from classMajor in Gen.Elements(true, false)
+        from type in Gen.Elements(MultiArrayDataType.Float16, MultiArrayDataType.Float32, MultiArrayDataType.Float64, MultiArrayDataType.Int32)
+        from values in Gen.ArrayOf(Gen.Choose(-10_000, 10_000).Select(v => v / 100f), frames * classes)
+        select new StridedCase(frames, classes, padding, classMajor, type, values),
+        ShrinkStrided);
+
+    private static IEnumerable<StridedCase> ShrinkStrided(StridedCase c)
+    {
+        if (c.Frames > 1)
         {
-            0 => MultiArrayDataType.Float16,
-            1 => MultiArrayDataType.Float32,
-            2 => MultiArrayDataType.Float64,
-            _ => MultiArrayDataType.Int32,
-        };
-        long rowStride = classMajor ? 1 : classes + padding;
-        long classStride = classMajor ? frames + padding : 1;
-        long elements = classMajor ? classes * classStride : frames * rowStride;
-        var rng = new Random(seed);
+            yield return c with { Frames = c.Frames - 1, Values = c.Values[..((c.Frames - 1) * c.Classes)] };
+        }
+
+        if (c.Classes > 1)
+        {
+            yield return c with { Classes = c.Classes - 1, Values = [.. c.Values.Where((_, i) => i % c.Classes != c.Classes - 1)] };
+        }
+
+        if (c.Padding > 0)
+        {
+            yield return c with { Padding = 0 };
+        }
+
+        if (c.Values.Any(v => v != 0))
+        {
+            yield return c with { Values = new float[c.Values.Length] };
+        }
+    }
+
+    [Property(MaxTest = 300)]
+    public Property Strided_copies_equal_the_reference() => Prop.ForAll(StridedCases, c =>
+    {
+        int frames = c.Frames, classes = c.Classes;
+        long rowStride = c.ClassMajor ? 1 : classes + c.Padding;
+        long classStride = c.ClassMajor ? frames + c.Padding : 1;
+        long elements = c.ClassMajor ? classes * classStride : frames * rowStride;
         float[] expected = new float[frames * classes];
-        byte[] storage = new byte[elements * MultiArrayDataTypes.ElementSize(type)];
+        byte[] storage = new byte[elements * MultiArrayDataTypes.ElementSize(c.Type)];
+        float[] actual = new float[frames * classes];
         unsafe
         {
             fixed (byte* p = storage)
             {
                 for (int t = 0; t < frames; t++)
                 {
-                    for (int c = 0; c < classes; c++)
+                    for (int k = 0; k < classes; k++)
                     {
-                        long at = (t * rowStride) + (c * classStride);
-                        float v = (float)Math.Round((rng.NextDouble() * 200) - 100, 2);
-                        switch (type)
+                        long at = (t * rowStride) + (k * classStride);
+                        float v = c.Values[(t * classes) + k];
+                        switch (c.Type)
                         {
                             case MultiArrayDataType.Float16: ((Half*)p)[at] = (Half)v; v = (float)(Half)v; break;
                             case MultiArrayDataType.Float32: ((float*)p)[at] = v; break;
@@ -82,16 +114,16 @@ public sealed class MultiArrayLayoutTests
                             default: ((int*)p)[at] = (int)v; v = (int)v; break;
                         }
 
-                        expected[(t * classes) + c] = v;
+                        expected[(t * classes) + k] = v;
                     }
                 }
 
-                float[] actual = new float[frames * classes];
-                MultiArrayLayout.CopyToSingle(p, type, [1, frames, classes], [elements, rowStride, classStride], actual);
-                return actual.AsSpan().SequenceEqual(expected);
+                MultiArrayLayout.CopyToSingle(p, c.Type, [1, frames, classes], [elements, rowStride, classStride], actual);
             }
         }
-    }
+
+        return actual.AsSpan().SequenceEqual(expected);
+    });
 
     [Fact]
     public unsafe void Mismatched_ranks_and_destinations_are_rejected()

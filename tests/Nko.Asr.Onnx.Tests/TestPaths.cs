@@ -1,3 +1,5 @@
+using Nko.Testing;
+
 namespace Nko.Asr.Onnx.Tests;
 
 /// <summary>Where the test fixtures are: copied ones beside the test assembly, large ones in ../shared/models.</summary>
@@ -12,30 +14,11 @@ internal static class TestPaths
     /// </summary>
     public static string SharedModel(string relativePath) => Path.Combine(SharedModels, relativePath);
 
-    public static string SharedModels { get; } = FindSharedModels();
+    public static string SharedModels { get; } = RepositoryPaths.SharedModels;
 
     /// <summary>A file of the Whisper front-end fixtures (<c>../shared/data/whisper-frontend</c>, beside the models folder).</summary>
     public static string WhisperFrontend(string relativePath) =>
         Path.GetFullPath(Path.Combine(SharedModels, "..", "data", "whisper-frontend", relativePath));
-
-    private static string FindSharedModels()
-    {
-        string? fromEnvironment = Environment.GetEnvironmentVariable("NKO_SHARED_MODELS");
-        if (!string.IsNullOrEmpty(fromEnvironment))
-        {
-            return fromEnvironment;
-        }
-
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Nko.sln")))
-            {
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "models"));
-            }
-        }
-
-        return Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "shared", "models"));
-    }
 }
 
 /// <summary>A fact that is skipped, with the reason, when a file of ../shared/models is absent.</summary>

@@ -10,32 +10,49 @@ namespace Nko.Audio.Tests;
 /// <summary>The mixed-radix batch FFT against a slow DFT twin, on every lane, for sizes built from shrinkable factor lists.</summary>
 public sealed class FftProperties
 {
-    /// <summary>An FFT size as its factors (shrinks by dropping factors) and a seed for the signals (shrinks towards 0).</summary>
-    public sealed record Case(int[] Factors, int Seed)
+    /// <summary>The most lanes a lane type has (Vector512 of double).</summary>
+    private const int MaxLanes = 8;
+
+    /// <summary>
+    /// An FFT size as its factors (shrinks by dropping factors) and the signals of <see cref="MaxLanes"/> lanes, lane l
+    /// holding values [l·Size, (l + 1)·Size) of <see cref="Re"/> and <see cref="Im"/> (shrink towards zero).
+    /// </summary>
+    public sealed record Case(int[] Factors, double[] Re, double[] Im)
     {
         public int Size => Factors.Aggregate(1, (a, b) => a * b);
 
-        public override string ToString() => $"size {Size} = {string.Join("·", Factors)}, seed {Seed}";
+        public override string ToString() =>
+            $"size {Size} = {string.Join("·", Factors)}, re [{string.Join(", ", Re)}], im [{string.Join(", ", Im)}]";
+
+        /// <summary>The first <paramref name="size"/> values of each lane.</summary>
+        public static double[] Resize(double[] lanes, int from, int size) =>
+            [.. Enumerable.Range(0, MaxLanes).SelectMany(l => lanes.Skip(l * from).Take(size))];
     }
+
+    private static Gen<double[]> Signals(int size) => Gen.ArrayOf(Gen.Choose(-1_000_000, 1_000_000).Select(i => i / 1_000_000.0), size * MaxLanes);
 
     private static readonly Arbitrary<Case> Cases = Arb.From(
         from count in Gen.Choose(0, 5)
         from factors in Gen.ArrayOf(Gen.Elements(2, 3, 4, 5, 7, 11), count)
         where factors.Aggregate(1, (a, b) => a * b) <= 512
-        from seed in Gen.Choose(0, 1_000_000)
-        select new Case(factors, seed),
+        let size = factors.Aggregate(1, (a, b) => a * b)
+        from re in Signals(size)
+        from im in Signals(size)
+        select new Case(factors, re, im),
         c => Shrink(c));
 
     private static IEnumerable<Case> Shrink(Case c)
     {
         for (int i = 0; i < c.Factors.Length; i++)
         {
-            yield return c with { Factors = [.. c.Factors[..i], .. c.Factors[(i + 1)..]] };
+            int[] factors = [.. c.Factors[..i], .. c.Factors[(i + 1)..]];
+            int size = c.Size / c.Factors[i];
+            yield return new Case(factors, Case.Resize(c.Re, c.Size, size), Case.Resize(c.Im, c.Size, size));
         }
 
-        if (c.Seed != 0)
+        if (c.Re.Any(v => v != 0) || c.Im.Any(v => v != 0))
         {
-            yield return c with { Seed = 0 };
+            yield return c with { Re = new double[c.Re.Length], Im = new double[c.Im.Length] };
         }
     }
 
@@ -50,13 +67,13 @@ public sealed class FftProperties
         where T : unmanaged, IDoubleLanes<T>
     {
         int n = c.Size, lanes = T.Count;
-        var random = new Random(c.Seed);
+        Assert.True(lanes <= MaxLanes);
         double[][] re = new double[lanes][], im = new double[lanes][];
         double[] flatRe = new double[n * lanes], flatIm = new double[n * lanes];
         for (int l = 0; l < lanes; l++)
         {
-            re[l] = [.. Enumerable.Range(0, n).Select(_ => (random.NextDouble() * 2) - 1)];
-            im[l] = [.. Enumerable.Range(0, n).Select(_ => (random.NextDouble() * 2) - 1)];
+            re[l] = c.Re[(l * n)..((l + 1) * n)];
+            im[l] = c.Im[(l * n)..((l + 1) * n)];
         }
 
         for (int k = 0; k < n; k++)

@@ -1,5 +1,8 @@
+// The CLI tests' temporary folders are the shared helper's (prefix "nko-tests-").
+global using CliTempDir = Nko.Testing.TempDirectory;
 using System.Text.Json;
 using Nko.Data;
+using Nko.Testing;
 
 namespace Nko.Cli.Tests;
 
@@ -79,27 +82,6 @@ internal sealed record CliResult(int Code, string Stdout, string Stderr)
     }
 }
 
-/// <summary>A temporary folder deleted on dispose.</summary>
-internal sealed class CliTempDir : IDisposable
-{
-    public CliTempDir() => Path = Directory.CreateTempSubdirectory("nko-cli-tests-").FullName;
-
-    public string Path { get; }
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-}
-
 /// <summary>A fact skipped when ../shared/data/nko-ctc-sim/dev (or $NKO_SHARED_DATA/dev) is absent.</summary>
 internal sealed class SharedDataFactAttribute : FactAttribute
 {
@@ -115,16 +97,7 @@ internal sealed class SharedDataFactAttribute : FactAttribute
 
     private static string? Find()
     {
-        string? root = Environment.GetEnvironmentVariable("NKO_SHARED_DATA");
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); string.IsNullOrEmpty(root) && dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Nko.sln")))
-            {
-                root = Path.Combine(dir.FullName, "..", "shared", "data", "nko-ctc-sim");
-            }
-        }
-
-        string? dev = root is null ? null : Path.GetFullPath(Path.Combine(root, "dev"));
-        return dev is not null && File.Exists(Path.Combine(dev, "logprobs.npy")) ? dev : null;
+        string dev = Path.Combine(RepositoryPaths.NkoCtcSim, "dev");
+        return File.Exists(Path.Combine(dev, "logprobs.npy")) ? dev : null;
     }
 }

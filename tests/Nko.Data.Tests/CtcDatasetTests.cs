@@ -1,4 +1,5 @@
 using Nko.Ctc;
+using Nko.Testing;
 
 namespace Nko.Data.Tests;
 
@@ -73,7 +74,7 @@ public class CtcDatasetTests
     [Fact]
     public void Rows_map_to_matrices_by_index_and_optional_fields_default()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("nko-data-tests-");
         WriteDataset(
             dir.Path,
             3,
@@ -128,7 +129,7 @@ public class CtcDatasetTests
     [InlineData("""{"asr_hyp": "x", "ref": ["y"]}""", "\"ref\" must be a string")]
     public void Malformed_rows_name_the_file_and_one_based_line(string badLine, string fragment)
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("nko-data-tests-");
         WriteDataset(dir.Path, 2, """{"asr_hyp": "ok", "index": 0}""", "", badLine, """{"asr_hyp": "ok", "index": 1}""");
         var e = Assert.Throws<DatasetFormatException>(() => CtcDataset.Load(dir.Path));
         string rows = Path.Combine(dir.Path, "rows.jsonl");
@@ -142,7 +143,7 @@ public class CtcDatasetTests
     [Fact]
     public void Json_errors_give_the_byte_position_in_the_line()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("nko-data-tests-");
         WriteDataset(dir.Path, 1, """{"asr_hyp": "x" "index": 0}""");
         var e = Assert.Throws<DatasetFormatException>(() => CtcDataset.Load(dir.Path));
         Assert.Contains("line 1: not valid JSON (", e.Message, StringComparison.Ordinal);
@@ -153,7 +154,7 @@ public class CtcDatasetTests
     [Fact]
     public void Missing_folder_and_files_are_clear_errors()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("nko-data-tests-");
         string missing = Path.Combine(dir.Path, "nope");
         var e1 = Assert.Throws<DirectoryNotFoundException>(() => CtcDataset.Load(missing));
         Assert.Contains(missing, e1.Message, StringComparison.Ordinal);
@@ -178,7 +179,7 @@ public class CtcDatasetTests
     [InlineData(new[] { 2, 6, 1 }, "has no frames or fewer than two classes")]
     public void Log_prob_shapes_that_are_not_N_T_C_are_rejected(int[] shape, string fragment)
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("nko-data-tests-");
         NpyFile.Write(dir.File("logprobs.npy"), new float[shape.Aggregate(1, (p, d) => p * d)], shape);
         File.WriteAllText(dir.File("rows.jsonl"), """{"asr_hyp": ""}""");
         var e = Assert.Throws<DatasetFormatException>(() => CtcDataset.Load(dir.Path));
@@ -189,7 +190,7 @@ public class CtcDatasetTests
     [Fact]
     public void More_rows_than_matrices_is_a_shape_mismatch_naming_the_line()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("nko-data-tests-");
         WriteDataset(dir.Path, 2, """{"asr_hyp": ""}""", """{"asr_hyp": ""}""", """{"asr_hyp": ""}""");
         var e = Assert.Throws<DatasetFormatException>(() => CtcDataset.Load(dir.Path));
         Assert.Equal(3, e.Line);
@@ -201,7 +202,7 @@ public class CtcDatasetTests
     [InlineData("\n\n   \n")]
     public void Empty_rows_file_is_rejected(string content)
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("nko-data-tests-");
         WriteDataset(dir.Path, 1);
         File.WriteAllText(dir.File("rows.jsonl"), content);
         var e = Assert.Throws<DatasetFormatException>(() => CtcDataset.Load(dir.Path));
@@ -211,7 +212,7 @@ public class CtcDatasetTests
     [Fact]
     public void Corrupt_log_probs_raise_NpyFormatException_naming_the_file()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("nko-data-tests-");
         WriteDataset(dir.Path, 2, """{"asr_hyp": ""}""");
         byte[] bytes = File.ReadAllBytes(dir.File("logprobs.npy"));
         File.WriteAllBytes(dir.File("logprobs.npy"), bytes[..^5]);
@@ -222,7 +223,7 @@ public class CtcDatasetTests
     [Fact]
     public void Rows_with_a_byte_order_mark_and_crlf_line_ends_load()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("nko-data-tests-");
         WriteDataset(dir.Path, 1);
         File.WriteAllText(dir.File("rows.jsonl"), "{\"asr_hyp\": \"ߊ\"}\r\n", new System.Text.UTF8Encoding(true));
         Assert.Equal("ߊ", CtcDataset.Load(dir.Path).Rows[0].Hypothesis);

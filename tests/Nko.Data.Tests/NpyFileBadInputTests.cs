@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
+using Nko.Testing;
 
 namespace Nko.Data.Tests;
 
@@ -223,7 +224,7 @@ public class NpyFileBadInputTests
     [Fact]
     public void Errors_from_a_path_name_the_file()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("nko-data-tests-");
         string path = dir.File("bad.npy");
         File.WriteAllBytes(path, Good[..^1]);
         var e = Assert.Throws<NpyFormatException>(() => NpyFile.Read(path));

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Nko.Testing;
 
 namespace Nko.Data.Tests;
 
@@ -12,21 +13,8 @@ internal static class TestFiles
     /// <summary>A split of ../shared/data/nko-ctc-sim (or <c>$NKO_SHARED_DATA</c>), or null when it is absent.</summary>
     public static string? SharedSplit(string split)
     {
-        string? root = Environment.GetEnvironmentVariable("NKO_SHARED_DATA");
-        if (string.IsNullOrEmpty(root))
-        {
-            for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Nko.sln")))
-                {
-                    root = Path.Combine(dir.FullName, "..", "shared", "data", "nko-ctc-sim");
-                    break;
-                }
-            }
-        }
-
-        string? path = root is null ? null : Path.GetFullPath(Path.Combine(root, split));
-        return path is not null && File.Exists(Path.Combine(path, "logprobs.npy")) ? path : null;
+        string path = Path.Combine(RepositoryPaths.NkoCtcSim, split);
+        return File.Exists(Path.Combine(path, "logprobs.npy")) ? path : null;
     }
 
     /// <summary>A .npy file image: magic, version, header length, the header padded to 64 bytes with a newline, then the data.</summary>
@@ -64,31 +52,6 @@ internal static class TestFiles
 
     /// <summary>A header for a little-endian float32 array of the given shape text.</summary>
     public static string F4(string shape) => $"{{'descr': '<f4', 'fortran_order': False, 'shape': {shape}, }}";
-}
-
-/// <summary>A temporary folder deleted on dispose.</summary>
-internal sealed class TempDir : IDisposable
-{
-    public TempDir()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "nko-data-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
 }
 
 /// <summary>A fact skipped, with the reason, when a split of ../shared/data/nko-ctc-sim is absent.</summary>

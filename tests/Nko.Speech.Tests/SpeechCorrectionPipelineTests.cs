@@ -4,25 +4,14 @@ using Nko.Asr;
 using Nko.Data;
 using Nko.Ranker;
 using Nko.Ranker.Configuration;
+using Nko.Testing;
 using Nko.TurboQuant;
 
 namespace Nko.Speech.Tests;
 
 public class SpeechCorrectionPipelineTests
 {
-    private static string Root
-    {
-        get
-        {
-            string? dir = AppContext.BaseDirectory;
-            while (dir is not null && !File.Exists(Path.Combine(dir, "Nko.sln")))
-            {
-                dir = Path.GetDirectoryName(dir);
-            }
-
-            return dir ?? throw new DirectoryNotFoundException("Nko.sln not found above the test folder.");
-        }
-    }
+    private static string Root => RepositoryPaths.Root;
 
     private static readonly Lazy<RankerConfig> Config = new(() => RankerConfig.Load(Path.Combine(Root, "models", "candidate_ranker_v1.json")));
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Nko.TurboQuant.Kernels;
+using Nko.TurboQuant.Widths;
 
 namespace Nko.TurboQuant.Tests;
 
@@ -42,7 +43,7 @@ public sealed class AffineCodecTests
         for (int i = 2; i < 32; i++)
         {
             int expected = ((i - 2) % 15) + 1; // banker's rounding would give the even neighbour for half of these
-            Assert.Equal(expected, AffineReference.Fetch(block.AsSpan(4), 4, 32, i));
+            Assert.Equal(expected, FourBits.Fetch(block.AsSpan(4), 32, i));
         }
     }
 
@@ -135,7 +136,7 @@ public sealed class AffineCodecTests
             ReadOnlySpan<byte> tail = bytes.AsSpan((r * 40) + 20 + 4, 16);
             for (int i = 8; i < 32; i++)
             {
-                Assert.Equal(0, AffineReference.Fetch(tail, 4, 32, i));
+                Assert.Equal(0, FourBits.Fetch(tail, 32, i));
             }
         }
 

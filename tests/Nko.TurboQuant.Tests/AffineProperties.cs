@@ -10,7 +10,7 @@ public sealed class AffineProperties
     [Property(MaxTest = 400)]
     public Property Every_vector_path_produces_the_reference_bytes_and_values() => Prop.ForAll(Cases.Affine, c =>
     {
-        float[] x = c.Values();
+        float[] x = c.X;
         Half[] h = TestData.ToHalf(x);
         var reference = new Quantizer(c.Options, c.RowLength, KernelPath.Scalar);
         byte[] refFromFloat = new byte[reference.GetEncodedLength(c.Rows)];
@@ -45,7 +45,7 @@ public sealed class AffineProperties
     [Property(MaxTest = 400)]
     public Property Every_value_is_within_the_documented_error_bound() => Prop.ForAll(Cases.Affine, c =>
     {
-        float[] x = c.Values();
+        float[] x = c.X;
         var q = new Quantizer(c.Options, c.RowLength);
         byte[] bytes = new byte[q.GetEncodedLength(c.Rows)];
         q.Quantize(x, bytes);
@@ -77,7 +77,7 @@ public sealed class AffineProperties
     [Property(MaxTest = 300)]
     public Property Parameters_keep_codes_in_range_and_the_minimum_at_or_below_the_data() => Prop.ForAll(Cases.Affine, c =>
     {
-        float[] x = c.Values();
+        float[] x = c.X;
         var q = new Quantizer(c.Options, c.RowLength);
         byte[] bytes = new byte[q.GetEncodedLength(c.Rows)];
         q.Quantize(x, bytes);
@@ -107,7 +107,7 @@ public sealed class AffineProperties
                 Assert.Equal(lo == hi && (float)(Half)lo == lo, s == 0);
                 for (int i = 0; i < g; i++)
                 {
-                    int code = AffineReference.Fetch(bytes.AsSpan(offset + 4, blockBytes - 4), c.Options.Bits, g, i);
+                    int code = c.Options.Width.Fetch(bytes.AsSpan(offset + 4, blockBytes - 4), g, i);
                     Assert.InRange(code, 0, i < n ? levels : 0);
                 }
             }

@@ -1,4 +1,4 @@
-using Nko.TurboQuant.Kernels;
+using Nko.TurboQuant.Widths;
 
 namespace Nko.TurboQuant.Tests;
 
@@ -11,8 +11,10 @@ public sealed class LloydMaxCodebookTests
     public void Centroids_satisfy_the_lloyd_max_conditions_for_a_standard_gaussian(int bits)
     {
         int levels = 1 << bits;
-        float[] c = LloydMaxCodebook.GetCentroids(bits)[..levels].ToArray();
-        float[] t = LloydMaxCodebook.GetThresholds(bits).ToArray();
+        LloydMaxCodebook codebook = QuantWidths.Get(bits).Codebook!;
+        Assert.Equal(levels, codebook.Levels);
+        float[] c = codebook.Centroids[..levels].ToArray();
+        float[] t = codebook.Thresholds.ToArray();
         Assert.Equal(levels - 1, t.Length);
         for (int k = 0; k < levels; k++)
         {

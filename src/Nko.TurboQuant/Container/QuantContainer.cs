@@ -205,7 +205,7 @@ internal static class QuantContainer
                         ReadOnlySpan<byte> packed = block[AffineLayout.HeaderBytes..];
                         for (int i = tail; i < g; i++)
                         {
-                            if (AffineReference.Fetch(packed, options.Bits, g, i) != 0)
+                            if (options.Width.Fetch(packed, g, i) != 0)
                             {
                                 throw new QuantFormatException(Invariant($"Invalid block at offset {at} (row {r}, group {b}): code {i} lies past the end of the row ({tail} values) but is not 0."));
                             }

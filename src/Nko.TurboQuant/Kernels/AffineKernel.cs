@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Nko.TurboQuant.Widths;
 
 namespace Nko.TurboQuant.Kernels;
 
@@ -11,7 +12,7 @@ namespace Nko.TurboQuant.Kernels;
 /// the chunk), the parameters of the whole chunk are computed in vector lanes, pass 2 writes the codes; the two passes
 /// are software-pipelined across chunks. Produces exactly the bytes of <see cref="AffineReference"/>.
 /// </summary>
-/// <remarks>Requires <c>TOps.Count ≤ G</c>, and <c>TOps.Count ≤ G/2</c> for 4-bit (the caller picks the width).</remarks>
+/// <remarks>Requires <c>TOps.Count ≤ G</c>, and <c>TOps.Count ≤ G/2</c> for the nibble layout (the caller picks the vector width).</remarks>
 internal static class AffineKernel<TOps, TF, TU>
     where TOps : ISimdOps<TF, TU>
     where TF : struct
@@ -20,17 +21,18 @@ internal static class AffineKernel<TOps, TF, TU>
     private const int ChunkGroups = 16;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Encode<TIn>(ReadOnlySpan<TIn> source, int rowLength, int bits, int groupSize, Span<byte> destination)
+    public static void Encode<TWidth, TIn>(ReadOnlySpan<TIn> source, int rowLength, int groupSize, Span<byte> destination)
+        where TWidth : struct, IQuantWidth
         where TIn : struct
     {
-        int blockBytes = AffineLayout.BlockBytes(bits, groupSize);
+        int blockBytes = AffineLayout.BlockBytes(TWidth.Bits, groupSize);
         int fullGroups = rowLength / groupSize;
         int tail = rowLength - (fullGroups * groupSize);
         int rows = source.Length / rowLength;
         if (tail == 0)
         {
             // Groups tile the flattened tensor: one pass over everything.
-            EncodeGroups(source, 0, rows * fullGroups, bits, groupSize, destination);
+            EncodeGroups<TWidth, TIn>(source, 0, rows * fullGroups, groupSize, destination);
             return;
         }
 
@@ -41,24 +43,25 @@ internal static class AffineKernel<TOps, TF, TU>
             long first = (long)r * rowLength;
             ReadOnlySpan<TIn> row = source.Slice(r * rowLength, rowLength);
             Span<byte> rowDestination = destination.Slice(r * rowBytes, rowBytes);
-            EncodeGroups(row, first, fullGroups, bits, groupSize, rowDestination);
+            EncodeGroups<TWidth, TIn>(row, first, fullGroups, groupSize, rowDestination);
             int start = fullGroups * groupSize;
             for (int i = 0; i < tail; i++)
             {
                 values[i] = AffineReference.ToSingle(row[start + i]);
             }
 
-            AffineReference.EncodeGroup(values[..tail], first + start, bits, groupSize, rowDestination.Slice(fullGroups * blockBytes, blockBytes));
+            AffineReference.EncodeGroup<TWidth>(values[..tail], first + start, groupSize, rowDestination.Slice(fullGroups * blockBytes, blockBytes));
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void EncodeGroups<TIn>(ReadOnlySpan<TIn> source, long firstIndex, int groups, int bits, int groupSize, Span<byte> destination)
+    private static void EncodeGroups<TWidth, TIn>(ReadOnlySpan<TIn> source, long firstIndex, int groups, int groupSize, Span<byte> destination)
+        where TWidth : struct, IQuantWidth
         where TIn : struct
     {
         // Software pipeline: the parameters of chunk c + 1 (a long dependency chain) are computed before the codes
         // of chunk c are written, so the out-of-order core overlaps the two.
-        int blockBytes = AffineLayout.BlockBytes(bits, groupSize);
+        int blockBytes = AffineLayout.BlockBytes(TWidth.Bits, groupSize);
         int chunkValues = ChunkGroups * groupSize;
         // The scratch buffers start on a 64-byte boundary: a full-width vector never straddles two cache lines.
         Span<float> converted = Align64(stackalloc float[typeof(TIn) == typeof(Half) ? (2 * chunkValues) + 16 : 16], typeof(TIn) == typeof(Half) ? 2 * chunkValues : 0);
@@ -80,7 +83,7 @@ internal static class AffineKernel<TOps, TF, TU>
                     firstIndex,
                     g0,
                     Math.Min(ChunkGroups, groups - g0),
-                    bits,
+                    TWidth.Levels - 1,
                     groupSize,
                     converted.Slice(typeof(TIn) == typeof(Half) ? (next & 1) * chunkValues : 0, typeof(TIn) == typeof(Half) ? chunkValues : 0),
                     partials,
@@ -96,10 +99,9 @@ internal static class AffineKernel<TOps, TF, TU>
                 ref float chunk = ref typeof(TIn) == typeof(Half)
                     ? ref Unsafe.Add(ref MemoryMarshal.GetReference(converted), (c & 1) * chunkValues)
                     : ref Unsafe.Add(ref Unsafe.As<TIn, float>(ref MemoryMarshal.GetReference(source)), g0 * groupSize);
-                Emit(
+                Emit<TWidth>(
                     ref chunk,
                     Math.Min(ChunkGroups, groups - g0),
-                    bits,
                     groupSize,
                     headers.Slice(slot, ChunkGroups),
                     mins.Slice(slot, ChunkGroups),
@@ -125,7 +127,7 @@ internal static class AffineKernel<TOps, TF, TU>
         long firstIndex,
         int g0,
         int k,
-        int bits,
+        float levels,
         int groupSize,
         Span<float> converted,
         Span<float> partials,
@@ -210,7 +212,6 @@ internal static class AffineKernel<TOps, TF, TU>
             ThrowFirstInvalid(source.Slice(chunkStart, k * groupSize), firstIndex + chunkStart);
         }
 
-        float levels = (1 << bits) - 1;
         if (TOps.Count == 16)
         {
             AffineParameters.Compute512(lows, highs, levels, headers, mins, inverseScales);
@@ -243,21 +244,21 @@ internal static class AffineKernel<TOps, TF, TU>
 
     /// <summary>Pass 2 over one chunk: block headers and codes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Emit(
+    private static void Emit<TWidth>(
         ref float chunk,
         int k,
-        int bits,
         int groupSize,
         ReadOnlySpan<uint> headers,
         ReadOnlySpan<float> mins,
         ReadOnlySpan<float> inverseScales,
         ref byte blocks)
+        where TWidth : struct, IQuantWidth
     {
         int count = TOps.Count;
-        int blockBytes = AffineLayout.BlockBytes(bits, groupSize);
-        switch (bits)
+        int blockBytes = AffineLayout.BlockBytes(TWidth.Bits, groupSize);
+        switch (TWidth.Layout)
         {
-            case 8:
+            case CodeLayout.Bytes:
                 int step = groupSize >= 2 * count ? 2 * count : count;
                 for (int g = 0; g < k; g++)
                 {
@@ -281,7 +282,7 @@ internal static class AffineKernel<TOps, TF, TU>
                 }
 
                 break;
-            case 4:
+            case CodeLayout.Nibbles:
                 int half = groupSize / 2;
                 for (int g = 0; g < k; g++)
                 {
@@ -300,26 +301,26 @@ internal static class AffineKernel<TOps, TF, TU>
 
                 break;
             default:
-                EncodePackedGroups(ref chunk, k, bits, groupSize, mins, inverseScales, headers, ref blocks);
+                EncodePackedGroups<TWidth>(ref chunk, k, groupSize, mins, inverseScales, headers, ref blocks);
                 break;
         }
     }
 
-    /// <summary>2- and 3-bit codes: computed with vectors into a byte per code, then packed.</summary>
+    /// <summary>The packed layout (2- and 3-bit codes): computed with vectors into a byte per code, then packed.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void EncodePackedGroups(
+    private static void EncodePackedGroups<TWidth>(
         ref float chunk,
         int groups,
-        int bits,
         int groupSize,
         ReadOnlySpan<float> mins,
         ReadOnlySpan<float> inverseScales,
         ReadOnlySpan<uint> headers,
         ref byte blocks)
+        where TWidth : struct, IQuantWidth
     {
         int count = TOps.Count;
-        int blockBytes = AffineLayout.BlockBytes(bits, groupSize);
-        int packedBytes = BitPacking.PackedBytes(bits, groupSize);
+        int blockBytes = AffineLayout.BlockBytes(TWidth.Bits, groupSize);
+        int packedBytes = BitPacking.PackedBytes(TWidth.Bits, groupSize);
         Span<byte> codes = stackalloc byte[groupSize];
         ref byte code = ref MemoryMarshal.GetReference(codes);
         for (int g = 0; g < groups; g++)
@@ -334,7 +335,7 @@ internal static class AffineKernel<TOps, TF, TU>
                 TOps.StoreBytes(q, ref Unsafe.Add(ref code, j));
             }
 
-            BitPacking.Pack(bits, codes, MemoryMarshal.CreateSpan(ref packed, packedBytes));
+            TWidth.Pack(codes, MemoryMarshal.CreateSpan(ref packed, packedBytes));
         }
     }
 
@@ -347,16 +348,17 @@ internal static class AffineKernel<TOps, TF, TU>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Decode<TOut>(ReadOnlySpan<byte> source, int rowLength, int bits, int groupSize, Span<TOut> destination)
+    public static void Decode<TWidth, TOut>(ReadOnlySpan<byte> source, int rowLength, int groupSize, Span<TOut> destination)
+        where TWidth : struct, IQuantWidth
         where TOut : struct
     {
-        int blockBytes = AffineLayout.BlockBytes(bits, groupSize);
+        int blockBytes = AffineLayout.BlockBytes(TWidth.Bits, groupSize);
         int fullGroups = rowLength / groupSize;
         int tail = rowLength - (fullGroups * groupSize);
         int rows = destination.Length / rowLength;
         if (tail == 0)
         {
-            DecodeGroups(source, rows * fullGroups, bits, groupSize, destination);
+            DecodeGroups<TWidth, TOut>(source, rows * fullGroups, groupSize, destination);
             return;
         }
 
@@ -365,22 +367,23 @@ internal static class AffineKernel<TOps, TF, TU>
         {
             ReadOnlySpan<byte> rowSource = source.Slice(r * rowBytes, rowBytes);
             Span<TOut> row = destination.Slice(r * rowLength, rowLength);
-            DecodeGroups(rowSource, fullGroups, bits, groupSize, row);
-            AffineReference.DecodeGroup(rowSource.Slice(fullGroups * blockBytes, blockBytes), bits, groupSize, row[(fullGroups * groupSize)..]);
+            DecodeGroups<TWidth, TOut>(rowSource, fullGroups, groupSize, row);
+            AffineReference.DecodeGroup<TWidth, TOut>(rowSource.Slice(fullGroups * blockBytes, blockBytes), groupSize, row[(fullGroups * groupSize)..]);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DecodeGroups<TOut>(ReadOnlySpan<byte> source, int groups, int bits, int groupSize, Span<TOut> destination)
+    private static void DecodeGroups<TWidth, TOut>(ReadOnlySpan<byte> source, int groups, int groupSize, Span<TOut> destination)
+        where TWidth : struct, IQuantWidth
         where TOut : struct
     {
         int count = TOps.Count;
-        int blockBytes = AffineLayout.BlockBytes(bits, groupSize);
+        int blockBytes = AffineLayout.BlockBytes(TWidth.Bits, groupSize);
         ref byte input = ref MemoryMarshal.GetReference(source);
         ref TOut output = ref MemoryMarshal.GetReference(destination);
-        if (bits is 2 or 3)
+        if (TWidth.Layout == CodeLayout.Packed)
         {
-            DecodePackedGroups(ref input, groups, bits, groupSize, ref output);
+            DecodePackedGroups<TWidth, TOut>(ref input, groups, groupSize, ref output);
             return;
         }
 
@@ -391,7 +394,8 @@ internal static class AffineKernel<TOps, TF, TU>
         int half = groupSize / 2;
 
         // fp16 output converts two vectors at once where they are adjacent in the output (see StoreHalfPair).
-        bool pairs = typeof(TOut) == typeof(Half) && (bits == 8 ? groupSize >= 2 * count : half == count);
+        bool bytes = TWidth.Layout == CodeLayout.Bytes;
+        bool pairs = typeof(TOut) == typeof(Half) && (bytes ? groupSize >= 2 * count : half == count);
         for (int g0 = 0; g0 < groups; g0 += ChunkGroups)
         {
             int k = Math.Min(ChunkGroups, groups - g0);
@@ -399,7 +403,7 @@ internal static class AffineKernel<TOps, TF, TU>
             ref TOut chunk = ref Unsafe.Add(ref output, (nint)g0 * groupSize);
             ReadHeaders(ref blocks, k, blockBytes, scales, mins);
             ref byte codes = ref Unsafe.Add(ref blocks, AffineLayout.HeaderBytes);
-            if (bits == 8 && pairs)
+            if (bytes && pairs)
             {
                 for (int g = 0; g < k; g++)
                 {
@@ -415,7 +419,7 @@ internal static class AffineKernel<TOps, TF, TU>
                     }
                 }
             }
-            else if (bits == 8)
+            else if (bytes)
             {
                 for (int g = 0; g < k; g++)
                 {
@@ -494,18 +498,19 @@ internal static class AffineKernel<TOps, TF, TU>
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void DecodePackedGroups<TOut>(ref byte input, int groups, int bits, int groupSize, ref TOut output)
+    private static void DecodePackedGroups<TWidth, TOut>(ref byte input, int groups, int groupSize, ref TOut output)
+        where TWidth : struct, IQuantWidth
         where TOut : struct
     {
         int count = TOps.Count;
-        int blockBytes = AffineLayout.BlockBytes(bits, groupSize);
-        int packedBytes = BitPacking.PackedBytes(bits, groupSize);
+        int blockBytes = AffineLayout.BlockBytes(TWidth.Bits, groupSize);
+        int packedBytes = BitPacking.PackedBytes(TWidth.Bits, groupSize);
         Span<byte> codes = stackalloc byte[groupSize];
         ref byte code = ref MemoryMarshal.GetReference(codes);
         for (int g = 0; g < groups; g++)
         {
             ref byte packed = ref ReadHeader(ref Unsafe.Add(ref input, (nint)g * blockBytes), out TF scale, out TF min);
-            BitPacking.Unpack(bits, MemoryMarshal.CreateReadOnlySpan(ref packed, packedBytes), codes);
+            TWidth.Unpack(MemoryMarshal.CreateReadOnlySpan(ref packed, packedBytes), codes);
             ref TOut y = ref Unsafe.Add(ref output, (nint)g * groupSize);
             for (int j = 0; j < groupSize; j += count)
             {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using Nko.TurboQuant.Widths;
 
 namespace Nko.TurboQuant.Kernels;
 
@@ -11,11 +12,12 @@ internal static class AffineReference
 {
     /// <summary>Encodes whole rows of <paramref name="rowLength"/> values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Encode<TIn>(ReadOnlySpan<TIn> source, int rowLength, int bits, int groupSize, Span<byte> destination)
+    public static void Encode<TWidth, TIn>(ReadOnlySpan<TIn> source, int rowLength, int groupSize, Span<byte> destination)
+        where TWidth : struct, IQuantWidth
         where TIn : struct
     {
         int groupsPerRow = (rowLength + groupSize - 1) / groupSize;
-        int blockBytes = AffineLayout.BlockBytes(bits, groupSize);
+        int blockBytes = AffineLayout.BlockBytes(TWidth.Bits, groupSize);
         Span<float> values = stackalloc float[groupSize];
         int rows = source.Length / rowLength;
         for (int r = 0; r < rows; r++)
@@ -30,14 +32,15 @@ internal static class AffineReference
                     values[i] = ToSingle(source[(int)(index + i)]);
                 }
 
-                EncodeGroup(values[..n], index, bits, groupSize, destination.Slice(((r * groupsPerRow) + g) * blockBytes, blockBytes));
+                EncodeGroup<TWidth>(values[..n], index, groupSize, destination.Slice(((r * groupsPerRow) + g) * blockBytes, blockBytes));
             }
         }
     }
 
     /// <summary>Encodes one group of n ≤ G values into a block (codes past n are 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void EncodeGroup(ReadOnlySpan<float> values, long firstIndex, int bits, int groupSize, Span<byte> block)
+    public static void EncodeGroup<TWidth>(ReadOnlySpan<float> values, long firstIndex, int groupSize, Span<byte> block)
+        where TWidth : struct, IQuantWidth
     {
         float lo = float.PositiveInfinity;
         float hi = float.NegativeInfinity;
@@ -49,7 +52,7 @@ internal static class AffineReference
             hi = Math.Max(hi, x);
         }
 
-        float levels = (1 << bits) - 1;
+        float levels = TWidth.Levels - 1;
         AffineParameters.Compute(lo, hi, levels, out ushort minBits, out ushort scaleBits, out float min, out float inverseScale);
         BinaryPrimitives.WriteUInt16LittleEndian(block, scaleBits);
         BinaryPrimitives.WriteUInt16LittleEndian(block[2..], minBits);
@@ -65,17 +68,18 @@ internal static class AffineReference
                 q += 1f;
             }
 
-            Place(packed, bits, groupSize, i, (int)Math.Min(q, levels));
+            TWidth.Place(packed, groupSize, i, (int)Math.Min(q, levels));
         }
     }
 
     /// <summary>Decodes whole rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Decode<TOut>(ReadOnlySpan<byte> source, int rowLength, int bits, int groupSize, Span<TOut> destination)
+    public static void Decode<TWidth, TOut>(ReadOnlySpan<byte> source, int rowLength, int groupSize, Span<TOut> destination)
+        where TWidth : struct, IQuantWidth
         where TOut : struct
     {
         int groupsPerRow = (rowLength + groupSize - 1) / groupSize;
-        int blockBytes = AffineLayout.BlockBytes(bits, groupSize);
+        int blockBytes = AffineLayout.BlockBytes(TWidth.Bits, groupSize);
         int rows = destination.Length / rowLength;
         for (int r = 0; r < rows; r++)
         {
@@ -83,14 +87,15 @@ internal static class AffineReference
             {
                 int start = g * groupSize;
                 int n = Math.Min(groupSize, rowLength - start);
-                DecodeGroup(source.Slice(((r * groupsPerRow) + g) * blockBytes, blockBytes), bits, groupSize, destination.Slice((r * rowLength) + start, n));
+                DecodeGroup<TWidth, TOut>(source.Slice(((r * groupsPerRow) + g) * blockBytes, blockBytes), groupSize, destination.Slice((r * rowLength) + start, n));
             }
         }
     }
 
     /// <summary>Decodes the first destination.Length values of one block: x = code · scale + min (float32).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void DecodeGroup<TOut>(ReadOnlySpan<byte> block, int bits, int groupSize, Span<TOut> destination)
+    public static void DecodeGroup<TWidth, TOut>(ReadOnlySpan<byte> block, int groupSize, Span<TOut> destination)
+        where TWidth : struct, IQuantWidth
         where TOut : struct
     {
         float scale = (float)BitConverter.UInt16BitsToHalf(BinaryPrimitives.ReadUInt16LittleEndian(block));
@@ -98,71 +103,8 @@ internal static class AffineReference
         ReadOnlySpan<byte> packed = block[AffineLayout.HeaderBytes..];
         for (int i = 0; i < destination.Length; i++)
         {
-            float x = (Fetch(packed, bits, groupSize, i) * scale) + min;
+            float x = (TWidth.Fetch(packed, groupSize, i) * scale) + min;
             destination[i] = FromSingle<TOut>(x);
-        }
-    }
-
-    /// <summary>Puts code <paramref name="code"/> of element <paramref name="i"/> at its documented place.</summary>
-    internal static void Place(Span<byte> packed, int bits, int groupSize, int i, int code)
-    {
-        switch (bits)
-        {
-            case 8:
-                packed[i] = (byte)code;
-                break;
-            case 4:
-            {
-                int half = groupSize / 2;
-                packed[i % half] |= (byte)(code << (4 * (i / half)));
-                break;
-            }
-
-            case 2:
-            {
-                int quarter = groupSize / 4;
-                packed[i % quarter] |= (byte)(code << (2 * (i / quarter)));
-                break;
-            }
-
-            default:
-            {
-                int quarter = groupSize / 4;
-                int eighth = groupSize / 8;
-                packed[i % quarter] |= (byte)((code & 3) << (2 * (i / quarter)));
-                packed[quarter + (i % eighth)] |= (byte)((code >> 2) << (i / eighth));
-                break;
-            }
-        }
-    }
-
-    /// <summary>Reads the code of element <paramref name="i"/>.</summary>
-    internal static int Fetch(ReadOnlySpan<byte> packed, int bits, int groupSize, int i)
-    {
-        switch (bits)
-        {
-            case 8:
-                return packed[i];
-            case 4:
-            {
-                int half = groupSize / 2;
-                return (packed[i % half] >> (4 * (i / half))) & 15;
-            }
-
-            case 2:
-            {
-                int quarter = groupSize / 4;
-                return (packed[i % quarter] >> (2 * (i / quarter))) & 3;
-            }
-
-            default:
-            {
-                int quarter = groupSize / 4;
-                int eighth = groupSize / 8;
-                int low = (packed[i % quarter] >> (2 * (i / quarter))) & 3;
-                int high = (packed[quarter + (i % eighth)] >> (i / eighth)) & 1;
-                return low | (high << 2);
-            }
         }
     }
 

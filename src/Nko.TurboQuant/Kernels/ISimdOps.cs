@@ -119,7 +119,7 @@ internal interface ISimdOps<TF, TU>
 
     /// <summary>
     /// The turbo code of each lane: the number of Lloyd–Max thresholds at or below the value.
-    /// <paramref name="search"/> is <see cref="LloydMaxCodebook.GetSearchTable"/> (entry c = the c-th threshold, +∞ padded);
+    /// <paramref name="search"/> is <see cref="Widths.LloydMaxCodebook.SearchTable"/> (entry c = the c-th threshold, +∞ padded);
     /// call with a constant <paramref name="bits"/> so the dispatch folds away.
     /// </summary>
     static abstract TU TurboCodes(TF value, ReadOnlySpan<float> search, int bits);

@@ -4,6 +4,7 @@
 // </auto-generated-by-hand>
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Nko.TurboQuant.Widths;
 
 namespace Nko.TurboQuant.Kernels;
 
@@ -108,12 +109,13 @@ internal static partial class TurboKernel<TOps, TF, TU>
 
     /// <summary>Looks up a block's centroids, rotates back in registers, scales, restores the signs and stores it.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void DecodeRegisters<TOut>(ref byte packed, ReadOnlySpan<float> centroids, int bits, Span<byte> codes, TF scale, ref uint sign, ref TOut output)
+    private static void DecodeRegisters<TWidth, TOut>(ref byte packed, ReadOnlySpan<float> centroids, Span<byte> codes, TF scale, ref uint sign, ref TOut output)
+        where TWidth : struct, IQuantWidth
         where TOut : struct
     {
         int count = TOps.Count;
         TF v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15;
-        if (bits == 4)
+        if (TWidth.Layout == CodeLayout.Nibbles)
         {
             TU nibble = TOps.Broadcast(15u);
             TU both;
@@ -144,7 +146,7 @@ internal static partial class TurboKernel<TOps, TF, TU>
         }
         else
         {
-            BitPacking.Unpack(bits, MemoryMarshal.CreateReadOnlySpan(ref packed, BitPacking.PackedBytes(bits, 16 * count)), codes);
+            TWidth.Unpack(MemoryMarshal.CreateReadOnlySpan(ref packed, BitPacking.PackedBytes(TWidth.Bits, 16 * count)), codes);
             ref byte code = ref MemoryMarshal.GetReference(codes);
             v0 = TOps.Lookup(TOps.LoadBytes(ref Unsafe.Add(ref code, 0 * count)), centroids);
             v1 = TOps.Lookup(TOps.LoadBytes(ref Unsafe.Add(ref code, 1 * count)), centroids);

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Nko.TurboQuant.Widths;
 
 namespace Nko.TurboQuant.Kernels;
 
@@ -12,20 +13,22 @@ internal static partial class TurboKernel<TOps, TF, TU>
     where TU : struct
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Encode<TIn>(ReadOnlySpan<TIn> source, int rowLength, int bits, int blockSize, ReadOnlySpan<uint> signs, Span<byte> destination)
+    public static void Encode<TWidth, TIn>(ReadOnlySpan<TIn> source, int rowLength, int blockSize, ReadOnlySpan<uint> signs, Span<byte> destination)
+        where TWidth : struct, IQuantWidth
         where TIn : struct
     {
         int count = TOps.Count;
+        int bits = TWidth.Bits;
         int blocksPerRow = (rowLength + blockSize - 1) / blockSize;
         int blockBytes = TurboLayout.BlockBytes(bits, blockSize);
         int rows = source.Length / rowLength;
         Span<float> buffer = stackalloc float[blockSize];
-        Span<byte> codes = stackalloc byte[bits is 2 or 3 ? blockSize : 0];
+        Span<byte> codes = stackalloc byte[TWidth.Layout == CodeLayout.Nibbles ? 0 : blockSize];
         ref float y = ref MemoryMarshal.GetReference(buffer);
         ref uint sign = ref MemoryMarshal.GetReference(signs);
         TF limit = TOps.Broadcast(float.MaxValue);
         int half = blockSize / 2;
-        ReadOnlySpan<float> search = LloydMaxCodebook.GetSearchTable(bits);
+        ReadOnlySpan<float> search = TWidth.Codebook!.SearchTable;
 
         for (int r = 0; r < rows; r++)
         {
@@ -94,50 +97,43 @@ internal static partial class TurboKernel<TOps, TF, TU>
                 }
 
                 ref byte packed = ref MemoryMarshal.GetReference(block[TurboLayout.HeaderBytes..]);
-                if (bits == 4)
+                // TWidth.Bits and TWidth.Layout are constants in each instantiation, so TurboCodes' dispatch and these branches fold away.
+                if (TWidth.Layout == CodeLayout.Nibbles)
                 {
                     for (int j = 0; j < half; j += count)
                     {
-                        TU low = TOps.TurboCodes(TOps.Load(ref Unsafe.Add(ref y, j)), search, 4);
-                        TU high = TOps.TurboCodes(TOps.Load(ref Unsafe.Add(ref y, j + half)), search, 4);
+                        TU low = TOps.TurboCodes(TOps.Load(ref Unsafe.Add(ref y, j)), search, TWidth.Bits);
+                        TU high = TOps.TurboCodes(TOps.Load(ref Unsafe.Add(ref y, j + half)), search, TWidth.Bits);
                         TOps.StoreBytes(TOps.Or(low, TOps.ShiftLeft(high, 4)), ref Unsafe.Add(ref packed, j));
                     }
                 }
                 else
                 {
                     ref byte code = ref MemoryMarshal.GetReference(codes);
-                    if (bits == 3)
+                    for (int j = 0; j < blockSize; j += count)
                     {
-                        for (int j = 0; j < blockSize; j += count)
-                        {
-                            TOps.StoreBytes(TOps.TurboCodes(TOps.Load(ref Unsafe.Add(ref y, j)), search, 3), ref Unsafe.Add(ref code, j));
-                        }
-                    }
-                    else
-                    {
-                        for (int j = 0; j < blockSize; j += count)
-                        {
-                            TOps.StoreBytes(TOps.TurboCodes(TOps.Load(ref Unsafe.Add(ref y, j)), search, 2), ref Unsafe.Add(ref code, j));
-                        }
+                        TOps.StoreBytes(TOps.TurboCodes(TOps.Load(ref Unsafe.Add(ref y, j)), search, TWidth.Bits), ref Unsafe.Add(ref code, j));
                     }
 
-                    BitPacking.Pack(bits, codes, MemoryMarshal.CreateSpan(ref packed, BitPacking.PackedBytes(bits, blockSize)));
+                    TWidth.Pack(codes, MemoryMarshal.CreateSpan(ref packed, BitPacking.PackedBytes(bits, blockSize)));
                 }
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Decode<TOut>(ReadOnlySpan<byte> source, int rowLength, int bits, int blockSize, ReadOnlySpan<uint> signs, Span<TOut> destination)
+    public static void Decode<TWidth, TOut>(ReadOnlySpan<byte> source, int rowLength, int blockSize, ReadOnlySpan<uint> signs, Span<TOut> destination)
+        where TWidth : struct, IQuantWidth
         where TOut : struct
     {
         int count = TOps.Count;
+        int bits = TWidth.Bits;
         int blocksPerRow = (rowLength + blockSize - 1) / blockSize;
         int blockBytes = TurboLayout.BlockBytes(bits, blockSize);
         int rows = destination.Length / rowLength;
         Span<float> buffer = stackalloc float[blockSize];
-        Span<byte> codes = stackalloc byte[bits is 2 or 3 ? blockSize : 0];
-        ReadOnlySpan<float> centroids = LloydMaxCodebook.GetCentroids(bits);
+        Span<byte> codes = stackalloc byte[TWidth.Layout == CodeLayout.Nibbles ? 0 : blockSize];
+        ReadOnlySpan<float> centroids = TWidth.Codebook!.Centroids;
         ref float z = ref MemoryMarshal.GetReference(buffer);
         ref uint sign = ref MemoryMarshal.GetReference(signs);
         ref TOut output = ref MemoryMarshal.GetReference(destination);
@@ -156,11 +152,11 @@ internal static partial class TurboKernel<TOps, TF, TU>
                 ref byte packed = ref MemoryMarshal.GetReference(block[TurboLayout.HeaderBytes..]);
                 if (blockSize == 16 * count && n == blockSize)
                 {
-                    DecodeRegisters(ref packed, centroids, bits, codes, scale, ref sign, ref Unsafe.Add(ref output, (r * rowLength) + start));
+                    DecodeRegisters<TWidth, TOut>(ref packed, centroids, codes, scale, ref sign, ref Unsafe.Add(ref output, (r * rowLength) + start));
                     continue;
                 }
 
-                if (bits == 4)
+                if (TWidth.Layout == CodeLayout.Nibbles)
                 {
                     for (int j = 0; j < half; j += count)
                     {
@@ -171,7 +167,7 @@ internal static partial class TurboKernel<TOps, TF, TU>
                 }
                 else
                 {
-                    BitPacking.Unpack(bits, MemoryMarshal.CreateReadOnlySpan(ref packed, BitPacking.PackedBytes(bits, blockSize)), codes);
+                    TWidth.Unpack(MemoryMarshal.CreateReadOnlySpan(ref packed, BitPacking.PackedBytes(bits, blockSize)), codes);
                     ref byte code = ref MemoryMarshal.GetReference(codes);
                     for (int j = 0; j < blockSize; j += count)
                     {

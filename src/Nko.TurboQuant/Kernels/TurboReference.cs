@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Nko.TurboQuant.Widths;
 
 namespace Nko.TurboQuant.Kernels;
 
@@ -14,13 +15,14 @@ namespace Nko.TurboQuant.Kernels;
 internal static class TurboReference
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Encode<TIn>(ReadOnlySpan<TIn> source, int rowLength, int bits, int blockSize, ReadOnlySpan<uint> signs, Span<byte> destination)
+    public static void Encode<TWidth, TIn>(ReadOnlySpan<TIn> source, int rowLength, int blockSize, ReadOnlySpan<uint> signs, Span<byte> destination)
+        where TWidth : struct, IQuantWidth
         where TIn : struct
     {
         int blocksPerRow = (rowLength + blockSize - 1) / blockSize;
-        int blockBytes = TurboLayout.BlockBytes(bits, blockSize);
+        int blockBytes = TurboLayout.BlockBytes(TWidth.Bits, blockSize);
         Span<float> y = stackalloc float[blockSize];
-        ReadOnlySpan<float> thresholds = LloydMaxCodebook.GetThresholds(bits);
+        ReadOnlySpan<float> thresholds = TWidth.Codebook!.Thresholds;
         int rows = source.Length / rowLength;
         for (int r = 0; r < rows; r++)
         {
@@ -60,20 +62,21 @@ internal static class TurboReference
                         }
                     }
 
-                    AffineReference.Place(packed, bits, blockSize, i, code);
+                    TWidth.Place(packed, blockSize, i, code);
                 }
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Decode<TOut>(ReadOnlySpan<byte> source, int rowLength, int bits, int blockSize, ReadOnlySpan<uint> signs, Span<TOut> destination)
+    public static void Decode<TWidth, TOut>(ReadOnlySpan<byte> source, int rowLength, int blockSize, ReadOnlySpan<uint> signs, Span<TOut> destination)
+        where TWidth : struct, IQuantWidth
         where TOut : struct
     {
         int blocksPerRow = (rowLength + blockSize - 1) / blockSize;
-        int blockBytes = TurboLayout.BlockBytes(bits, blockSize);
+        int blockBytes = TurboLayout.BlockBytes(TWidth.Bits, blockSize);
         Span<float> z = stackalloc float[blockSize];
-        ReadOnlySpan<float> centroids = LloydMaxCodebook.GetCentroids(bits);
+        ReadOnlySpan<float> centroids = TWidth.Codebook!.Centroids;
         int rows = destination.Length / rowLength;
         for (int r = 0; r < rows; r++)
         {
@@ -86,7 +89,7 @@ internal static class TurboReference
                 ReadOnlySpan<byte> packed = block[TurboLayout.HeaderBytes..];
                 for (int i = 0; i < blockSize; i++)
                 {
-                    z[i] = centroids[AffineReference.Fetch(packed, bits, blockSize, i)];
+                    z[i] = centroids[TWidth.Fetch(packed, blockSize, i)];
                 }
 
                 Hadamard(z);

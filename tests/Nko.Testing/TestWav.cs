@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Nko.Testing;
 
 /// <summary>Canonical 44-byte-header RIFF WAV files built in memory, for tests and benchmarks that need audio bytes.</summary>
-internal static class TestWav
+public static class TestWav
 {
     /// <summary>PCM16 from little-endian sample bytes (interleaved when <paramref name="channels"/> &gt; 1).</summary>
     public static byte[] Pcm16(ReadOnlySpan<byte> data, int channels, int rate) => Build(data, formatTag: 1, channels, rate, bitsPerSample: 16);

@@ -6,7 +6,7 @@ namespace Nko.Testing;
 /// allocate (dotnet/runtime#63487; seen here once as 2,144 bytes on one of 50 identical calls). A real allocation
 /// happens on every call, so the fewest bytes over a few attempts is the call's own allocation.
 /// </remarks>
-internal static class AllocationProbe
+public static class AllocationProbe
 {
     /// <summary>Attempts per measurement: enough that a spurious count on all of them is not a realistic event.</summary>
     public const int DefaultAttempts = 5;
