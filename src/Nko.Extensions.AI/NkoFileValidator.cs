@@ -2,8 +2,11 @@ using Microsoft.Extensions.Options;
 
 namespace Nko.Extensions.AI;
 
-/// <summary>Checks the files one registration's options name exist (and that a speech registration names a model).</summary>
-internal sealed class NkoFileValidator(string name, string sectionPath, bool needsModel) : IValidateOptions<NkoOptions>
+/// <summary>
+/// Checks the files one registration's options name exist, that a speech registration names a model unless the app's
+/// factory makes it, and that no option names a file a factory replaces (it would be silently ignored).
+/// </summary>
+internal sealed class NkoFileValidator(string name, string sectionPath, bool needsModel, bool modelFactory = false, bool configFactory = false) : IValidateOptions<NkoOptions>
 {
     public ValidateOptionsResult Validate(string? optionsName, NkoOptions options)
     {
@@ -13,12 +16,28 @@ internal sealed class NkoFileValidator(string name, string sectionPath, bool nee
         }
 
         var failures = new List<string>();
-        if (!string.IsNullOrEmpty(options.Config) && !File.Exists(options.Config))
+        if (configFactory && !string.IsNullOrEmpty(options.Config))
+        {
+            failures.Add($"{sectionPath}:Config: '{options.Config}' is set, but this registration's ranker config comes from the app's factory; omit one of them.");
+        }
+        else if (!string.IsNullOrEmpty(options.Config) && !File.Exists(options.Config))
         {
             failures.Add($"{sectionPath}:Config: the ranker config file '{options.Config}' does not exist (resolved to '{Path.GetFullPath(options.Config)}').");
         }
 
-        if (needsModel)
+        if (modelFactory)
+        {
+            if (!string.IsNullOrEmpty(options.Model))
+            {
+                failures.Add($"{sectionPath}:Model: '{options.Model}' is set, but this registration's acoustic model comes from the app's factory; omit one of them.");
+            }
+
+            if (options.ModelThreads is not null)
+            {
+                failures.Add($"{sectionPath}:ModelThreads: is set, but this registration's acoustic model comes from the app's factory, which chooses its threads; omit it.");
+            }
+        }
+        else if (needsModel)
         {
             if (string.IsNullOrEmpty(options.Model))
             {

@@ -14,8 +14,8 @@ namespace Nko.Extensions.AI;
 /// <remarks>
 /// Validated once when the host starts (<c>ValidateOnStart</c>) by a source-generated validator (no reflection) plus
 /// file checks: <see cref="Config"/>, when set, must exist (omitted: <see cref="RankerConfig.Default"/>, the config shipped
-/// in Nko.Ranker, trained on simulated emissions); <see cref="Model"/> is required by the speech registrations and must
-/// exist. The mode is checked against the config when the config is first resolved (it needs
+/// in Nko.Ranker, trained on simulated emissions); <see cref="Model"/> is required by the speech registrations without a model
+/// factory and must exist. The mode is checked against the config when the config is first resolved (it needs
 /// the config loaded). Relative paths are resolved against the current directory.
 /// </remarks>
 public sealed class NkoOptions
@@ -34,7 +34,10 @@ public sealed class NkoOptions
     /// <summary>The operating mode every call uses unless it names one; <see langword="null"/> or empty (default) for the config's default mode.</summary>
     public string? Mode { get; set; }
 
-    /// <summary>The ONNX acoustic model (log-mel in, CTC log-probs out) for the speech registrations; not used by the correction registrations.</summary>
+    /// <summary>
+    /// The ONNX acoustic model (log-mel in, CTC log-probs out) for the speech registrations; not used by the correction
+    /// registrations, and must be omitted when the registration is given a model factory (e.g. the Nko.Models.NkoTts bundle).
+    /// </summary>
     public string? Model { get; set; }
 
     /// <summary>ONNX Runtime intra-op threads for the model; <see langword="null"/> (default) for ONNX Runtime's own choice.</summary>

@@ -44,6 +44,11 @@ public static class NkoServiceCollectionExtensions
     /// <summary>Where the log says the config came from when <see cref="NkoOptions.Config"/> is omitted.</summary>
     private const string DefaultConfigSource = "RankerConfig.Default (embedded in Nko.Ranker; trained on simulated emissions)";
 
+    /// <summary>Where the log says the model or config came from when the app's factory made it.</summary>
+    private const string ModelFactorySource = "the app's acoustic model factory";
+
+    private const string ConfigFactorySource = "the app's ranker config factory";
+
     /// <summary>Registers <see cref="RankerConfig"/> and <see cref="ICorrectionPipeline"/> with options from the <c>"Nko"</c> section of <paramref name="configuration"/>.</summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The app's configuration (the <c>"Nko"</c> section is bound).</param>
@@ -142,20 +147,68 @@ public static class NkoServiceCollectionExtensions
         return AddSpeechCore(services, serviceKey, null, configure);
     }
 
-    private static IServiceCollection AddSpeechCore(IServiceCollection services, string? key, IConfiguration? section, Action<NkoOptions>? configure)
+    /// <summary>
+    /// As <see cref="AddNkoSpeech(IServiceCollection, IConfiguration, Action{NkoOptions}?)"/>, with the acoustic model (and
+    /// optionally the ranker config) made by the app's factories instead of read from files, e.g. a model bundled in a
+    /// package: <c>services.AddNkoSpeech(configuration, _ =&gt; NkoTtsBundle.CreateAcousticModel(), _ =&gt; NkoTtsBundle.Config)</c>.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The app's configuration (the <c>"Nko"</c> section is bound).</param>
+    /// <param name="modelFactory">Creates the acoustic model once, on first use; the container disposes it (when disposable). <see cref="NkoOptions.Model"/> must then be omitted.</param>
+    /// <param name="configFactory">Creates the ranker config once, on first use (<see cref="NkoOptions.Mode"/> still applies), or <see langword="null"/> to load it from <see cref="NkoOptions.Config"/> as usual; when given, <see cref="NkoOptions.Config"/> must be omitted.</param>
+    /// <param name="configure">Applied after binding; <see langword="null"/> for none.</param>
+    /// <returns><paramref name="services"/>.</returns>
+    /// <remarks>Options naming a file that a factory replaces fail validation at start, so a setting is never silently ignored.</remarks>
+    public static IServiceCollection AddNkoSpeech(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        Func<IServiceProvider, IAcousticModel> modelFactory,
+        Func<IServiceProvider, RankerConfig>? configFactory,
+        Action<NkoOptions>? configure = null)
     {
-        AddCorrectionCore(services, key, section, configure, speech: true);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(modelFactory);
+        return AddSpeechCore(services, null, configuration.GetSection(NkoOptions.SectionName), configure, new Factories(modelFactory, configFactory));
+    }
+
+    /// <summary>The keyed form of <see cref="AddNkoSpeech(IServiceCollection, IConfiguration, Func{IServiceProvider, IAcousticModel}, Func{IServiceProvider, RankerConfig}?, Action{NkoOptions}?)"/>, binding <paramref name="section"/> itself.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="serviceKey">The key of the services, and the name of their options.</param>
+    /// <param name="section">The section to bind (e.g. <c>configuration.GetSection("Nko:B")</c>).</param>
+    /// <param name="modelFactory">Creates the acoustic model once, on first use; the container disposes it (when disposable).</param>
+    /// <param name="configFactory">Creates the ranker config once, or <see langword="null"/> to load it from <see cref="NkoOptions.Config"/>.</param>
+    /// <param name="configure">Applied after binding; <see langword="null"/> for none.</param>
+    /// <returns><paramref name="services"/>.</returns>
+    public static IServiceCollection AddKeyedNkoSpeech(
+        this IServiceCollection services,
+        string serviceKey,
+        IConfiguration section,
+        Func<IServiceProvider, IAcousticModel> modelFactory,
+        Func<IServiceProvider, RankerConfig>? configFactory,
+        Action<NkoOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(serviceKey);
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(modelFactory);
+        return AddSpeechCore(services, serviceKey, section, configure, new Factories(modelFactory, configFactory));
+    }
+
+    private static IServiceCollection AddSpeechCore(IServiceCollection services, string? key, IConfiguration? section, Action<NkoOptions>? configure, Factories? factories = null)
+    {
+        AddCorrectionCore(services, key, section, configure, speech: true, factories);
         string name = key ?? Options.DefaultName;
 
         services.AddKeyedSingleton<IAcousticModel>(key, (sp, _) =>
         {
             NkoOptions options = sp.GetRequiredService<IOptionsMonitor<NkoOptions>>().Get(name);
             ILogger logger = LoggerFrom(sp);
-            string path = options.Model!;
+            string path = factories is null ? options.Model! : ModelFactorySource;
             long started = Stopwatch.GetTimestamp();
             try
             {
-                var model = new OnnxAcousticModel(path, sessionOptions: new OnnxSessionOptions { IntraOpThreads = options.ModelThreads ?? 0 });
+                IAcousticModel model = factories is null
+                    ? new OnnxAcousticModel(path, sessionOptions: new OnnxSessionOptions { IntraOpThreads = options.ModelThreads ?? 0 })
+                    : factories.Model(sp) ?? throw new InvalidOperationException("The acoustic model factory passed to AddNkoSpeech returned null.");
                 Log.ModelLoaded(logger, path, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 return model;
             }
@@ -179,13 +232,13 @@ public static class NkoServiceCollectionExtensions
             NkoOptions options = sp.GetRequiredService<IOptionsMonitor<NkoOptions>>().Get(name);
             return new NkoSpeechToTextClient(
                 sp.GetRequiredKeyedService<SpeechCorrectionPipeline>(key),
-                Path.GetFileNameWithoutExtension(options.Model),
+                factories is null ? Path.GetFileNameWithoutExtension(options.Model) : null,
                 LoggerFrom(sp));
         });
         return services;
     }
 
-    private static IServiceCollection AddCorrectionCore(IServiceCollection services, string? key, IConfiguration? section, Action<NkoOptions>? configure, bool speech)
+    private static IServiceCollection AddCorrectionCore(IServiceCollection services, string? key, IConfiguration? section, Action<NkoOptions>? configure, bool speech, Factories? factories = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         string name = key ?? Options.DefaultName;
@@ -204,25 +257,27 @@ public static class NkoServiceCollectionExtensions
 
         builder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NkoOptions>, NkoOptionsValidator>());
-        services.AddSingleton<IValidateOptions<NkoOptions>>(new NkoFileValidator(name, sectionPath, speech));
+        services.AddSingleton<IValidateOptions<NkoOptions>>(new NkoFileValidator(name, sectionPath, speech, factories is not null, factories?.Config is not null));
 
         services.AddKeyedSingleton(key, (sp, _) =>
         {
             NkoOptions options = sp.GetRequiredService<IOptionsMonitor<NkoOptions>>().Get(name);
-            return LoadConfig(options, name, sectionPath, LoggerFrom(sp));
+            return LoadConfig(options, name, sectionPath, LoggerFrom(sp), factories?.Config is { } make ? () => make(sp) : null);
         });
         services.AddKeyedSingleton<ICorrectionPipeline>(key, (sp, _) => new CorrectionPipeline(sp.GetRequiredKeyedService<RankerConfig>(key)));
         return services;
     }
 
-    private static RankerConfig LoadConfig(NkoOptions options, string name, string sectionPath, ILogger logger)
+    private static RankerConfig LoadConfig(NkoOptions options, string name, string sectionPath, ILogger logger, Func<RankerConfig>? factory)
     {
         long started = Stopwatch.GetTimestamp();
         RankerConfig config;
-        string source = string.IsNullOrEmpty(options.Config) ? DefaultConfigSource : options.Config;
+        string source = factory is not null ? ConfigFactorySource : string.IsNullOrEmpty(options.Config) ? DefaultConfigSource : options.Config;
         try
         {
-            config = string.IsNullOrEmpty(options.Config) ? RankerConfig.Default : RankerConfig.Load(options.Config);
+            config = factory is not null
+                ? factory() ?? throw new InvalidOperationException("The ranker config factory passed to AddNkoSpeech returned null.")
+                : string.IsNullOrEmpty(options.Config) ? RankerConfig.Default : RankerConfig.Load(options.Config);
         }
         catch (Exception e)
         {
@@ -246,6 +301,9 @@ public static class NkoServiceCollectionExtensions
         Log.ConfigLoaded(logger, config.Name, source, Stopwatch.GetElapsedTime(started).TotalMilliseconds, config.DefaultMode);
         return config;
     }
+
+    // The app's factories of a speech registration (AddNkoSpeech with factories): the model, and the config or null.
+    private sealed record Factories(Func<IServiceProvider, IAcousticModel> Model, Func<IServiceProvider, RankerConfig>? Config);
 
     private static ILogger LoggerFrom(IServiceProvider services) =>
         services.GetService<ILoggerFactory>()?.CreateLogger(LoggerCategory) ?? NullLogger.Instance;

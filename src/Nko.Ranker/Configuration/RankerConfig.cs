@@ -266,14 +266,46 @@ public sealed partial class RankerConfig
     }
 
     /// <summary>Loads and validates a config from a stream (read to its end; at most <see cref="MaxConfigBytes"/>).</summary>
-    /// <remarks>A schema-2 config cannot be loaded this way (its language model's path is relative to a folder): use <see cref="Load(Stream, string?)"/>.</remarks>
+    /// <remarks>A schema-2 config cannot be loaded this way (its language model's path is relative to a folder): use <see cref="Load(Stream, string?)"/> or <see cref="LoadWithReferences(Stream, Func{string, Stream?})"/>.</remarks>
     public static RankerConfig Load(Stream stream) => Load(stream, null);
 
     /// <summary>
     /// Loads and validates a config from a stream; a schema-2 config's language model path is resolved against
     /// <paramref name="baseDirectory"/> (the folder the config was read from).
     /// </summary>
+    /// <exception cref="RankerConfigException">The document is not a valid config, or its language model cannot be read, has another SHA-256 than recorded, or is invalid.</exception>
     public static RankerConfig Load(Stream stream, string? baseDirectory)
+    {
+        using MemoryStream buffer = ReadConfigBytes(stream);
+        return Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), baseDirectory);
+    }
+
+    /// <summary>
+    /// Loads and validates a config from a stream, with the files it references (a schema-2/3 config's language model)
+    /// opened by <paramref name="openReference"/> instead of from a folder, e.g. from embedded resources or a package.
+    /// </summary>
+    /// <param name="stream">The config's UTF-8 JSON (read to its end; at most <see cref="MaxConfigBytes"/>); not disposed.</param>
+    /// <param name="openReference">
+    /// Called with a reference's path exactly as the config writes it (e.g. <c>ranker.nkolm</c>); returns a readable stream
+    /// of its bytes (read to its end and disposed here), or <see langword="null"/> when it has no such file. Not called
+    /// for a schema-1 config.
+    /// </param>
+    /// <returns>The config; <see cref="LanguageModelReference"/> is the reference as written, so <see cref="Save(string)"/> writes the same JSON.</returns>
+    /// <remarks>The checks are those of <see cref="Load(string)"/>: the bytes must have the SHA-256 the config records, and be a valid model of the recorded order.</remarks>
+    /// <exception cref="RankerConfigException">
+    /// The document is not a valid config (<see cref="RankerConfigException.JsonPath"/> names where); the function returned
+    /// <see langword="null"/> or its stream failed (<c>$.language_model.path</c>); the bytes have another SHA-256 than
+    /// recorded (<c>$.language_model.sha256</c>) or are not a valid model.
+    /// </exception>
+    public static RankerConfig LoadWithReferences(Stream stream, Func<string, Stream?> openReference)
+    {
+        ArgumentNullException.ThrowIfNull(openReference);
+        using MemoryStream buffer = ReadConfigBytes(stream);
+        return RankerConfigJson.Read(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), null, openReference);
+    }
+
+    // Reads a config stream to its end, refusing more than MaxConfigBytes before holding them all.
+    private static MemoryStream ReadConfigBytes(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (stream.CanSeek && stream.Length - stream.Position > MaxConfigBytes)
@@ -281,20 +313,21 @@ public sealed partial class RankerConfig
             throw new RankerConfigException("$", $"the document is {stream.Length - stream.Position} bytes; configs are limited to {MaxConfigBytes} bytes.");
         }
 
-        using var buffer = new MemoryStream();
+        var buffer = new MemoryStream();
         byte[] chunk = new byte[81920];
         int read;
         while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
         {
             if (buffer.Length + read > MaxConfigBytes)
             {
+                buffer.Dispose();
                 throw new RankerConfigException("$", $"the document exceeds {MaxConfigBytes} bytes.");
             }
 
             buffer.Write(chunk, 0, read);
         }
 
-        return Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), baseDirectory);
+        return buffer;
     }
 
     /// <summary>Parses and validates a config from UTF-8 JSON (a leading UTF-8 byte order mark is skipped).</summary>

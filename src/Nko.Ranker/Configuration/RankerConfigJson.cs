@@ -37,7 +37,10 @@ internal static partial class RankerConfigJson
     });
 
     // Parses and validates UTF-8 JSON (a leading byte order mark is skipped); see RankerConfig.Parse.
-    public static RankerConfig Read(ReadOnlySpan<byte> utf8Json, string? baseDirectory)
+    public static RankerConfig Read(ReadOnlySpan<byte> utf8Json, string? baseDirectory) => Read(utf8Json, baseDirectory, null);
+
+    // As above; with an opener, a language model reference is opened by it (its path as written) instead of as a file.
+    public static RankerConfig Read(ReadOnlySpan<byte> utf8Json, string? baseDirectory, Func<string, Stream?>? openReference)
     {
         if (utf8Json.Length > MaxConfigBytes)
         {
@@ -64,7 +67,7 @@ internal static partial class RankerConfigJson
             throw new RankerConfigException("$", "the document is null; expected a config object.");
         }
 
-        return FromDto(dto, baseDirectory);
+        return FromDto(dto, baseDirectory, openReference);
     }
 
     // One line, in the schema's terms: the serializer's messages name internal .NET types and span several lines.
@@ -106,7 +109,7 @@ internal static partial class RankerConfigJson
         : typeName.Contains("String", StringComparison.Ordinal) ? "a string of valid Unicode text"
         : "another JSON type";
 
-    private static RankerConfig FromDto(ConfigDto dto, string? baseDirectory)
+    private static RankerConfig FromDto(ConfigDto dto, string? baseDirectory, Func<string, Stream?>? openReference)
     {
         if (dto.SchemaVersion is null)
         {
@@ -170,40 +173,25 @@ internal static partial class RankerConfigJson
         int maxRounds = g.MaxRounds ?? throw Missing("$.generator.max_rounds");
         ConfusionMap confusions = ReadConfusions(dto.Confusions ?? throw Missing("$.confusions"), vocabulary);
         RankerProvenance provenance = ReadProvenance(dto.Provenance);
-        (CharLanguageModel? lm, LanguageModelReference? reference) = dto.LanguageModel is { } lmDto ? ReadLanguageModel(lmDto, baseDirectory) : (null, null);
+        (CharLanguageModel? lm, LanguageModelReference? reference) = dto.LanguageModel is { } lmDto ? ReadLanguageModel(lmDto, baseDirectory, openReference) : (null, null);
         BeamRevisionConfig? revision = dto.BeamRevision is { } br ? ReadBeamRevision(br) : null;
         Profiling.InputProfile? profile = dto.InputProfile is { } ip ? ReadInputProfile(ip) : null;
         return new RankerConfig(name, confusions, features, means, stds, weights, bias, modes.ToImmutable(), defaultMode, generator, maxRounds, provenance, lm, reference, revision, profile);
     }
 
-    // The reference is checked field by field, then the file: found, its SHA-256 as recorded, loadable, of the recorded order.
-    private static (CharLanguageModel, LanguageModelReference) ReadLanguageModel(LanguageModelDto dto, string? baseDirectory)
+    // The reference is checked field by field, then its bytes: found, its SHA-256 as recorded, loadable, of the recorded order.
+    private static (CharLanguageModel, LanguageModelReference) ReadLanguageModel(LanguageModelDto dto, string? baseDirectory, Func<string, Stream?>? openReference)
     {
         string path = dto.Path ?? throw Missing("$.language_model.path");
         string sha = dto.Sha256 ?? throw Missing("$.language_model.sha256");
         int order = dto.Order ?? throw Missing("$.language_model.order");
         var reference = new LanguageModelReference(path, sha, order);
         CheckReference(reference);
-        if (baseDirectory is null && !System.IO.Path.IsPathRooted(path))
-        {
-            throw new RankerConfigException("$.language_model.path", $"'{path}' is relative to the config file's folder, which is unknown here: load the config with RankerConfig.Load(path) or pass its folder.");
-        }
-
-        string full = System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDirectory ?? string.Empty, path));
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(full);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new RankerConfigException("$.language_model.path", $"the language model '{path}' (resolved to '{full}') cannot be read: {e.Message}", e);
-        }
-
+        (byte[] bytes, string where) = openReference is null ? ReadReferenceFile(path, baseDirectory) : ReadReferenceStream(path, openReference);
         string actual = LanguageModelReference.HashOf(bytes);
         if (!string.Equals(actual, sha, StringComparison.Ordinal))
         {
-            throw new RankerConfigException("$.language_model.sha256", $"the language model '{full}' has SHA-256 {actual}; the config expects {sha} (the file was changed or replaced).");
+            throw new RankerConfigException("$.language_model.sha256", $"the language model {where} has SHA-256 {actual}; the config expects {sha} (the file was changed or replaced).");
         }
 
         CharLanguageModel lm;
@@ -214,10 +202,47 @@ internal static partial class RankerConfigJson
         }
         catch (LmFormatException e)
         {
-            throw new RankerConfigException("$.language_model.path", $"the language model '{full}' is not a valid model: {e.Message}", e);
+            throw new RankerConfigException("$.language_model.path", $"the language model {where} is not a valid model: {e.Message}", e);
         }
 
         return (lm, reference);
+    }
+
+    // The reference as a file relative to the config's folder; returns its bytes and how messages name it.
+    private static (byte[] Bytes, string Where) ReadReferenceFile(string path, string? baseDirectory)
+    {
+        if (baseDirectory is null && !System.IO.Path.IsPathRooted(path))
+        {
+            throw new RankerConfigException("$.language_model.path", $"'{path}' is relative to the config file's folder, which is unknown here: load the config with RankerConfig.Load(path), pass its folder, or pass a function that opens it.");
+        }
+
+        string full = System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDirectory ?? string.Empty, path));
+        try
+        {
+            return (File.ReadAllBytes(full), $"'{full}'");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RankerConfigException("$.language_model.path", $"the language model '{path}' (resolved to '{full}') cannot be read: {e.Message}", e);
+        }
+    }
+
+    // The reference opened by the caller's function (e.g. from embedded resources); the stream is read to its end and disposed.
+    private static (byte[] Bytes, string Where) ReadReferenceStream(string path, Func<string, Stream?> openReference)
+    {
+        string where = $"'{path}' (opened by the caller's function)";
+        try
+        {
+            using Stream stream = openReference(path)
+                ?? throw new RankerConfigException("$.language_model.path", $"the language model '{path}' was not found: the function that opens the config's references returned null for it.");
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            return (buffer.ToArray(), where);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new RankerConfigException("$.language_model.path", $"the language model {where} cannot be read: {e.Message}", e);
+        }
     }
 
     private static RankerConfigException Missing(string path) => new(path, "is missing.");
