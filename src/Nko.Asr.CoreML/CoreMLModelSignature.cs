@@ -80,16 +80,11 @@ internal sealed class CoreMLModelSignature
                 throw new AcousticModelException($"Model '{model}': output {output} has rank 1; [1, T, C] or [T, C] expected.");
             }
 
-            throw ClassMismatch(model, output.ToString(), output.Shape[^1], options);
+            throw AcousticModelErrors.ClassMismatch(model, output.ToString(), output.Shape[^1], options);
         }
 
         return new CoreMLModelSignature(input, output);
     }
-
-    public static AcousticModelException ClassMismatch(string model, string output, long classes, AcousticModelOptions options) =>
-        new(string.Create(
-            CultureInfo.InvariantCulture,
-            $"Model '{model}': output {output} has {classes} classes but the vocabulary has {options.Vocabulary.Count} (blank at {options.Vocabulary.BlankIndex}); set AcousticModelOptions.Vocabulary to the vocabulary the model was trained with."));
 
     private static CoreMLFeatureDescription Pick(
         string model, string role, IReadOnlyList<CoreMLFeatureDescription> features, string? name, string optionName)

@@ -115,7 +115,7 @@ internal sealed class OnnxModelSignature
             int expected = options.Vocabulary.Count;
             if (width > 0 && width != expected)
             {
-                throw ClassMismatch(model, output.ToString(), width, options);
+                throw AcousticModelErrors.ClassMismatch(model, output.ToString(), width, options);
             }
         }
         else if (width <= 0)
@@ -146,10 +146,6 @@ internal sealed class OnnxModelSignature
         return input.Name == "input_features" ? AcousticInputKind.LogMel : AcousticInputKind.Features;
     }
 
-    public static AcousticModelException ClassMismatch(string model, string output, int classes, AcousticModelOptions options) =>
-        new(string.Create(
-            CultureInfo.InvariantCulture,
-            $"Model '{model}': output {output} has {classes} classes but the vocabulary has {options.Vocabulary.Count} (blank at {options.Vocabulary.BlankIndex}); set AcousticModelOptions.Vocabulary to the vocabulary the model was trained with."));
     private static OnnxTensorDescription Pick(
         string model, string role, IReadOnlyList<OnnxTensorDescription> tensors, string? name, string optionName)
     {
