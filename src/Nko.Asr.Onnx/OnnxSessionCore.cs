@@ -320,7 +320,7 @@ internal sealed class OnnxSessionCore : IDisposable
         if (outputShape[^1] != OutputWidth)
         {
             throw _isCtcModel
-                ? AcousticModelErrors.ClassMismatch(Name, Signature.Output.ToString(), (int)outputShape[^1], Options)
+                ? BackEndSignature.ClassMismatch(Name, Signature.Output.ToString(), (int)outputShape[^1], Options)
                 : new AcousticModelException($"Model '{Name}': output {Signature.Output} came back with shape [{string.Join(", ", outputShape)}], not {OutputWidth} wide.");
         }
 
