@@ -78,6 +78,17 @@ internal static class QuantCliOptions
         json.WriteNumber("compression_vs_fp16", 16 / bitsPerValue);
     }
 
+    /// <summary>Writes the timing JSON properties both reports share: <c>quant_ms, dequant_ms</c>, then <c>seed</c> for the turbo codec.</summary>
+    public static void WriteTimes(Utf8JsonWriter json, QuantOptions options, double quantMs, double dequantMs)
+    {
+        json.WriteNumber("quant_ms", quantMs);
+        json.WriteNumber("dequant_ms", dequantMs);
+        if (options.Codec == QuantCodec.Turbo)
+        {
+            json.WriteNumber("seed", options.Seed);
+        }
+    }
+
     /// <summary>
     /// Checks the values of <paramref name="path"/> before they are quantised with <paramref name="options"/>: finite, and
     /// within ±65504 for the affine codec (its parameters are fp16). What the quantiser would refuse as an argument error,

@@ -48,12 +48,7 @@ internal sealed record QuantGateReport(QuantOptions Options, double BitsPerValue
             json.WriteNumber("frames_argmax_changed", ChangedFrames);
             json.WriteNumber("utterances", Utterances.Count);
             json.WriteNumber("utterances_text_changed", ChangedTexts);
-            json.WriteNumber("quant_ms", QuantMs);
-            json.WriteNumber("dequant_ms", DequantMs);
-            if (Options.Codec == QuantCodec.Turbo)
-            {
-                json.WriteNumber("seed", Options.Seed);
-            }
+            QuantCliOptions.WriteTimes(json, Options, QuantMs, DequantMs);
 
             json.WriteNumber("runs", Runs);
             json.WriteStartArray("per_utterance");

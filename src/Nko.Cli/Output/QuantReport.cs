@@ -27,12 +27,7 @@ internal sealed record QuantReport(
             json.WriteNumber("compression_vs_fp32", Metrics.CompressionVsFp32);
             json.WriteNumber("mse", Metrics.Mse);
             json.WriteNumber("max_abs", Metrics.MaxAbsError);
-            json.WriteNumber("quant_ms", QuantMs);
-            json.WriteNumber("dequant_ms", DequantMs);
-            if (Options.Codec == QuantCodec.Turbo)
-            {
-                json.WriteNumber("seed", Options.Seed);
-            }
+            QuantCliOptions.WriteTimes(json, Options, QuantMs, DequantMs);
 
             json.WriteStartArray("shape");
             foreach (int d in Shape)
