@@ -181,7 +181,7 @@ public sealed partial class CoreMLAcousticModel
 
         if (_request.Classes != Classes)
         {
-            throw CoreMLModelSignature.ClassMismatch(_name, _signature.Output.ToString(), _request.Classes, Options);
+            throw BackEndSignature.ClassMismatch(_name, _signature.Output.ToString(), _request.Classes, Options);
         }
     }
 }

@@ -32,8 +32,8 @@ internal sealed class CoreMLModelSignature
 
     public static CoreMLModelSignature Resolve(string model, CoreMLModelDescription description, AcousticModelOptions options)
     {
-        CoreMLFeatureDescription input = Pick(model, "input", description.Inputs, options.InputName, nameof(AcousticModelOptions.InputName));
-        CoreMLFeatureDescription output = Pick(model, "output", description.Outputs, options.OutputName, nameof(AcousticModelOptions.OutputName));
+        CoreMLFeatureDescription input = BackEndSignature.Pick(model, "input", description.Inputs, static d => d.Name, options.InputName, nameof(AcousticModelOptions.InputName));
+        CoreMLFeatureDescription output = BackEndSignature.Pick(model, "output", description.Outputs, static d => d.Name, options.OutputName, nameof(AcousticModelOptions.OutputName));
         if (!input.IsMultiArray || !output.IsMultiArray)
         {
             throw new AcousticModelException($"Model '{model}': input {input} and output {output} must both be multi-arrays.");
@@ -80,41 +80,9 @@ internal sealed class CoreMLModelSignature
                 throw new AcousticModelException($"Model '{model}': output {output} has rank 1; [1, T, C] or [T, C] expected.");
             }
 
-            throw ClassMismatch(model, output.ToString(), output.Shape[^1], options);
+            throw BackEndSignature.ClassMismatch(model, output.ToString(), output.Shape[^1], options);
         }
 
         return new CoreMLModelSignature(input, output);
     }
-
-    public static AcousticModelException ClassMismatch(string model, string output, long classes, AcousticModelOptions options) =>
-        new(string.Create(
-            CultureInfo.InvariantCulture,
-            $"Model '{model}': output {output} has {classes} classes but the vocabulary has {options.Vocabulary.Count} (blank at {options.Vocabulary.BlankIndex}); set AcousticModelOptions.Vocabulary to the vocabulary the model was trained with."));
-
-    private static CoreMLFeatureDescription Pick(
-        string model, string role, IReadOnlyList<CoreMLFeatureDescription> features, string? name, string optionName)
-    {
-        if (name is not null)
-        {
-            foreach (CoreMLFeatureDescription f in features)
-            {
-                if (f.Name == name)
-                {
-                    return f;
-                }
-            }
-
-            throw new AcousticModelException($"Model '{model}' has no {role} named '{name}'; its {role}s are {List(features)}. Fix AcousticModelOptions.{optionName}.");
-        }
-
-        if (features.Count != 1)
-        {
-            throw new AcousticModelException($"Model '{model}' has {features.Count} {role}s ({List(features)}); name the one to use with AcousticModelOptions.{optionName}.");
-        }
-
-        return features[0];
-    }
-
-    private static string List(IReadOnlyList<CoreMLFeatureDescription> features) =>
-        features.Count == 0 ? "none" : string.Join(", ", features);
 }

@@ -29,17 +29,7 @@ public sealed class OnnxAcousticEncoder : IAcousticEncoder
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="AcousticModelException">ONNX Runtime cannot load the model, or its signature or metadata do not fit the options.</exception>
     public OnnxAcousticEncoder(string modelPath, AcousticModelOptions? options = null, OnnxSessionOptions? sessionOptions = null)
-    {
-        Options = options ?? AcousticModelOptions.Default;
-        SessionOptions = sessionOptions ?? OnnxSessionOptions.Default;
-        _core = new OnnxSessionCore(
-            OnnxPaths.Check(modelPath),
-            Path.GetFileName(modelPath),
-            static (path, so) => new InferenceSession((string)path, so),
-            Options,
-            SessionOptions,
-            isCtcModel: false);
-    }
+        => _core = OnnxSessionCore.Open(modelPath, options, sessionOptions, isCtcModel: false);
 
     /// <summary>Loads an ONNX encoder from its serialized bytes.</summary>
     /// <param name="model">The <c>.onnx</c> file's content.</param>
@@ -47,18 +37,7 @@ public sealed class OnnxAcousticEncoder : IAcousticEncoder
     /// <param name="sessionOptions">ONNX Runtime settings; <see langword="null"/> for <see cref="OnnxSessionOptions.Default"/>.</param>
     /// <exception cref="AcousticModelException">ONNX Runtime cannot load the model, or its signature or metadata do not fit the options.</exception>
     public OnnxAcousticEncoder(byte[] model, AcousticModelOptions? options = null, OnnxSessionOptions? sessionOptions = null)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        Options = options ?? AcousticModelOptions.Default;
-        SessionOptions = sessionOptions ?? OnnxSessionOptions.Default;
-        _core = new OnnxSessionCore(
-            model,
-            "<in-memory model>",
-            static (bytes, so) => new InferenceSession((byte[])bytes, so),
-            Options,
-            SessionOptions,
-            isCtcModel: false);
-    }
+        => _core = OnnxSessionCore.Open(model, options, sessionOptions, isCtcModel: false);
 
     /// <inheritdoc />
     public AcousticInputContract InputContract => _core.Contract;
@@ -70,10 +49,10 @@ public sealed class OnnxAcousticEncoder : IAcousticEncoder
     public int OutputDimension => _core.OutputWidth;
 
     /// <summary>The options this encoder was loaded with.</summary>
-    public AcousticModelOptions Options { get; }
+    public AcousticModelOptions Options => _core.Options;
 
     /// <summary>The ONNX Runtime settings this encoder was loaded with.</summary>
-    public OnnxSessionOptions SessionOptions { get; }
+    public OnnxSessionOptions SessionOptions => _core.SessionOptions;
 
     /// <summary>The name of the input tensor in use.</summary>
     public string InputName => _core.Signature.Input.Name;

@@ -45,17 +45,7 @@ public sealed class OnnxAcousticModel : IAcousticModel
     /// <exception cref="AcousticModelException">ONNX Runtime cannot load the model, or its inputs, outputs or metadata do not fit the options (the message says which and why).</exception>
     /// <exception cref="PlatformNotSupportedException">The CoreML execution provider was requested off Apple platforms.</exception>
     public OnnxAcousticModel(string modelPath, AcousticModelOptions? options = null, OnnxSessionOptions? sessionOptions = null)
-    {
-        Options = options ?? AcousticModelOptions.Default;
-        SessionOptions = sessionOptions ?? OnnxSessionOptions.Default;
-        _core = new OnnxSessionCore(
-            OnnxPaths.Check(modelPath),
-            Path.GetFileName(modelPath),
-            static (path, so) => new InferenceSession((string)path, so),
-            Options,
-            SessionOptions,
-            isCtcModel: true);
-    }
+        => _core = OnnxSessionCore.Open(modelPath, options, sessionOptions, isCtcModel: true);
 
     /// <summary>Loads an ONNX model from its serialized bytes.</summary>
     /// <param name="model">The <c>.onnx</c> file's content.</param>
@@ -64,18 +54,7 @@ public sealed class OnnxAcousticModel : IAcousticModel
     /// <exception cref="AcousticModelException">ONNX Runtime cannot load the model, or its inputs, outputs or metadata do not fit the options.</exception>
     /// <exception cref="PlatformNotSupportedException">The CoreML execution provider was requested off Apple platforms.</exception>
     public OnnxAcousticModel(byte[] model, AcousticModelOptions? options = null, OnnxSessionOptions? sessionOptions = null)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        Options = options ?? AcousticModelOptions.Default;
-        SessionOptions = sessionOptions ?? OnnxSessionOptions.Default;
-        _core = new OnnxSessionCore(
-            model,
-            "<in-memory model>",
-            static (bytes, so) => new InferenceSession((byte[])bytes, so),
-            Options,
-            SessionOptions,
-            isCtcModel: true);
-    }
+        => _core = OnnxSessionCore.Open(model, options, sessionOptions, isCtcModel: true);
 
     /// <inheritdoc />
     public CtcVocabulary Vocabulary => Options.Vocabulary;
@@ -94,10 +73,10 @@ public sealed class OnnxAcousticModel : IAcousticModel
     public int Classes => Options.Vocabulary.Count;
 
     /// <summary>The back-end-independent options this model was loaded with.</summary>
-    public AcousticModelOptions Options { get; }
+    public AcousticModelOptions Options => _core.Options;
 
     /// <summary>The ONNX Runtime settings this model was loaded with.</summary>
-    public OnnxSessionOptions SessionOptions { get; }
+    public OnnxSessionOptions SessionOptions => _core.SessionOptions;
 
     /// <summary>The name of the input tensor in use.</summary>
     public string InputName => _core.Signature.Input.Name;

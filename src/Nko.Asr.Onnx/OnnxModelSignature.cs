@@ -96,8 +96,8 @@ internal sealed class OnnxModelSignature
         AcousticModelMetadata metadata,
         bool isCtcModel)
     {
-        OnnxTensorDescription input = Pick(model, "input", inputs, options.InputName, nameof(AcousticModelOptions.InputName));
-        OnnxTensorDescription output = Pick(model, "output", outputs, options.OutputName, nameof(AcousticModelOptions.OutputName));
+        OnnxTensorDescription input = BackEndSignature.Pick(model, "input", inputs, static d => d.Name, options.InputName, nameof(AcousticModelOptions.InputName));
+        OnnxTensorDescription output = BackEndSignature.Pick(model, "output", outputs, static d => d.Name, options.OutputName, nameof(AcousticModelOptions.OutputName));
         CheckTensor(model, "input", input, "[1, T, D], [T, D], [1, mels, T] or [mels, T]");
         CheckTensor(model, "output", output, isCtcModel ? "[1, T, C] or [T, C]" : "[1, T, D] or [T, D]");
         AcousticInputKind kind = AcousticInputContract.ResolveKind(model, options, metadata, KindFromSignature(input));
@@ -115,7 +115,7 @@ internal sealed class OnnxModelSignature
             int expected = options.Vocabulary.Count;
             if (width > 0 && width != expected)
             {
-                throw ClassMismatch(model, output.ToString(), width, options);
+                throw BackEndSignature.ClassMismatch(model, output.ToString(), width, options);
             }
         }
         else if (width <= 0)
@@ -146,36 +146,6 @@ internal sealed class OnnxModelSignature
         return input.Name == "input_features" ? AcousticInputKind.LogMel : AcousticInputKind.Features;
     }
 
-    public static AcousticModelException ClassMismatch(string model, string output, int classes, AcousticModelOptions options) =>
-        new(string.Create(
-            CultureInfo.InvariantCulture,
-            $"Model '{model}': output {output} has {classes} classes but the vocabulary has {options.Vocabulary.Count} (blank at {options.Vocabulary.BlankIndex}); set AcousticModelOptions.Vocabulary to the vocabulary the model was trained with."));
-    private static OnnxTensorDescription Pick(
-        string model, string role, IReadOnlyList<OnnxTensorDescription> tensors, string? name, string optionName)
-    {
-        if (name is not null)
-        {
-            foreach (OnnxTensorDescription t in tensors)
-            {
-                if (t.Name == name)
-                {
-                    return t;
-                }
-            }
-
-            throw new AcousticModelException(
-                $"Model '{model}' has no {role} named '{name}'; its {role}s are {List(tensors)}. Fix AcousticModelOptions.{optionName}.");
-        }
-
-        if (tensors.Count != 1)
-        {
-            throw new AcousticModelException(
-                $"Model '{model}' has {tensors.Count} {role}s ({List(tensors)}); name the one to use with AcousticModelOptions.{optionName}.");
-        }
-
-        return tensors[0];
-    }
-
     private static void CheckTensor(string model, string role, OnnxTensorDescription t, string shapes)
     {
         if (!t.IsTensor)
@@ -201,7 +171,4 @@ internal sealed class OnnxModelSignature
                 string.Create(CultureInfo.InvariantCulture, $"Model '{model}': {role} {t} has a fixed batch of {t.Dimensions[0]}; the back end runs one utterance at a time (batch 1 or dynamic)."));
         }
     }
-
-    private static string List(IReadOnlyList<OnnxTensorDescription> tensors) =>
-        tensors.Count == 0 ? "none" : string.Join(", ", tensors);
 }

@@ -20,7 +20,30 @@ internal sealed class OnnxSessionCore : IDisposable
     private readonly bool _isCtcModel;
     private volatile bool _disposed;
 
-    public OnnxSessionCore(
+    /// <summary>Loads a model file; <see langword="null"/> options are the defaults.</summary>
+    public static OnnxSessionCore Open(string modelPath, AcousticModelOptions? options, OnnxSessionOptions? sessionOptions, bool isCtcModel) =>
+        new(
+            OnnxPaths.Check(modelPath),
+            Path.GetFileName(modelPath),
+            static (path, so) => new InferenceSession((string)path, so),
+            options ?? AcousticModelOptions.Default,
+            sessionOptions ?? OnnxSessionOptions.Default,
+            isCtcModel);
+
+    /// <summary>Loads a model from its serialized bytes; <see langword="null"/> options are the defaults.</summary>
+    public static OnnxSessionCore Open(byte[] model, AcousticModelOptions? options, OnnxSessionOptions? sessionOptions, bool isCtcModel)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return new(
+            model,
+            "<in-memory model>",
+            static (bytes, so) => new InferenceSession((byte[])bytes, so),
+            options ?? AcousticModelOptions.Default,
+            sessionOptions ?? OnnxSessionOptions.Default,
+            isCtcModel);
+    }
+
+    private OnnxSessionCore(
         object source,
         string modelName,
         Func<object, SessionOptions, InferenceSession> open,
@@ -31,6 +54,7 @@ internal sealed class OnnxSessionCore : IDisposable
         ArgumentNullException.ThrowIfNull(options.Vocabulary, "options.Vocabulary");
         Name = modelName;
         Options = options;
+        SessionOptions = sessionOptions;
         _isCtcModel = isCtcModel;
         using (SessionOptions so = sessionOptions.CreateSessionOptions())
         {
@@ -86,6 +110,8 @@ internal sealed class OnnxSessionCore : IDisposable
     public string Name { get; }
 
     public AcousticModelOptions Options { get; }
+
+    public OnnxSessionOptions SessionOptions { get; }
 
     public AcousticModelMetadata Metadata { get; }
 
@@ -294,7 +320,7 @@ internal sealed class OnnxSessionCore : IDisposable
         if (outputShape[^1] != OutputWidth)
         {
             throw _isCtcModel
-                ? OnnxModelSignature.ClassMismatch(Name, Signature.Output.ToString(), (int)outputShape[^1], Options)
+                ? BackEndSignature.ClassMismatch(Name, Signature.Output.ToString(), (int)outputShape[^1], Options)
                 : new AcousticModelException($"Model '{Name}': output {Signature.Output} came back with shape [{string.Join(", ", outputShape)}], not {OutputWidth} wide.");
         }
 

@@ -121,10 +121,7 @@ public sealed class EncoderHeadChain : IAcousticModel
     /// <inheritdoc />
     public LogProbMatrix Run(AcousticFeatures features, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        cancellationToken.ThrowIfCancellationRequested();
-        int dimension = Encoder.OutputDimension;
-        int frames = Encoder.GetOutputFrames(features.Frames);
+        (int frames, int dimension) = Begin(features, cancellationToken);
         float[] buffer = Rent(frames, dimension);
         try
         {
@@ -139,10 +136,7 @@ public sealed class EncoderHeadChain : IAcousticModel
     /// <inheritdoc />
     public int Run(AcousticFeatures features, Span<float> destination, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        cancellationToken.ThrowIfCancellationRequested();
-        int dimension = Encoder.OutputDimension;
-        int frames = Encoder.GetOutputFrames(features.Frames);
+        (int frames, int dimension) = Begin(features, cancellationToken);
         float[] buffer = Rent(frames, dimension);
         try
         {
@@ -162,10 +156,7 @@ public sealed class EncoderHeadChain : IAcousticModel
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public (AcousticFeatures Encoded, LogProbMatrix LogProbs) RunWithFeatures(AcousticFeatures features, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        cancellationToken.ThrowIfCancellationRequested();
-        int dimension = Encoder.OutputDimension;
-        int frames = Encoder.GetOutputFrames(features.Frames);
+        (int frames, int dimension) = Begin(features, cancellationToken);
         float[] buffer = new float[(long)frames * dimension];
         AcousticFeatures encoded = EncodeInto(features, buffer, frames, dimension, cancellationToken);
         return (encoded, Head.Run(encoded, cancellationToken));
@@ -194,6 +185,15 @@ public sealed class EncoderHeadChain : IAcousticModel
         {
             Head.Dispose();
         }
+    }
+
+    // Every run's first step: the chain is not disposed, the call not cancelled; the encoder's output shape for the input.
+    private (int Frames, int Dimension) Begin(AcousticFeatures features, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        int dimension = Encoder.OutputDimension;
+        return (Encoder.GetOutputFrames(features.Frames), dimension);
     }
 
     /// <inheritdoc />

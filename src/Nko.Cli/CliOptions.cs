@@ -23,14 +23,22 @@ internal static class CliOptions
     };
 
     /// <summary><c>--blank first|last</c>: the vocabulary convention of the log-probs.</summary>
-    public static Option<string> Blank()
+    public static Option<string> Blank() => Choice(
+        "--blank",
+        "Where the CTC blank is: 'first' (class 0; letters U+07C0..U+07FF at 1..64, space 65) or 'last' (letters 0..63, space 64, blank 65).",
+        "first",
+        "last");
+
+    /// <summary>An option that takes one of <paramref name="values"/>, the first by default.</summary>
+    public static Option<string> Choice(string name, string description, params string[] values)
     {
-        var option = new Option<string>("--blank")
+        string first = values[0];
+        var option = new Option<string>(name)
         {
-            Description = "Where the CTC blank is: 'first' (class 0; letters U+07C0..U+07FF at 1..64, space 65) or 'last' (letters 0..63, space 64, blank 65).",
-            DefaultValueFactory = _ => "first",
+            Description = description,
+            DefaultValueFactory = _ => first,
         };
-        option.AcceptOnlyFromAmong("first", "last");
+        option.AcceptOnlyFromAmong(values);
         return option;
     }
 

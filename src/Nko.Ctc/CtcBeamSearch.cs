@@ -364,15 +364,7 @@ public sealed class CtcBeamSearch
                 kept--; // the last one drops out
             }
 
-            int pos = kept;
-            while (pos > 0 && _nextScore[_order[pos - 1]] < score)
-            {
-                _order[pos] = _order[pos - 1];
-                pos--;
-            }
-
-            _order[pos] = s;
-            kept++;
+            kept = InsertRanked(kept, s, score);
         }
 
         return kept;
@@ -411,18 +403,25 @@ public sealed class CtcBeamSearch
                 continue;
             }
 
-            int pos = kept;
-            while (pos > 0 && _nextScore[_order[pos - 1]] < score)
-            {
-                _order[pos] = _order[pos - 1];
-                pos--;
-            }
-
-            _order[pos] = s;
-            kept++;
+            kept = InsertRanked(kept, s, score);
         }
 
         return kept;
+    }
+
+    /// <summary>Inserts entry <paramref name="s"/> into <c>_order[..kept]</c> by descending score, after equal scores (stable); returns the new count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int InsertRanked(int kept, int s, double score)
+    {
+        int pos = kept;
+        while (pos > 0 && _nextScore[_order[pos - 1]] < score)
+        {
+            _order[pos] = _order[pos - 1];
+            pos--;
+        }
+
+        _order[pos] = s;
+        return kept + 1;
     }
 
     private double EndLn(int node) => _lm!.Score(_lmState[node], _lm.EndSentenceId, out _) * CharLanguageModel.Ln10;

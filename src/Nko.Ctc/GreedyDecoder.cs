@@ -100,6 +100,14 @@ public static class GreedyDecoder
         return n;
     }
 
+    // The index of the maximum of a row whose maximum is a zero: +0 counts above −0, so the first +0 if there is one,
+    // else the first −0.
+    private static int FirstZero(ref float row, int length)
+    {
+        int positive = FirstEqualBits(ref row, length, 0);
+        return positive >= 0 ? positive : FirstEqualBits(ref row, length, unchecked((int)0x80000000));
+    }
+
     // The first index whose bits are `bits`, or -1.
     private static int FirstEqualBits(ref float row, int length, int bits)
     {
@@ -187,9 +195,7 @@ public static class GreedyDecoder
 
             if (m == 0)
             {
-                // +0 counts above −0: the first +0 if there is one, else the first −0.
-                int positive = FirstEqualBits(ref row, length, 0);
-                return positive >= 0 ? positive : FirstEqualBits(ref row, length, unchecked((int)0x80000000));
+                return FirstZero(ref row, length);
             }
 
             for (i = 0; i <= length - count; i += count)
@@ -240,9 +246,7 @@ public static class GreedyDecoder
 
             if (m == 0)
             {
-                // +0 counts above −0: the first +0 if there is one, else the first −0.
-                int positive = FirstEqualBits(ref row, length, 0);
-                return positive >= 0 ? positive : FirstEqualBits(ref row, length, unchecked((int)0x80000000));
+                return FirstZero(ref row, length);
             }
 
             Vector256<float> target = Vector256.Create(m);

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using Nko.Ctc;
+using Nko.IO;
 
 namespace Nko.Data;
 
@@ -138,7 +139,7 @@ public sealed class CtcDataset
             }
             catch (JsonException e)
             {
-                throw new DatasetFormatException(path, lineNumber, $"not valid JSON ({DescribeJsonError(e)}).", e);
+                throw new DatasetFormatException(path, lineNumber, $"not valid JSON ({JsonErrorText.Describe(e)}).", e);
             }
             catch (FormatException e) when (e is not DatasetFormatException)
             {
@@ -223,21 +224,6 @@ public sealed class CtcDataset
         }
 
         return e.ValueKind == JsonValueKind.String ? e.GetString() : throw new FormatException($"\"{name}\" must be a string.");
-    }
-
-    /// <summary>The parser's message without its position suffix, which counts lines within the one-line document.</summary>
-    internal static string DescribeJsonError(JsonException e)
-    {
-        string message = e.Message;
-        int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        if (cut >= 0)
-        {
-            message = message[..cut].TrimEnd('.', ' ');
-        }
-
-        return e.BytePositionInLine is long b
-            ? string.Create(CultureInfo.InvariantCulture, $"{message} at byte {b + 1}")
-            : message;
     }
 
     private static string RequireString(JsonElement root, string name)

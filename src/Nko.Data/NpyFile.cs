@@ -149,25 +149,23 @@ public static class NpyFile
     /// failure (full disk, size limit) leaves any previous file unchanged and no partial one.</remarks>
     /// <exception cref="ArgumentException">The shape has a negative dimension, too many dimensions, or does not hold exactly the data.</exception>
     /// <exception cref="IOException">The file cannot be written; the message names it and says the previous one is unchanged.</exception>
-    public static void Write(string path, ReadOnlySpan<float> data, ReadOnlySpan<int> shape)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        string header = BuildHeader("<f4", data.Length, shape);
-        using var file = AtomicFileWriter.Create(path);
-        WriteCore(file.Stream, header, MemoryMarshal.AsBytes(data));
-        file.Commit();
-    }
+    public static void Write(string path, ReadOnlySpan<float> data, ReadOnlySpan<int> shape) =>
+        WriteFile(path, "<f4", data.Length, MemoryMarshal.AsBytes(data), shape);
 
     /// <summary>Writes Half data as a little-endian, C-order <c>.npy</c> (format 1.0).</summary>
     /// <remarks>All-or-nothing, as the float32 overload.</remarks>
     /// <exception cref="ArgumentException">The shape has a negative dimension, too many dimensions, or does not hold exactly the data.</exception>
     /// <exception cref="IOException">The file cannot be written; the message names it and says the previous one is unchanged.</exception>
-    public static void Write(string path, ReadOnlySpan<Half> data, ReadOnlySpan<int> shape)
+    public static void Write(string path, ReadOnlySpan<Half> data, ReadOnlySpan<int> shape) =>
+        WriteFile(path, "<f2", data.Length, MemoryMarshal.AsBytes(data), shape);
+
+    // All-or-nothing: the header and data go to a temporary file renamed over the path once complete.
+    private static void WriteFile(string path, string descr, int count, ReadOnlySpan<byte> data, ReadOnlySpan<int> shape)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string header = BuildHeader("<f2", data.Length, shape);
+        string header = BuildHeader(descr, count, shape);
         using var file = AtomicFileWriter.Create(path);
-        WriteCore(file.Stream, header, MemoryMarshal.AsBytes(data));
+        WriteCore(file.Stream, header, data);
         file.Commit();
     }
 

@@ -181,22 +181,9 @@ public sealed partial class CharLanguageModel
     public int[] Encode(ReadOnlySpan<char> text)
     {
         var ids = new List<int>(text.Length);
-        bool pendingSeparator = false;
-        foreach (char c in text)
+        foreach (int token in new CharTokenEnumerator(text))
         {
-            if (char.IsWhiteSpace(c))
-            {
-                pendingSeparator = ids.Count > 0;
-                continue;
-            }
-
-            if (pendingSeparator)
-            {
-                ids.Add(WordSeparatorId);
-                pendingSeparator = false;
-            }
-
-            ids.Add(GetTokenId(c));
+            ids.Add(token == CharTokenEnumerator.Separator ? WordSeparatorId : GetTokenId((char)token));
         }
 
         return [.. ids];
@@ -313,24 +300,9 @@ public sealed partial class CharLanguageModel
     {
         LmState state = bos ? BeginSentenceState : NullContextState;
         float total = 0;
-        bool any = false;
-        bool pendingSeparator = false;
-        foreach (char c in text)
+        foreach (int token in new CharTokenEnumerator(text))
         {
-            if (char.IsWhiteSpace(c))
-            {
-                pendingSeparator = any;
-                continue;
-            }
-
-            if (pendingSeparator)
-            {
-                total += Score(state, WordSeparatorId, out state, out _);
-                pendingSeparator = false;
-            }
-
-            total += Score(state, GetTokenId(c), out state, out _);
-            any = true;
+            total += Score(state, token == CharTokenEnumerator.Separator ? WordSeparatorId : GetTokenId((char)token), out state, out _);
         }
 
         if (eos)

@@ -22,22 +22,9 @@ public static class CharTokens
     public static string[] Tokenize(ReadOnlySpan<char> text)
     {
         var tokens = new List<string>(text.Length);
-        bool pendingSeparator = false;
-        foreach (char c in text)
+        foreach (int token in new CharTokenEnumerator(text))
         {
-            if (char.IsWhiteSpace(c))
-            {
-                pendingSeparator = tokens.Count > 0;
-                continue;
-            }
-
-            if (pendingSeparator)
-            {
-                tokens.Add(WordSeparator);
-                pendingSeparator = false;
-            }
-
-            tokens.Add(c.ToString());
+            tokens.Add(token == CharTokenEnumerator.Separator ? WordSeparator : ((char)token).ToString());
         }
 
         return [.. tokens];
@@ -50,27 +37,21 @@ public static class CharTokens
     public static string ToTokenLine(ReadOnlySpan<char> text)
     {
         var line = new StringBuilder(text.Length * 2);
-        bool pendingSeparator = false;
-        foreach (char c in text)
+        foreach (int token in new CharTokenEnumerator(text))
         {
-            if (char.IsWhiteSpace(c))
-            {
-                pendingSeparator = line.Length > 0;
-                continue;
-            }
-
             if (line.Length > 0)
             {
                 line.Append(' ');
             }
 
-            if (pendingSeparator)
+            if (token == CharTokenEnumerator.Separator)
             {
-                line.Append(WordSeparator).Append(' ');
-                pendingSeparator = false;
+                line.Append(WordSeparator);
             }
-
-            line.Append(c);
+            else
+            {
+                line.Append((char)token);
+            }
         }
 
         return line.ToString();

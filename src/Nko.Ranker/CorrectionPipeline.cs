@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using Nko.Ctc;
+using Nko.Diagnostics;
 using Nko.Ranker.Configuration;
 using Nko.Ranker.Features;
 
@@ -106,7 +107,7 @@ public sealed class CorrectionPipeline : ICorrectionPipeline
         }
         catch (Exception e) when (activity is not null)
         {
-            RankerTelemetry.Failed(activity, e);
+            FailedSpan.Mark(activity, e);
             throw;
         }
         finally

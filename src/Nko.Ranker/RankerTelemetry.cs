@@ -115,14 +115,4 @@ public static class RankerTelemetry
             activity.SetTag("nko.frames", frames);
         }
     }
-
-    /// <summary>Marks the span of a failed call (cancellation included) with the exception's type.</summary>
-    internal static void Failed(Activity? activity, Exception exception)
-    {
-        if (activity is not null)
-        {
-            activity.SetTag("error.type", exception.GetType().FullName);
-            activity.SetStatus(ActivityStatusCode.Error, exception.Message);
-        }
-    }
 }

@@ -5,6 +5,7 @@ using System.Numerics.Tensors;
 using Nko.Asr;
 using Nko.Audio;
 using Nko.Ctc;
+using Nko.Diagnostics;
 using Nko.Ranker;
 
 namespace Nko.Speech;
@@ -66,11 +67,7 @@ public sealed partial class SpeechCorrectionPipeline
     public SpeechTranscription Transcribe(string path, TranscriptionOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        options ??= TranscriptionOptions.Default;
-        Prepare(options);
-        long started = Stopwatch.GetTimestamp();
-        float[] samples = AudioLoader.LoadMono16k(path, options.Audio);
-        return TranscribeCore(samples, options, Stopwatch.GetElapsedTime(started), cancellationToken);
+        return TranscribeLoaded(path, static (source, read) => AudioLoader.LoadMono16k(source, read), options, cancellationToken);
     }
 
     /// <summary>Reads WAV data from a stream (seekable or not; left open), resamples it to 16 kHz mono and transcribes it.</summary>
@@ -84,11 +81,7 @@ public sealed partial class SpeechCorrectionPipeline
     public SpeechTranscription Transcribe(Stream audio, TranscriptionOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audio);
-        options ??= TranscriptionOptions.Default;
-        Prepare(options);
-        long started = Stopwatch.GetTimestamp();
-        float[] samples = AudioLoader.LoadMono16k(audio, options.Audio);
-        return TranscribeCore(samples, options, Stopwatch.GetElapsedTime(started), cancellationToken);
+        return TranscribeLoaded(audio, static (source, read) => AudioLoader.LoadMono16k(source, read), options, cancellationToken);
     }
 
     /// <summary>As <see cref="Transcribe(ReadOnlyMemory{float}, TranscriptionOptions?, CancellationToken)"/>, on a thread-pool thread.</summary>
@@ -143,6 +136,16 @@ public sealed partial class SpeechCorrectionPipeline
         }
     }
 
+    /// <summary>Reads the audio with the options' read settings (its time counts as front end), then transcribes it.</summary>
+    private SpeechTranscription TranscribeLoaded<TSource>(TSource source, Func<TSource, AudioReadOptions?, float[]> load, TranscriptionOptions? options, CancellationToken cancellationToken)
+    {
+        options ??= TranscriptionOptions.Default;
+        Prepare(options);
+        long started = Stopwatch.GetTimestamp();
+        float[] samples = load(source, options.Audio);
+        return TranscribeCore(samples, options, Stopwatch.GetElapsedTime(started), cancellationToken);
+    }
+
     /// <summary>Checks what can be checked before any audio is read: the model takes log-mel, the mode exists.</summary>
     private void Prepare(TranscriptionOptions options)
     {
@@ -165,7 +168,7 @@ public sealed partial class SpeechCorrectionPipeline
         }
         catch (Exception e) when (activity is not null)
         {
-            SpeechTelemetry.Failed(activity, e);
+            FailedSpan.Mark(activity, e);
             throw;
         }
         finally

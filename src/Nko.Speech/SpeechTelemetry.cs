@@ -123,14 +123,4 @@ public static class SpeechTelemetry
             activity.SetTag("nko.audio.seconds", transcription.Duration.TotalSeconds);
         }
     }
-
-    /// <summary>Marks the span of a failed transcription (cancellation included) with the exception's type.</summary>
-    internal static void Failed(Activity? activity, Exception exception)
-    {
-        if (activity is not null)
-        {
-            activity.SetTag("error.type", exception.GetType().FullName);
-            activity.SetStatus(ActivityStatusCode.Error, exception.Message);
-        }
-    }
 }

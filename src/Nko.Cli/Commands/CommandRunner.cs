@@ -104,6 +104,20 @@ internal static class CommandRunner
         return new NonClosingWriter(parseResult.InvocationConfiguration.Output);
     }
 
+    /// <summary>Prints a report to the invocation's output writer, as JSON when <paramref name="json"/> is set, else as text.</summary>
+    public static void Print(ParseResult parseResult, IPrintableReport report, bool json)
+    {
+        using TextWriter stdout = OpenStdout(parseResult);
+        if (json)
+        {
+            report.WriteJson(stdout);
+        }
+        else
+        {
+            report.WriteText(stdout);
+        }
+    }
+
     /// <summary>
     /// Writes the output: to a file all-or-nothing when a path is given (a failure leaves no partial file and any previous
     /// one unchanged; missing folders are created), otherwise to the invocation's output writer.

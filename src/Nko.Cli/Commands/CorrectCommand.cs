@@ -67,22 +67,7 @@ internal static class CorrectCommand
             foreach (AppliedEdit e in r.Edits)
             {
                 json.WriteStartObject();
-                CliJson.WriteString(json, "op", CliJson.Operation(e.Edit.Kind));
-                json.WriteNumber("position", e.Edit.Position);
-                if (e.Edit.Kind == EditKind.Delete)
-                {
-                    json.WriteNull("label");
-                }
-                else
-                {
-                    CliJson.WriteString(json, "label", vocabulary.GetSymbol(e.Edit.Label).ToString());
-                }
-
-                CliJson.WriteString(json, "description", e.Description);
-                CliJson.WriteNumber(json, "probability", e.Probability);
-                CliJson.WriteNumber(json, "ctc_gain", e.CtcGain);
-                json.WriteNumber("round", e.Round);
-                CliJson.WriteString(json, "source", e.Source == EditSource.BeamRevision ? "revision" : "candidate");
+                CliJson.WriteEditProperties(json, e, vocabulary, e.Round);
                 json.WriteEndObject();
             }
 

@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
+using Nko.Cli.Output;
 using Nko.Data;
 using Nko.TurboQuant;
 
@@ -21,16 +23,11 @@ internal static class QuantCliOptions
         Description = "Affine: values per group (power of two, 8..256; default 32). Turbo: rotation block (power of two, 16..4096; default 256).",
     };
 
-    public static Option<string> Codec()
-    {
-        var option = new Option<string>("--codec")
-        {
-            Description = "'affine' (fp16 scale + min per group; the seed's scheme) or 'turbo' (norm + seeded Hadamard rotation + Lloyd–Max codebook).",
-            DefaultValueFactory = _ => "affine",
-        };
-        option.AcceptOnlyFromAmong("affine", "turbo");
-        return option;
-    }
+    public static Option<string> Codec() => CliOptions.Choice(
+        "--codec",
+        "'affine' (fp16 scale + min per group; the seed's scheme) or 'turbo' (norm + seeded Hadamard rotation + Lloyd–Max codebook).",
+        "affine",
+        "turbo");
 
     public static Option<ulong> Seed() => new("--seed")
     {
@@ -45,9 +42,14 @@ internal static class QuantCliOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON object instead of text." };
 
-    /// <summary>Validated options; a turbo seed with the affine codec is an error.</summary>
-    public static QuantOptions Create(string codec, int bits, int? group, ulong seed, bool seedGiven)
+    /// <summary>The invocation's validated codec options; a turbo seed with the affine codec is an error.</summary>
+    public static QuantOptions Create(ParseResult parseResult, Option<string> codecOption, Option<int> bitsOption, Option<int?> groupOption, Option<ulong> seedOption)
     {
+        string codec = parseResult.GetValue(codecOption)!;
+        int bits = parseResult.GetValue(bitsOption);
+        int? group = parseResult.GetValue(groupOption);
+        ulong seed = parseResult.GetValue(seedOption);
+        bool seedGiven = parseResult.GetResult(seedOption) is { Implicit: false };
         if (codec == "affine" && seedGiven)
         {
             throw new CommandLineException("--seed applies only to --codec turbo.");
@@ -63,6 +65,27 @@ internal static class QuantCliOptions
         {
             // The options check --bits and --group; the user gave them, so this is a user error, not a bug.
             throw new CommandLineException(e.Message, e);
+        }
+    }
+
+    /// <summary>Writes the codec's JSON properties, as both reports start: <c>codec, bits, group, bits_per_value, compression_vs_fp16</c>.</summary>
+    public static void WriteCodec(Utf8JsonWriter json, QuantOptions options, double bitsPerValue)
+    {
+        CliJson.WriteString(json, "codec", Name(options.Codec));
+        json.WriteNumber("bits", options.Bits);
+        json.WriteNumber("group", options.GroupSize);
+        json.WriteNumber("bits_per_value", bitsPerValue);
+        json.WriteNumber("compression_vs_fp16", 16 / bitsPerValue);
+    }
+
+    /// <summary>Writes the timing JSON properties both reports share: <c>quant_ms, dequant_ms</c>, then <c>seed</c> for the turbo codec.</summary>
+    public static void WriteTimes(Utf8JsonWriter json, QuantOptions options, double quantMs, double dequantMs)
+    {
+        json.WriteNumber("quant_ms", quantMs);
+        json.WriteNumber("dequant_ms", dequantMs);
+        if (options.Codec == QuantCodec.Turbo)
+        {
+            json.WriteNumber("seed", options.Seed);
         }
     }
 

@@ -34,12 +34,7 @@ internal static class QuantCommand
         };
         command.SetAction(parseResult => CommandRunner.Run(parseResult, () =>
         {
-            QuantOptions options = QuantCliOptions.Create(
-                parseResult.GetValue(codec)!,
-                parseResult.GetValue(bits),
-                parseResult.GetValue(group),
-                parseResult.GetValue(seed),
-                parseResult.GetResult(seed) is { Implicit: false });
+            QuantOptions options = QuantCliOptions.Create(parseResult, codec, bits, group, seed);
             string? containerPath = parseResult.GetValue(output);
             if (containerPath is not null)
             {
@@ -56,15 +51,7 @@ internal static class QuantCommand
             QuantCliOptions.Features values = QuantCliOptions.Load(inputPath);
             QuantCliOptions.CheckValues(inputPath, values, options);
             QuantReport report = Measure(values, options, runs, containerPath);
-            using TextWriter writer = CommandRunner.OpenStdout(parseResult);
-            if (parseResult.GetValue(json))
-            {
-                report.WriteJson(writer);
-            }
-            else
-            {
-                report.WriteText(writer);
-            }
+            CommandRunner.Print(parseResult, report, parseResult.GetValue(json));
 
             return 0;
         }));

@@ -59,12 +59,7 @@ internal static class QuantGateCommand
         };
         command.SetAction(parseResult => CommandRunner.Run(parseResult, () =>
         {
-            QuantOptions options = QuantCliOptions.Create(
-                parseResult.GetValue(codec)!,
-                parseResult.GetValue(bits),
-                parseResult.GetValue(group),
-                parseResult.GetValue(seed),
-                parseResult.GetResult(seed) is { Implicit: false });
+            QuantOptions options = QuantCliOptions.Create(parseResult, codec, bits, group, seed);
             int runs = parseResult.GetValue(repeat);
             if (runs < 1)
             {
@@ -86,15 +81,7 @@ internal static class QuantGateCommand
             };
             using var acoustic = new OnnxAcousticModel(parseResult.GetRequiredValue(model), modelOptions, new OnnxSessionOptions { IntraOpThreads = threadCount });
             QuantGateReport report = Run(acoustic, files, options, runs);
-            using TextWriter writer = CommandRunner.OpenStdout(parseResult);
-            if (parseResult.GetValue(json))
-            {
-                report.WriteJson(writer);
-            }
-            else
-            {
-                report.WriteText(writer);
-            }
+            CommandRunner.Print(parseResult, report, parseResult.GetValue(json));
 
             return 0;
         }));

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Nko.Ctc;
 using Nko.Data;
 using Nko.Cli.Output;
+using Nko.IO;
 
 namespace Nko.Cli.Commands;
 
@@ -81,7 +82,7 @@ internal static class ScoreCommand
             }
             catch (JsonException e)
             {
-                throw new DatasetFormatException(path, lineNumber, $"not valid JSON ({DescribeJsonError(e)}).", e);
+                throw new DatasetFormatException(path, lineNumber, $"not valid JSON ({JsonErrorText.Describe(e)}).", e);
             }
             catch (Exception e) when (e is FormatException or InvalidOperationException or CommandLineException && e is not DatasetFormatException)
             {
@@ -210,20 +211,6 @@ internal static class ScoreCommand
         UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse
         or UnicodeCategory.OtherNotAssigned or UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator
         or UnicodeCategory.ParagraphSeparator);
-
-    private static string DescribeJsonError(JsonException e)
-    {
-        string message = e.Message;
-        int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        if (cut >= 0)
-        {
-            message = message[..cut].TrimEnd('.', ' ');
-        }
-
-        return e.BytePositionInLine is long b
-            ? string.Create(CultureInfo.InvariantCulture, $"{message} at byte {b + 1}")
-            : message;
-    }
 
     private static string Excerpt(string raw) => raw.Length <= 40 ? raw : raw[..40] + "…";
 }

@@ -230,21 +230,7 @@ internal static class TranscribeCommand
                 {
                     json.WriteStartObject();
                     json.WriteNumber("window", w.Index);
-                    CliJson.WriteString(json, "op", CliJson.Operation(e.Edit.Kind));
-                    json.WriteNumber("position", e.Edit.Position);
-                    if (e.Edit.Kind == EditKind.Delete)
-                    {
-                        json.WriteNull("label");
-                    }
-                    else
-                    {
-                        CliJson.WriteString(json, "label", vocabulary.GetSymbol(e.Edit.Label).ToString());
-                    }
-
-                    CliJson.WriteString(json, "description", e.Description);
-                    CliJson.WriteNumber(json, "probability", e.Probability);
-                    CliJson.WriteNumber(json, "ctc_gain", e.CtcGain);
-                    CliJson.WriteString(json, "source", e.Source == EditSource.BeamRevision ? "revision" : "candidate");
+                    CliJson.WriteEditProperties(json, e, vocabulary, round: null);
                     json.WriteEndObject();
                 }
             }

@@ -31,6 +31,19 @@ internal static class CliJson
     public static Utf8JsonWriter CreateWriter(IBufferWriter<byte> destination, bool indented = false) =>
         new(destination, new JsonWriterOptions { Indented = indented, NewLine = "\n", Encoder = Encoder });
 
+    /// <summary>Writes one indented JSON document, then a newline, to <paramref name="writer"/>.</summary>
+    public static void WriteDocument(TextWriter writer, Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (Utf8JsonWriter json = CreateWriter(buffer, indented: true))
+        {
+            write(json);
+        }
+
+        WriteUtf8(buffer.WrittenSpan, writer);
+        writer.Write('\n');
+    }
+
     /// <summary>Whether the policy escapes <paramref name="c"/> (a lone surrogate is escaped too; see <see cref="AppendLiteral"/>).</summary>
     public static bool MustEscape(char c) => c < 0x20 || c is '"' or '\\' or '\u2028' or '\u2029';
 
@@ -79,6 +92,34 @@ internal static class CliJson
         EditKind.Delete => "DEL",
         _ => "INS",
     };
+
+    /// <summary>
+    /// Writes an applied edit's properties into the open object: <c>op, position, label</c> (<c>null</c> for a deletion),
+    /// <c>description, probability, ctc_gain</c>, then <c>round</c> when given, then <c>source</c>.
+    /// </summary>
+    public static void WriteEditProperties(Utf8JsonWriter json, AppliedEdit edit, CtcVocabulary vocabulary, int? round)
+    {
+        WriteString(json, "op", Operation(edit.Edit.Kind));
+        json.WriteNumber("position", edit.Edit.Position);
+        if (edit.Edit.Kind == EditKind.Delete)
+        {
+            json.WriteNull("label");
+        }
+        else
+        {
+            WriteString(json, "label", vocabulary.GetSymbol(edit.Edit.Label).ToString());
+        }
+
+        WriteString(json, "description", edit.Description);
+        WriteNumber(json, "probability", edit.Probability);
+        WriteNumber(json, "ctc_gain", edit.CtcGain);
+        if (round is int r)
+        {
+            json.WriteNumber("round", r);
+        }
+
+        WriteString(json, "source", edit.Source == EditSource.BeamRevision ? "revision" : "candidate");
+    }
 
     /// <summary>Writes UTF-8 bytes to a text writer.</summary>
     public static void WriteUtf8(ReadOnlySpan<byte> utf8, TextWriter writer) => writer.Write(Encoding.UTF8.GetString(utf8));

@@ -20,23 +20,7 @@ internal static class ComparePlot
     /// <exception cref="PlatformNotSupportedException">The native graphics library (SkiaSharp) cannot be loaded on this platform.</exception>
     public static void Save(CompareReport report, string path)
     {
-        try
-        {
-            Plot plot = Build(report);
-            byte[] png;
-            using (Image image = plot.GetImage(Width, Height))
-            {
-                png = image.GetImageBytes(ImageFormat.Png);
-            }
-
-            OutputFile.WriteBytes(path, png);
-        }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException)
-        {
-            throw new PlatformNotSupportedException(
-                $"could not draw {path}: the SkiaSharp native library is not available on this platform ({e.GetBaseException().Message}). The report's README.md was written.",
-                e);
-        }
+        PlotFile.WritePng(path, () => Build(report).GetImage(Width, Height), "The report's README.md was written.");
     }
 
     private static Plot Build(CompareReport report)
@@ -58,7 +42,7 @@ internal static class ComparePlot
         }
 
         var plot = new Plot();
-        if (SansFont() is { } font)
+        if (PlotFile.SansFont() is { } font)
         {
             plot.Font.Set(font);
         }
@@ -78,19 +62,5 @@ internal static class ComparePlot
     private static void BootstrapText(Plot plot, CompareReport report, CultureInfo inv)
     {
         plot.Title(string.Create(inv, $"B = {report.B.Label} vs A = {report.A.Label}: {report.Interval.Estimate:+0.000;-0.000;0.000} pp CER, 95% CI [{report.Interval.Low:+0.000;-0.000;0.000}, {report.Interval.High:+0.000;-0.000;0.000}], sign test p = {report.SignTestP:G3}"), 14);
-    }
-
-    // ScottPlot falls back to a serif face on Linux; a sans face installed on the machine reads better in a chart.
-    private static string? SansFont()
-    {
-        foreach (string name in (string[])["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Segoe UI", "Noto Sans"])
-        {
-            if (string.Equals(Fonts.GetTypeface(name, false, false)?.FamilyName, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return name;
-            }
-        }
-
-        return null;
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -133,8 +132,7 @@ internal sealed class CompareReport
     /// <summary>Writes the report as exactly one JSON object (and a newline).</summary>
     public void WriteJson(TextWriter writer)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = CliJson.CreateWriter(buffer, indented: true))
+        CliJson.WriteDocument(writer, json =>
         {
             json.WriteStartObject();
             json.WriteNumber("rows", Rows);
@@ -159,10 +157,7 @@ internal sealed class CompareReport
             WriteRows(json, "most_improved", MostImproved);
             WriteRows(json, "most_worsened", MostWorsened);
             json.WriteEndObject();
-        }
-
-        CliJson.WriteUtf8(buffer.WrittenSpan, writer);
-        writer.Write('\n');
+        });
     }
 
     /// <summary>Writes the report as text: the header, the two systems, the difference and the extreme rows.</summary>

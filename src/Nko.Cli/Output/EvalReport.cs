@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Globalization;
-using System.Text.Json;
 using Nko.Data;
 using Nko.Ranker;
 using Nko.Ranker.Configuration;
@@ -64,8 +62,7 @@ internal sealed class EvalReport
     /// <summary>Writes the report as one JSON object (and a newline).</summary>
     public void WriteJson(TextWriter writer)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = CliJson.CreateWriter(buffer, indented: true))
+        CliJson.WriteDocument(writer, json =>
         {
             json.WriteStartObject();
             json.WriteNumber("rows", Rows);
@@ -88,10 +85,7 @@ internal sealed class EvalReport
 
             json.WriteEndObject();
             json.WriteEndObject();
-        }
-
-        CliJson.WriteUtf8(buffer.WrittenSpan, writer);
-        writer.Write('\n');
+        });
     }
 
     /// <summary>Writes the report as an aligned table.</summary>

@@ -1,14 +1,10 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Nko.Cli.Commands;
 using Nko.TurboQuant;
 
 namespace Nko.Cli.Output;
 
 /// <summary>What <c>nko quant-gate</c> measured, per utterance and in total.</summary>
-internal sealed record QuantGateReport(QuantOptions Options, double BitsPerValue, IReadOnlyList<QuantGateReport.Utterance> Utterances, int Runs)
+internal sealed record QuantGateReport(QuantOptions Options, double BitsPerValue, IReadOnlyList<QuantGateReport.Utterance> Utterances, int Runs) : IPrintableReport
 {
     /// <summary>Feature MSE over every value of every utterance.</summary>
     public double FeatureMse => Weighted(u => u.FeatureError.Mse, u => u.FeatureError.Count);
@@ -37,17 +33,13 @@ internal sealed record QuantGateReport(QuantOptions Options, double BitsPerValue
     /// <summary>Mean over utterances of the median dequantise time.</summary>
     public double DequantMs => Utterances.Average(u => u.DequantMs);
 
+    /// <inheritdoc />
     public void WriteJson(TextWriter writer)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = CliJson.CreateWriter(buffer, indented: true))
+        CliJson.WriteDocument(writer, json =>
         {
             json.WriteStartObject();
-            CliJson.WriteString(json, "codec", QuantCliOptions.Name(Options.Codec));
-            json.WriteNumber("bits", Options.Bits);
-            json.WriteNumber("group", Options.GroupSize);
-            json.WriteNumber("bits_per_value", BitsPerValue);
-            json.WriteNumber("compression_vs_fp16", 16 / BitsPerValue);
+            QuantCliOptions.WriteCodec(json, Options, BitsPerValue);
             json.WriteNumber("feature_mse", FeatureMse);
             json.WriteNumber("feature_max_abs", FeatureMaxAbs);
             json.WriteNumber("logprob_mse", LogProbMse);
@@ -56,12 +48,7 @@ internal sealed record QuantGateReport(QuantOptions Options, double BitsPerValue
             json.WriteNumber("frames_argmax_changed", ChangedFrames);
             json.WriteNumber("utterances", Utterances.Count);
             json.WriteNumber("utterances_text_changed", ChangedTexts);
-            json.WriteNumber("quant_ms", QuantMs);
-            json.WriteNumber("dequant_ms", DequantMs);
-            if (Options.Codec == QuantCodec.Turbo)
-            {
-                json.WriteNumber("seed", Options.Seed);
-            }
+            QuantCliOptions.WriteTimes(json, Options, QuantMs, DequantMs);
 
             json.WriteNumber("runs", Runs);
             json.WriteStartArray("per_utterance");
@@ -83,12 +70,10 @@ internal sealed record QuantGateReport(QuantOptions Options, double BitsPerValue
 
             json.WriteEndArray();
             json.WriteEndObject();
-        }
-
-        writer.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
-        writer.Write('\n');
+        });
     }
 
+    /// <inheritdoc />
     public void WriteText(TextWriter writer)
     {
         writer.WriteLine($"{Options}: {QuantCliOptions.Format(BitsPerValue)} bits/value, {QuantCliOptions.Format(16 / BitsPerValue)}x smaller than fp16");

@@ -1,7 +1,4 @@
-using System.Buffers;
 using System.Collections.Immutable;
-using System.Text;
-using System.Text.Json;
 using Nko.Cli.Commands;
 using Nko.TurboQuant;
 
@@ -15,7 +12,7 @@ internal sealed record QuantReport(
     QuantMetrics Metrics,
     double QuantMs,
     double DequantMs,
-    int Runs)
+    int Runs) : IPrintableReport
 {
     /// <summary>
     /// One JSON object: <c>codec, bits, group, bits_per_value, compression_vs_fp16, compression_vs_fp32, mse, max_abs,
@@ -23,24 +20,14 @@ internal sealed record QuantReport(
     /// </summary>
     public void WriteJson(TextWriter writer)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = CliJson.CreateWriter(buffer, indented: true))
+        CliJson.WriteDocument(writer, json =>
         {
             json.WriteStartObject();
-            CliJson.WriteString(json, "codec", QuantCliOptions.Name(Options.Codec));
-            json.WriteNumber("bits", Options.Bits);
-            json.WriteNumber("group", Options.GroupSize);
-            json.WriteNumber("bits_per_value", Metrics.BitsPerValue);
-            json.WriteNumber("compression_vs_fp16", Metrics.CompressionVsFp16);
+            QuantCliOptions.WriteCodec(json, Options, Metrics.BitsPerValue);
             json.WriteNumber("compression_vs_fp32", Metrics.CompressionVsFp32);
             json.WriteNumber("mse", Metrics.Mse);
             json.WriteNumber("max_abs", Metrics.MaxAbsError);
-            json.WriteNumber("quant_ms", QuantMs);
-            json.WriteNumber("dequant_ms", DequantMs);
-            if (Options.Codec == QuantCodec.Turbo)
-            {
-                json.WriteNumber("seed", Options.Seed);
-            }
+            QuantCliOptions.WriteTimes(json, Options, QuantMs, DequantMs);
 
             json.WriteStartArray("shape");
             foreach (int d in Shape)
@@ -52,10 +39,7 @@ internal sealed record QuantReport(
             CliJson.WriteString(json, "dtype", DataType);
             json.WriteNumber("runs", Runs);
             json.WriteEndObject();
-        }
-
-        writer.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
-        writer.Write('\n');
+        });
     }
 
     /// <summary>A short aligned text report.</summary>

@@ -30,24 +30,7 @@ internal static class SweepPlot
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(path);
-        try
-        {
-            Multiplot figure = Build(result);
-            byte[] png;
-            using (Image image = figure.Render(Width, Height))
-            {
-                png = image.GetImageBytes(ImageFormat.Png);
-            }
-
-            // All-or-nothing, like every file the CLI writes (ScottPlot's SavePng writes the target directly).
-            OutputFile.WriteBytes(path, png);
-        }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException)
-        {
-            throw new PlatformNotSupportedException(
-                $"could not draw {path}: the SkiaSharp native library is not available on this platform ({e.GetBaseException().Message}). The config and the report's README.md were written.",
-                e);
-        }
+        PlotFile.WritePng(path, () => Build(result).Render(Width, Height), "The config and the report's README.md were written.");
     }
 
     private static Multiplot Build(TrainingResult result)
@@ -60,7 +43,7 @@ internal static class SweepPlot
 
         var top = new Plot();
         var bottom = new Plot();
-        string? font = SansFont();
+        string? font = PlotFile.SansFont();
         foreach (Plot p in (Plot[])[top, bottom])
         {
             if (font is not null)
@@ -184,19 +167,5 @@ internal static class SweepPlot
         }
 
         return -1;
-    }
-
-    // ScottPlot falls back to a serif face on Linux; a sans face installed on the machine reads better in a chart.
-    private static string? SansFont()
-    {
-        foreach (string name in (string[])["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Segoe UI", "Noto Sans"])
-        {
-            if (string.Equals(Fonts.GetTypeface(name, false, false)?.FamilyName, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return name;
-            }
-        }
-
-        return null;
     }
 }
