@@ -3,7 +3,7 @@
 # rounds, decided by benchmarks/Nko.Benchmarks.Compare (Mann–Whitney over per-iteration measurements; see the README).
 #   benchmarks/compare.sh OLD_REF [FILTER ...]        e.g. benchmarks/compare.sh main '*GreedyDecode*'
 # Env: ROUNDS (3), JOB (short), ITERATIONS (15 per round), THRESHOLD (0.10 = 10%), ALPHA (0.01),
-#      NEW_TREE (candidate tree; default this repository), OLD_TREE (baseline worktree; default /tmp/nko-bench-<sha>),
+#      NEW_TREE (candidate tree; default this repository), OLD_TREE (baseline worktree; default ../nko-bench-<sha>, beside the repository),
 #      NICE (e.g. -15: run the benchmark processes at that niceness; negative needs root), OUT (results folder).
 # Exit: 0 nothing regressed, 1 a benchmark is significantly slower beyond THRESHOLD or allocates more, 2 a build, a run
 # or the comparer's input failed.
@@ -14,7 +14,8 @@ rounds=${ROUNDS:-3}; job=${JOB:-short}; iterations=${ITERATIONS:-15}; threshold=
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 new_tree=$(cd "${NEW_TREE:-$repo}" && pwd)
 sha=$(git -C "$repo" rev-parse --short "$old_ref")
-old_tree=${OLD_TREE:-/tmp/nko-bench-$sha}
+# Beside the repository, so the baseline finds ../shared (the data some benchmarks read) as the repository does.
+old_tree=${OLD_TREE:-$(dirname "$repo")/nko-bench-$sha}
 [ -d "$old_tree" ] || git -C "$repo" worktree add --detach "$old_tree" "$old_ref" >/dev/null 2>&1
 out=${OUT:-$(mktemp -d /tmp/nko-bench-compare-XXXX)}
 mkdir -p "$out"
