@@ -1,3 +1,5 @@
+// About 600 lines on purpose: one algorithm (prefix beam search with shallow LM fusion) whose prefix table, LM states
+// and per-frame candidate lists are shared by every method here; split, one loop's invariants would span files.
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Nko.Lm;

@@ -1,3 +1,6 @@
+// Over 600 lines on purpose: Train reads as one pipeline (encode → confusions → examples → fit → trace → sweep → modes),
+// and the private steps below share its records (Encoded, Trace, SweepPoint); the reusable parts already live in
+// Alignment/ and Fitting/.
 using System.Collections.Immutable;
 using System.Globalization;
 using Nko.Candidates;
