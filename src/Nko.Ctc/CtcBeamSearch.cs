@@ -1,5 +1,5 @@
-// About 600 lines on purpose: one algorithm (prefix beam search with shallow LM fusion) whose prefix table, LM states
-// and per-frame candidate lists are shared by every method here; split, one loop's invariants would span files.
+// About 600 lines on purpose: one algorithm (prefix beam search with shallow LM fusion) whose prefix trie, LM states
+// and beam arrays (struct of arrays, reused per call) every method here shares; split, one loop's invariants would span files.
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Nko.Lm;
